@@ -1,0 +1,1 @@
+"""Accounts: regions, organisations, users and roles, sessions and API tokens."""

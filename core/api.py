@@ -1,0 +1,174 @@
+"""API conventions: one error shape, one pagination convention, the OpenAPI document.
+
+Every failure is ``{"code", "message", "message_zh", "details"}``. Lists are
+``{"items", "page", "per_page", "total"}`` with ``page`` and ``per_page`` query arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_smorest import Api
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from core.errors import DomainError, RateLimited
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES_ZH = {
+    400: "请求格式不正确。",
+    401: "请先登录。",
+    403: "您无权执行此操作。",
+    404: "未找到。",
+    405: "不支持该请求方法。",
+    409: "请求与当前状态冲突。",
+    413: "上传内容过大。",
+    415: "不支持的内容类型。",
+    422: "部分字段不符合要求。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "服务器内部错误。",
+}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "Machine-readable error code"})
+    message = fields.String(required=True, metadata={"description": "English message"})
+    message_zh = fields.String(required=True, metadata={"description": "中文说明"})
+    details = fields.Dict(required=True, metadata={"description": "Failing fields or extra data"})
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """The envelope schema for a page of ``item_schema``."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "page": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+            "total": fields.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+def paginate(session: Session, query: Any, args: dict[str, Any]) -> dict[str, Any]:
+    page, per_page = args["page"], args["per_page"]
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    if _wants_json():
+        response = jsonify(body)
+    else:
+        response = Response(
+            render_template("error.html", status=status, error=body), mimetype="text/html"
+        )
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    details: dict[str, Any] = {}
+    data = getattr(error, "data", None) or {}
+    if status == 422 and "messages" in data:
+        # webargs: {"json": {"field": [...]}} → {"field": [...]}
+        for location_errors in data["messages"].values():
+            details.update(location_errors)
+    headers = {}
+    if status == 405:
+        allow = dict(error.get_headers()).get("Allow")
+        if allow:
+            headers["Allow"] = allow
+    body = {
+        "code": HTTP_CODES.get(status, "error"),
+        "message": error.description if status not in (422,) else "Some fields are invalid.",
+        "message_zh": HTTP_MESSAGES_ZH.get(status, "请求失败。"),
+        "details": details,
+    }
+    return error_response(status, body, headers)
+
+
+def domain_error(error: DomainError) -> Response:
+    headers = {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    return error_response(error.status, error.to_dict(), headers)
+
+
+def server_error(error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    return error_response(
+        500,
+        {
+            "code": "server_error",
+            "message": "Internal server error.",
+            "message_zh": HTTP_MESSAGES_ZH[500],
+            "details": {},
+        },
+    )
+
+
+class MallApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        return http_error(error)
+
+
+def init_api(app: Flask) -> MallApi:
+    app.config.update(
+        API_TITLE="政采商城 Government Procurement E-Mall API",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/vendor/swagger-ui-dist/",
+    )
+    api = MallApi(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer"},
+                    "session": {"type": "apiKey", "in": "cookie", "name": "mall_session"},
+                }
+            },
+            "security": [{"bearer": []}, {"session": []}],
+        },
+    )
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(DomainError, domain_error)
+    app.register_error_handler(Exception, server_error)
+    return api

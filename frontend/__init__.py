@@ -1,0 +1,1 @@
+"""The web UI: page routes, Jinja templates, static assets, browser JS."""

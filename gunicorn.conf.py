@@ -1,0 +1,15 @@
+"""gunicorn settings: the gevent worker, one worker per process (Flask-SocketIO needs it).
+
+Run more processes behind a proxy with sticky sessions and REDIS_URL set for the socket message queue.
+"""
+
+import os
+
+bind = os.environ.get("MALL_BIND", "127.0.0.1:5000")
+worker_class = "gevent"
+workers = 1
+worker_connections = 2000
+timeout = 60
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"

@@ -1,0 +1,1 @@
+"""Buying: cart, orders, budget, contracts, payments, framework agreements, disputes, finance."""

@@ -1,0 +1,61 @@
+"""The application factory: configuration, extensions, every package's blueprints and commands."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from core.config import load_config
+from core.db import db
+from mall.extensions import socketio
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the mall. ``config`` overrides values read from the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=False,
+        template_folder="../frontend/templates",
+        static_folder="../frontend/static",
+    )
+    settings = load_config()
+    settings.update(config or {})
+    app.config.update(settings)
+    app.instance_path = app.config["INSTANCE_PATH"]
+    app.config.setdefault("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    # The ledger registers itself as core's audit recorder on import.
+    import supervision.ledger  # noqa: F401
+    from core import demo
+    from core.accounts import api as accounts_api
+    from core.accounts import auth
+    from core.accounts import demo as accounts_demo
+    from core.api import init_api
+    from core.cli import db_cli, demo_cli, users_cli
+    from frontend import views as frontend_views
+    from supervision.ledger import api as ledger_api
+    from supervision.ledger.cli import ledger_cli
+
+    db.init_app(app)
+    auth.init_app(app)
+    api = init_api(app)
+    api.register_blueprint(accounts_api.blp)
+    api.register_blueprint(ledger_api.blp)
+    frontend_views.init_app(app)
+
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        message_queue=app.config["REDIS_URL"],
+        manage_session=False,
+    )
+
+    demo.register(10, "accounts", accounts_demo.load)
+    for group in (db_cli, demo_cli, users_cli, ledger_cli):
+        app.cli.add_command(group)
+    return app

@@ -1,0 +1,5 @@
+"""Extension objects created once and initialised in ``create_app``."""
+
+from flask_socketio import SocketIO
+
+socketio = SocketIO()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything (with test tools and Chromium) and run the whole test suite.
+# Database: SQLite by default; set TEST_DATABASE_URL=postgresql://USER@HOST/DB for PostgreSQL.
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh --dev
+
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+    if [ "$(id -u)" = "0" ]; then
+        echo "Installing Chromium and CJK fonts for the browser tests..."
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    else
+        echo "Chromium is missing: run 'sudo apt-get install -y chromium fonts-noto-cjk'" >&2
+        exit 1
+    fi
+fi
+
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+    echo "FAILED: pytest collected no tests" >&2
+    exit 1
+fi
+exit "$status"

@@ -1,0 +1,3 @@
+from mall.app import create_app
+
+app = create_app()
