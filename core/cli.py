@@ -27,7 +27,8 @@ def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(Path(PROJECT_ROOT) / "migrations"))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
-    config.set_main_option("sqlalchemy.url", url or current_app.config["DATABASE_URL"])
+    url = url or current_app.config["DATABASE_URL"]
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

@@ -58,6 +58,14 @@ def session(app: Flask) -> Iterator:
 
 
 @pytest.fixture
+def app_ctx(app: Flask, session):
+    """An application context, for calling services directly. Not for use with the test client:
+    requests would share its ``g``."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
 def client(app: Flask, session) -> FlaskClient:
     return app.test_client()
 
@@ -80,10 +88,14 @@ class Api:
         return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
 
     def post(self, url: str, json=None, **kw):
-        return self.client.post(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.post(
+            url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def patch(self, url: str, json=None, **kw):
-        return self.client.patch(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.patch(
+            url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def delete(self, url: str, **kw):
         return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)

@@ -111,7 +111,8 @@ class Tokens(MethodView):
         row, plain = service.issue_token(
             db.session, require_actor(), args["name"], args["expires_in_days"]
         )
-        return {**NewTokenSchema().dump(row), "token": plain}
+        fields = ("id", "name", "prefix", "created_at", "expires_at", "revoked_at")
+        return {name: getattr(row, name) for name in fields} | {"token": plain}
 
 
 @blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])
