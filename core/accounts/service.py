@@ -297,6 +297,12 @@ def update_organisation(
 ) -> Organisation:
     _require_operator(actor)
     org = get_organisation(session, actor, org_id)
+    if data.get("active") is False and org.id == actor.organisation_id:
+        raise Conflict(
+            "You cannot deactivate your own organisation.",
+            "不能停用本单位。",
+            code="self_deactivate",
+        )
     changes = {}
     for name in ("name_zh", "name_en", "active"):
         if name in data and getattr(org, name) != data[name]:

@@ -1,0 +1,1 @@
+"""Reverse auctions and volume purchases: rules, bid engine, clock, socket namespace."""

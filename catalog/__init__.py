@@ -1,0 +1,1 @@
+"""Catalog: categories, parameter schemas, supplier enrolment, listings, halls, search, prices."""
