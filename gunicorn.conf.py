@@ -13,3 +13,5 @@ timeout = 60
 graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
+# Several processes may run on one host (one per port); they must not share one control socket.
+control_socket_disable = True

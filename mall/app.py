@@ -55,6 +55,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         manage_session=False,
     )
 
+    from mall.sockets import init_sockets
+
+    init_sockets(socketio)
+
     demo.register(10, "accounts", accounts_demo.load)
     for group in (db_cli, demo_cli, users_cli, ledger_cli):
         app.cli.add_command(group)

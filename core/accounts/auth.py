@@ -91,22 +91,7 @@ def load_actor(session: Session) -> Actor | None:
                 "请使用 Bearer 令牌。",
                 code="invalid_token",
             )
-        row = session.scalars(
-            select(ApiToken).where(ApiToken.token_hash == token_hash(token.strip()))
-        ).first()
-        now = clock.now()
-        if (
-            row is None
-            or row.revoked_at is not None
-            or (row.expires_at is not None and row.expires_at <= now)
-            or not _usable(row.user)
-        ):
-            raise Unauthenticated(
-                "The token is invalid, expired or revoked.",
-                "令牌无效、已过期或已撤销。",
-                code="invalid_token",
-            )
-        return actor_for(row.user, "token")
+        return actor_from_token(session, token.strip())
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
@@ -122,6 +107,37 @@ def load_actor(session: Session) -> Actor | None:
         return None
     g.csrf_token = row.csrf_token
     return actor_for(row.user, "session", session_id=row.id)
+
+
+def actor_from_token(session: Session, token: str) -> Actor:
+    """The actor behind a bearer token, or ``Unauthenticated`` if it is unknown, expired or revoked."""
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    if (
+        row is None
+        or row.revoked_at is not None
+        or (row.expires_at is not None and row.expires_at <= clock.now())
+        or not _usable(row.user)
+    ):
+        raise Unauthenticated(
+            "The token is invalid, expired or revoked.",
+            "令牌无效、已过期或已撤销。",
+            code="invalid_token",
+        )
+    return actor_for(row.user, "token")
+
+
+def socket_actor(auth: object) -> Actor:
+    """Authenticate a Socket.IO connection: ``auth={"token": ...}`` from a machine client, else the
+    session cookie of the handshake. Raises ``Unauthenticated``."""
+    session = current_app.extensions["db"].session
+    if isinstance(auth, dict) and auth.get("token"):
+        actor = actor_from_token(session, str(auth["token"]))
+    else:
+        actor = load_actor(session)
+    if actor is None:
+        raise Unauthenticated()
+    g.actor = actor
+    return actor
 
 
 def current_actor() -> Actor | None:
