@@ -7,6 +7,7 @@ Every failure is ``{"code", "message", "message_zh", "details"}``. Lists are
 from __future__ import annotations
 
 import logging
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from core.errors import DomainError, RateLimited
+from core.money import cny
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +170,39 @@ def init_api(app: Flask) -> MallApi:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
+    api.register_field(MoneyField, "string", "decimal")
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(Exception, server_error)
     return api
+
+
+class MoneyField(fields.Field):
+    """CNY amount: accepted as a string or number with at most two decimal places, at least zero;
+    returned as a string with two places ("1999.00"). Never a float inside the system."""
+
+    default_error_messages = {  # noqa: RUF012
+        "invalid": "Not an amount of money.",
+        "places": "At most two decimal places.",
+        "negative": "Must not be negative.",
+    }
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(cny(value))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.make_error("invalid")
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise self.make_error("invalid") from None
+        if not amount.is_finite():
+            raise self.make_error("invalid")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise self.make_error("places")
+        if amount < 0:
+            raise self.make_error("negative")
+        if amount >= Decimal("1e12"):
+            raise self.make_error("invalid")
+        return cny(amount)

@@ -31,6 +31,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The ledger registers itself as core's audit recorder on import.
     import supervision.ledger  # noqa: F401
+    from catalog.categories import api as categories_api
+    from catalog.cli import catalog_cli, search_cli
+    from catalog.enrolment import api as enrolment_api
+    from catalog.listings import api as listings_api
     from core import demo
     from core.accounts import api as accounts_api
     from core.accounts import auth
@@ -46,6 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = init_api(app)
     api.register_blueprint(accounts_api.blp)
     api.register_blueprint(ledger_api.blp)
+    for module in (categories_api, enrolment_api, listings_api):
+        api.register_blueprint(module.blp)
     frontend_views.init_app(app)
 
     socketio.init_app(
@@ -60,6 +66,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_sockets(socketio)
 
     demo.register(10, "accounts", accounts_demo.load)
-    for group in (db_cli, demo_cli, users_cli, ledger_cli):
+    for group in (db_cli, demo_cli, users_cli, ledger_cli, catalog_cli, search_cli):
         app.cli.add_command(group)
     return app

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from alembic import context
 
-import core.accounts.models  # noqa: F401  (register tables on the metadata)
+import catalog.categories.models
+import catalog.certificates.models
+import catalog.enrolment.models
+import catalog.listings.models  # noqa: F401
+import core.accounts.models  # noqa: F401
 import supervision.ledger.models  # noqa: F401
 from core.db import Base, make_engine
 

@@ -97,6 +97,9 @@ class Api:
             url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
         )
 
+    def put(self, url: str, json=None, **kw):
+        return self.client.put(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
     def delete(self, url: str, **kw):
         return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
 

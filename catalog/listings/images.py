@@ -1,0 +1,95 @@
+"""Listing images: type checked by content (PNG, JPEG, WebP), size-limited, stored content-addressed
+under ``instance/uploads/listings/`` after the commit."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from catalog.listings.models import Listing, ListingImage
+from core.accounts.auth import Actor
+from core.db import after_commit
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from supervision.ledger import record
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_IMAGES = 8
+SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+}
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    for magic, kind in SIGNATURES.items():
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ("image/webp", "webp")
+    return None
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / "uploads" / "listings"
+
+
+def add_image(
+    session: Session, actor: Actor, listing_id: int, name: str, data: bytes
+) -> ListingImage:
+    listing = session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound("No such listing.", "没有该商品。")
+    if listing.supplier_id != actor.organisation_id:
+        raise Forbidden("This is another supplier's listing.", "无权修改其他供应商的商品。")
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed(
+            f"The image is larger than {MAX_BYTES // 1024 // 1024} MB.",
+            "图片不能超过 2 MB。",
+            code="file_too_large",
+            details={"file": [f"{len(data)} bytes > {MAX_BYTES}"]},
+        )
+    kind = sniff(data)
+    if kind is None:
+        raise ValidationFailed(
+            "Only PNG, JPEG or WebP images.",
+            "仅支持 PNG、JPEG 或 WebP 图片。",
+            code="bad_file_type",
+            details={"file": ["not a PNG, JPEG or WebP image"]},
+        )
+    if len(listing.images) >= MAX_IMAGES:
+        raise Conflict(
+            f"At most {MAX_IMAGES} images.",
+            f"最多上传 {MAX_IMAGES} 张图片。",
+            code="too_many_images",
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    content_type, ext = kind
+    image = ListingImage(
+        listing_id=listing.id,
+        filename=f"{digest}.{ext}",
+        original_name=name[:200],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+    )
+    listing.images.append(image)
+    session.flush()
+    record(
+        session,
+        actor,
+        "listing.image_added",
+        ("listing", listing.id),
+        {"image_id": image.id, "sha256": digest, "size": len(data)},
+    )
+    target = upload_dir() / image.filename
+
+    def _store() -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_bytes(data)
+
+    after_commit(session, _store)
+    return image
