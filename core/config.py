@@ -82,6 +82,8 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "PAYMENT_GATEWAY_URL": gateway
         and _check_url("PAYMENT_GATEWAY_URL", gateway, ("http", "https")),
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance),
+        # The embedded search index (when ELASTICSEARCH_URL is unset); None keeps it in memory.
+        "SEARCH_INDEX_PATH": str(instance / "search-index"),
         "SESSION_HOURS": _int(env, "SESSION_HOURS", 12, minimum=1),
         "SIGNIN_MAX_FAILURES": _int(env, "SIGNIN_MAX_FAILURES", 5, minimum=1),
         "SIGNIN_WINDOW_MINUTES": _int(env, "SIGNIN_WINDOW_MINUTES", 15, minimum=1),

@@ -93,3 +93,63 @@ def t(key: str) -> str:
 
 def pick(zh: str, en: str) -> str:
     return en if lang() == "en" else zh
+
+
+#: Ledger actions and subjects as a supervisor reads them.
+ACTIONS: dict[str, tuple[str, str]] = {
+    "auth.signin": ("登录", "Signed in"),
+    "auth.signin_failed": ("登录失败", "Sign-in failed"),
+    "auth.signout": ("退出登录", "Signed out"),
+    "auth.token_issued": ("签发令牌", "Token issued"),
+    "auth.token_revoked": ("撤销令牌", "Token revoked"),
+    "region.created": ("新增地区", "Region added"),
+    "organisation.created": ("单位登记", "Organisation registered"),
+    "organisation.updated": ("单位变更", "Organisation changed"),
+    "organisation.key_rotated": ("更换签名密钥", "Signing key rotated"),
+    "user.created": ("新增用户", "User added"),
+    "user.updated": ("用户变更", "User changed"),
+    "category.created": ("新增品目", "Category added"),
+    "category.updated": ("品目变更", "Category changed"),
+    "category.retired": ("停用品目", "Category retired"),
+    "category.schema_published": ("发布参数标准", "Parameter schema published"),
+    "standard_product.created": ("新增标准商品", "Standard product added"),
+    "enrolment.applied": ("申请入驻", "Enrolment applied"),
+    "enrolment.approved": ("入驻通过", "Enrolment approved"),
+    "enrolment.rejected": ("入驻驳回", "Enrolment rejected"),
+    "supplier.suspended": ("暂停供应商", "Supplier suspended"),
+    "supplier.reinstated": ("恢复供应商", "Supplier reinstated"),
+    "listing.created": ("新建商品", "Listing drafted"),
+    "listing.updated": ("修改商品", "Listing changed"),
+    "listing.submitted": ("提交审核", "Listing submitted"),
+    "listing.approved": ("审核上架", "Listing approved"),
+    "listing.rejected": ("审核驳回", "Listing rejected"),
+    "listing.off_shelf": ("商品下架", "Listing off shelf"),
+    "listing.lapsed": ("上架到期", "Listing lapsed"),
+    "listing.renewed": ("上架续期", "Listing renewed"),
+    "listing.price_changed": ("价格变动", "Price changed"),
+    "listing.stock_changed": ("库存变动", "Stock changed"),
+    "listing.image_added": ("上传图片", "Image added"),
+    "listing.certificate_attached": ("关联认证证书", "Certificate attached"),
+    "certificate.registered": ("登记认证证书", "Certificate registered"),
+    "catalog.term_set": ("设置上架期限", "Listing term set"),
+}
+SUBJECTS: dict[str, tuple[str, str]] = {
+    "user": ("用户", "User"),
+    "organisation": ("单位", "Organisation"),
+    "region": ("地区", "Region"),
+    "api_token": ("令牌", "Token"),
+    "category": ("品目", "Category"),
+    "standard_product": ("标准商品", "Standard product"),
+    "enrolment": ("入驻申请", "Enrolment"),
+    "listing": ("商品", "Listing"),
+    "certificate": ("证书", "Certificate"),
+    "catalog_setting": ("商城设置", "Setting"),
+}
+
+
+def action_name(code: str) -> str:
+    return pick(*ACTIONS[code]) if code in ACTIONS else code
+
+
+def subject_name(code: str) -> str:
+    return pick(*SUBJECTS[code]) if code in SUBJECTS else code

@@ -22,10 +22,10 @@ from core.accounts import service
 from core.accounts.api import set_session_cookie
 from core.accounts.auth import SESSION_COOKIE, csrf_token_for_form, current_actor
 from core.accounts.models import User
-from core.accounts.roles import KIND_NAMES, ROLE_NAMES, Role
+from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
-from frontend.i18n import lang, pick, t
+from frontend.i18n import action_name, lang, pick, subject_name, t
 from supervision.ledger.service import entries_query, verify
 
 bp = Blueprint("frontend", __name__)
@@ -74,6 +74,9 @@ def _inject() -> dict[str, Any]:
         "csrf_token": csrf_token_for_form,
         "local_time": lambda at: clock.local(at).strftime("%Y-%m-%d %H:%M:%S"),
         "role_name": lambda r: pick(*ROLE_NAMES[Role(r)]),
+        "kind_name": lambda k: pick(*KIND_NAMES[OrgKind(k)]),
+        "action_name": action_name,
+        "subject_name": subject_name,
     }
 
 
@@ -88,7 +91,7 @@ def home() -> Any:
     context: dict[str, Any] = {
         "user": user,
         "org": org,
-        "kind_name": pick(*KIND_NAMES[org.kind]),
+        "org_kind_name": pick(*KIND_NAMES[org.kind]),
         "region": org.region,
     }
     if actor.has(Role.SUPERVISOR):

@@ -31,10 +31,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The ledger registers itself as core's audit recorder on import.
     import supervision.ledger  # noqa: F401
+    from catalog import demo as catalog_demo
     from catalog.categories import api as categories_api
     from catalog.cli import catalog_cli, search_cli
     from catalog.enrolment import api as enrolment_api
     from catalog.listings import api as listings_api
+    from catalog.search import api as search_api
+    from catalog.search import make_backend
     from core import demo
     from core.accounts import api as accounts_api
     from core.accounts import auth
@@ -53,6 +56,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for module in (categories_api, enrolment_api, listings_api):
         api.register_blueprint(module.blp)
     frontend_views.init_app(app)
+    app.extensions["search"] = make_backend(
+        app.config["ELASTICSEARCH_URL"], app.config["SEARCH_INDEX_PATH"]
+    )
+    api.register_blueprint(search_api.blp)
 
     socketio.init_app(
         app,
@@ -66,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_sockets(socketio)
 
     demo.register(10, "accounts", accounts_demo.load)
+    demo.register(20, "catalog", catalog_demo.load)
     for group in (db_cli, demo_cli, users_cli, ledger_cli, catalog_cli, search_cli):
         app.cli.add_command(group)
     return app

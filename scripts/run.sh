@@ -8,5 +8,6 @@ bash scripts/install.sh
 export FLASK_APP=wsgi
 flask db upgrade
 flask demo load
+flask search reindex
 echo "Serving on http://${MALL_BIND:-127.0.0.1:5000}"
 exec gunicorn -c gunicorn.conf.py wsgi:app

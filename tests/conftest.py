@@ -15,6 +15,7 @@ _TMP = tempfile.mkdtemp(prefix="mall-tests-")
 os.environ["MALL_INSTANCE_PATH"] = _TMP
 os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789abcdef")
 
+from core.accounts import demo as accounts_demo  # noqa: E402
 from core.accounts.demo import DEMO_PASSWORD  # noqa: E402
 from core.db import db  # noqa: E402
 from mall.app import create_app  # noqa: E402
@@ -34,9 +35,9 @@ def database_url(tmp_dir: str) -> str:
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     dbutil.upgrade(database_url)
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
-    with app.app_context():
-        app.test_cli_runner().invoke(args=["demo", "load"], catch_exceptions=False)
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SEARCH_INDEX_PATH": None})
+    with app.app_context(), db.unit_of_work() as s:
+        accounts_demo.load(s)  # the catalog's demo data is tested on its own
     yield app
     db.engine.dispose()
 
@@ -55,6 +56,8 @@ def session(app: Flask) -> Iterator:
         db.bind_override = None
         outer.rollback()
         connection.close()
+        # The index lives outside the database: empty it with the rolled-back rows.
+        app.extensions["search"].clear()
 
 
 @pytest.fixture

@@ -422,4 +422,3 @@ def listings_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-un
     if filters.get("category_id"):
         query = query.where(Listing.category_id == filters["category_id"])
     return query
-

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from core import canonical, clock
@@ -50,19 +50,22 @@ def entry_hash(entry: LedgerEntry) -> str:
     return hashlib.sha256(entry_content(entry)).hexdigest()
 
 
-def _lock_head(session: Session) -> LedgerHead:
-    """Take the ledger's append lock and return the head row."""
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Take the ledger's append lock and return the head (seq, hash)."""
+    head = select(LedgerHead.seq, LedgerHead.hash).where(LedgerHead.id == 1)
     if session.get_bind().dialect.name == "sqlite":
         # Writing first takes SQLite's write lock before we read the head.
-        session.execute(update(LedgerHead).where(LedgerHead.id == 1).values(seq=LedgerHead.seq))
-        head = session.get(LedgerHead, 1, populate_existing=True)
+        session.execute(
+            update(LedgerHead).where(LedgerHead.id == 1).values(seq=LedgerHead.seq),
+            execution_options={"synchronize_session": False},
+        )
     else:
-        head = session.get(LedgerHead, 1, with_for_update=True, populate_existing=True)
-    if head is None:
-        head = LedgerHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+        head = head.with_for_update()
+    row = session.execute(head).first()
+    if row is None:  # the migration creates the row; this covers a database built otherwise
+        session.execute(insert(LedgerHead).values(id=1, seq=0, hash=GENESIS))
+        return 0, GENESIS
+    return row.seq, row.hash
 
 
 def record(
@@ -74,10 +77,10 @@ def record(
     region_id: int | None = None,
 ) -> LedgerEntry:
     """Append one entry in the caller's transaction; it commits or rolls back with the change."""
-    head = _lock_head(session)
+    head_seq, head_hash = _lock_head(session)
     subject_type, subject_id = subject
     entry = LedgerEntry(
-        seq=head.seq + 1,
+        seq=head_seq + 1,
         at=clock.now(),
         actor_user_id=actor.user_id,
         actor_username=actor.username,
@@ -89,12 +92,15 @@ def record(
         subject_type=subject_type,
         subject_id=None if subject_id is None else str(subject_id),
         payload=canonical.dumps(payload),
-        prev_hash=head.hash,
+        prev_hash=head_hash,
     )
     entry.hash = entry_hash(entry)
     session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
     session.flush()
+    session.execute(
+        update(LedgerHead).where(LedgerHead.id == 1).values(seq=entry.seq, hash=entry.hash),
+        execution_options={"synchronize_session": False},
+    )
     after_commit(session, lambda: entry_recorded.send(entry, entry=entry))
     return entry
 

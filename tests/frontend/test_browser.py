@@ -121,6 +121,7 @@ def live_server(server_log: Path) -> Iterator[str]:
         "SECRET_KEY": SECRET_KEY,
         "MALL_BIND": f"127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
+        "MALL_DEMO_LISTINGS": "150",  # a smaller demo catalog keeps start-up quick
     }
     log = server_log
     _run_step(["flask", "--app", "wsgi", "db", "upgrade"], env, log)

@@ -1,0 +1,181 @@
+"""Text analysis shared by both search backends (CAT-6).
+
+Chinese is written without spaces, so text is segmented with rjieba before it reaches either engine:
+documents in *search* mode, where a long word also yields its dictionary sub-words (激光打印机 →
+激光 打印 印机 打印机 激光打印机), queries in *precise* mode, where it stays one word. A query word thus
+matches a listing that contains it as a word or inside a longer word: 台式 finds 台式计算机, 打印机 finds
+激光打印机. The engines themselves only split on whitespace and lowercase, so the embedded index and
+Elasticsearch see exactly the same tokens.
+
+A query word that the dictionary knows as a compound (台式计算机 = 台式 + 计算机) also matches listings
+that spell it in parts ("台式 计算机"): see ``QueryWord.parts``.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import rjieba
+
+#: Product words and brands of the procurement catalogue, added to rjieba's dictionary so they are
+#: kept whole in queries (and yielded whole, besides their parts, in documents).
+PROCUREMENT_WORDS: tuple[str, ...] = (
+    # IT equipment
+    "台式计算机",
+    "台式电脑",
+    "便携式计算机",
+    "笔记本电脑",
+    "平板电脑",
+    "一体机",
+    "计算机",
+    "服务器",
+    "显示器",
+    "激光打印机",
+    "喷墨打印机",
+    "针式打印机",
+    "多功能一体机",
+    "复印机",
+    "扫描仪",
+    "投影仪",
+    "碎纸机",
+    "交换机",
+    "路由器",
+    "硒鼓",
+    "墨盒",
+    "移动硬盘",
+    "固态硬盘",
+    "不间断电源",
+    # office supplies and furniture
+    "复印纸",
+    "打印纸",
+    "办公椅",
+    "办公桌",
+    "会议桌",
+    "文件柜",
+    "档案柜",
+    "书写笔",
+    "中性笔",
+    "订书机",
+    # brands
+    "联想",
+    "华为",
+    "惠普",
+    "戴尔",
+    "得力",
+    "晨光",
+    "齐心",
+    "佳能",
+    "爱普生",
+    "奔图",
+    "理光",
+    "京瓷",
+    "浪潮",
+    "曙光",
+    "同方",
+    "长城",
+    "紫光",
+    "海尔",
+    "格力",
+    "美的",
+    "科大讯飞",
+)
+
+#: Query words that would only make an all-words query fail.
+STOPWORDS = frozenset({"的", "了", "和", "与", "及", "或", "等"})
+
+#: Longer tokens (pasted URLs, serial garbage) are not indexed.
+MAX_TOKEN_CHARS = 40
+
+_lock = threading.Lock()
+_segmenter: rjieba.Jieba | None = None
+
+
+def segmenter() -> rjieba.Jieba:
+    """The process's rjieba instance with the procurement dictionary (loaded once)."""
+    global _segmenter
+    if _segmenter is None:
+        with _lock:
+            if _segmenter is None:
+                jieba = rjieba.Jieba()
+                for word in PROCUREMENT_WORDS:
+                    if not jieba.has_word(word):  # keep the frequencies of words it already has
+                        jieba.add_word(word, None, None)
+                _segmenter = jieba
+    return _segmenter
+
+
+def normalize(text: str) -> str:
+    """NFKC: full-width letters and digits (ＡＢＣ１２３) become ASCII."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _keep(token: str) -> bool:
+    return 0 < len(token) <= MAX_TOKEN_CHARS and any(ch.isalnum() for ch in token)
+
+
+def document_tokens(text: str) -> list[str]:
+    """Tokens of a listing's text (search mode), lowercased, punctuation and spaces dropped."""
+    return list(_document_tokens(text)) if text else []
+
+
+@functools.lru_cache(maxsize=16_384)  # brands, category names and parameter values repeat a lot
+def _document_tokens(text: str) -> tuple[str, ...]:
+    return tuple(t.lower() for t in segmenter().cut_for_search(normalize(text)) if _keep(t.strip()))
+
+
+def document_text(*parts: str) -> str:
+    """Space-separated tokens of ``parts``, ready for a whitespace-tokenised field."""
+    return " ".join(token for part in parts for token in document_tokens(part))
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of a query. It matches a listing holding ``word``, or — when ``parts`` is not empty —
+    holding every one of ``parts`` (the word split into shorter dictionary words)."""
+
+    word: str
+    parts: tuple[str, ...] = ()
+
+
+def _parts(word: str) -> tuple[str, ...]:
+    """Split ``word`` into the longest shorter dictionary words that cover it end to end (skipping
+    punctuation such as the hyphen of e14-gen5); () when no such split exists (打印机 → 打印/印机 would
+    overlap, so it has none)."""
+    if len(word) < 3:
+        return ()
+    pieces = {p.lower() for p in segmenter().cut_for_search(word)} - {word}
+    pieces = {p for p in pieces if _keep(p)}
+    if not pieces:
+        return ()
+    longest = max(len(p) for p in pieces)
+    found: list[str] = []
+    i = 0
+    while i < len(word):
+        if not word[i].isalnum():
+            i += 1
+            continue
+        for size in range(min(longest, len(word) - i), 0, -1):
+            if word[i : i + size] in pieces:
+                found.append(word[i : i + size])
+                i += size
+                break
+        else:
+            return ()
+    return tuple(found) if len(found) >= 2 else ()
+
+
+def query_words(text: str) -> list[QueryWord]:
+    """The words of a query (precise mode), lowercased, deduplicated in order; stop words are dropped
+    unless nothing else is left. Every word must match (AND)."""
+    if not text or not text.strip():
+        return []
+    words: list[str] = []
+    for token in segmenter().cut(normalize(text)):
+        token = token.strip().lower()
+        if _keep(token) and token not in words:
+            words.append(token)
+    meaningful = [w for w in words if w not in STOPWORDS]
+    return [QueryWord(w, _parts(w)) for w in (meaningful or words)]

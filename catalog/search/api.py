@@ -1,0 +1,79 @@
+"""GET /api/catalog/search: full-text search over on-shelf listings, with filters, facets and sorts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from catalog.search import service
+from catalog.search.base import SORTS
+from core.accounts.auth import require_actor
+from core.api import MoneyField
+from core.db import db
+
+blp = Blueprint(
+    "search", __name__, url_prefix="/api/catalog", description="商品搜索 Search (CAT-6)"
+)
+
+
+class SearchArgs(Schema):
+    q = fields.String(load_default="", validate=validate.Length(max=100))
+    category_id = fields.Integer()
+    price_min = MoneyField()
+    price_max = MoneyField()
+    brand = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
+    param = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}:.{1,100}$")),
+        load_default=list,
+        metadata={"description": "code:value, repeatable (e.g. cpu:i5)"},
+    )
+    sme_only = fields.Boolean(load_default=False)
+    green_only = fields.Boolean(load_default=False)
+    region_id = fields.Integer()
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=500))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class HitSchema(Schema):
+    id = fields.Integer()
+    title_zh = fields.String()
+    title_en = fields.String()
+    brand = fields.String()
+    model = fields.String()
+    category_id = fields.Integer()
+    price = MoneyField()
+    sales = fields.Integer()
+    supplier_id = fields.Integer()
+    supplier_name = fields.String()
+    sme = fields.Boolean()
+    green = fields.Boolean()
+    params = fields.Dict()
+    image_url = fields.String(allow_none=True)
+
+
+class FacetSchema(Schema):
+    value = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+
+
+class SearchResultSchema(Schema):
+    items = fields.List(fields.Nested(HitSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetSchema)))
+    backend = fields.String()
+
+
+@blp.route("/search")
+@blp.arguments(SearchArgs, location="query")
+@blp.response(200, SearchResultSchema)
+def search(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Search on-shelf listings in Chinese or English; filter, facet, sort and page."""
+    require_actor()
+    return service.search(db.session, current_app.extensions["search"], args)

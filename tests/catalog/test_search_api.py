@@ -1,0 +1,94 @@
+"""Listings are re-indexed after commit and found through /api/catalog/search (CAT-6)."""
+
+from tests.catalog.conftest import desktop_body, enrol
+
+
+def _shelve(supplier, operator, body):
+    listing = supplier.post("/api/catalog/listings", json=body)
+    assert listing.status_code == 201, listing.get_json()
+    listing_id = listing.get_json()["id"]
+    supplier.post(f"/api/catalog/listings/{listing_id}/submit")
+    assert (
+        operator.post(
+            f"/api/catalog/listings/{listing_id}/review", json={"approve": True}
+        ).status_code
+        == 200
+    )
+    return listing_id
+
+
+def test_approved_listings_are_found_with_facets(login, cat):
+    supplier = enrol(login, "supplier", [cat.it], cat.regions["150105"], size="micro")
+    operator = login("operator")
+    first = _shelve(supplier, operator, desktop_body(cat))
+    second = _shelve(
+        supplier,
+        operator,
+        desktop_body(
+            cat,
+            title_zh="华为擎云台式计算机 B730",
+            title_en="Huawei Qingyun desktop B730",
+            brand="华为",
+            model="B730",
+            price="6200.00",
+            params={"cpu": "Kunpeng 920", "memory_gb": 32},
+        ),
+    )
+    draft = supplier.post(
+        "/api/catalog/listings", json=desktop_body(cat, model="D1", title_zh="台式计算机草稿")
+    ).get_json()["id"]
+    purchaser = login("purchaser")
+    found = purchaser.get("/api/catalog/search?q=台式").get_json()
+    assert {item["id"] for item in found["items"]} == {first, second}
+    assert draft not in {item["id"] for item in found["items"]}
+    facets = found["facets"]
+    assert {f["value"]: f["count"] for f in facets["brand"]} == {"联想": 1, "华为": 1}
+    assert [f["label"] for f in facets["category"]] == ["台式计算机"]
+    assert {f["value"] for f in facets["param:cpu"]} == {"i5", "Kunpeng 920"}
+    by_brand = purchaser.get(
+        "/api/catalog/search", query_string={"q": "台式", "brand": "华为"}
+    ).get_json()
+    assert [item["id"] for item in by_brand["items"]] == [second]
+    by_param = purchaser.get("/api/catalog/search", query_string={"param": "cpu:i5"}).get_json()
+    assert [item["id"] for item in by_param["items"]] == [first]
+    cheap_first = purchaser.get("/api/catalog/search?sort=price_asc").get_json()["items"]
+    assert [item["price"] for item in cheap_first] == ["4999.00", "6200.00"]
+    assert all(item["sme"] for item in cheap_first)
+    english = purchaser.get("/api/catalog/search?q=huawei").get_json()
+    assert [item["id"] for item in english["items"]] == [second]
+
+
+def test_changes_are_reindexed_after_commit(login, cat):
+    supplier = enrol(login, "supplier", [cat.it], cat.regions["150105"])
+    operator = login("operator")
+    listing_id = _shelve(supplier, operator, desktop_body(cat))
+    purchaser = login("purchaser")
+    supplier.patch(f"/api/catalog/listings/{listing_id}", json={"price": "3999.00"})
+    hit = purchaser.get("/api/catalog/search?q=联想").get_json()["items"][0]
+    assert hit["price"] == "3999.00"
+    cheap = purchaser.get("/api/catalog/search", query_string={"price_max": "4000"}).get_json()
+    assert cheap["total"] == 1
+    supplier.post(f"/api/catalog/listings/{listing_id}/off-shelf", json={"reason": "停产"})
+    assert purchaser.get("/api/catalog/search?q=联想").get_json()["total"] == 0
+
+
+def test_a_refused_change_does_not_reach_the_index(login, cat):
+    supplier = enrol(login, "supplier", [cat.it], cat.regions["150105"])
+    operator = login("operator")
+    listing_id = _shelve(supplier, operator, desktop_body(cat))
+    bad = supplier.patch(
+        f"/api/catalog/listings/{listing_id}",
+        json={"title_zh": "新标题 台式", "params": {"cpu": "i9"}},
+    )
+    assert bad.status_code == 422
+    hits = login("purchaser").get("/api/catalog/search?q=联想").get_json()["items"]
+    assert hits[0]["title_zh"] == "联想启天台式计算机 M437"
+
+
+def test_bad_search_arguments_are_refused(login, cat):
+    purchaser = login("purchaser")
+    assert purchaser.get("/api/catalog/search?sort=cheapest").status_code == 422
+    assert purchaser.get("/api/catalog/search?price_min=abc").status_code == 422
+    assert purchaser.get("/api/catalog/search?price_min=10&price_max=5").status_code == 422
+    assert purchaser.get("/api/catalog/search?param=nocolon").status_code == 422
+    assert login("purchaser").client.get("/api/catalog/search").status_code == 200
