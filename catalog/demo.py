@@ -16,6 +16,8 @@ from catalog.categories.models import Category
 from catalog.certificates import service as certificates
 from catalog.demo_data import LEAVES, PARAMS, TREE
 from catalog.enrolment import service as enrolment
+from catalog.halls import service as halls
+from catalog.halls.models import Hall
 from catalog.listings import service as listings
 from catalog.listings.models import Listing
 from core.accounts import service as accounts
@@ -159,9 +161,73 @@ def _suppliers(session: Session, rng: random.Random, leaves: list[Category]) -> 
     return orgs
 
 
+def _halls(session: Session, tree: dict[str, Category]) -> int:
+    halls_spec = [
+        (
+            "green",
+            "theme",
+            "绿色节能产品馆",
+            "Green products",
+            {"green_only": True},
+            "持有有效节能产品或环境标志产品认证的商品。",
+        ),
+        (
+            "sme",
+            "theme",
+            "中小企业产品馆",
+            "SME goods",
+            {"sme_only": True},
+            "中小微企业供应的商品，落实政府采购支持中小企业政策。",
+        ),
+        (
+            "nmg-agri",
+            "theme",
+            "内蒙古农牧产品馆",
+            "Inner Mongolia farm products",
+            {"category_id": tree["A10"].id},
+            "来自自治区脱贫地区和农牧区的优质农副产品。",
+        ),
+        (
+            "it",
+            "industry",
+            "信息化设备馆",
+            "IT equipment",
+            {"category_id": tree["A0201"].id},
+            "计算机、打印机、网络设备等信息化设备。",
+        ),
+        (
+            "furniture",
+            "industry",
+            "办公家具馆",
+            "Office furniture",
+            {"category_id": tree["A05"].id},
+            "办公桌、办公椅、文件柜等办公家具。",
+        ),
+    ]
+    made = 0
+    for position, (slug, kind, zh, en, rule, description) in enumerate(halls_spec):
+        if session.scalar(select(Hall.id).where(Hall.slug == slug)) is None:
+            halls.create_hall(
+                session,
+                OPERATOR,
+                {
+                    "slug": slug,
+                    "kind": kind,
+                    "name_zh": zh,
+                    "name_en": en,
+                    "rule": rule,
+                    "description_zh": description,
+                    "position": position,
+                },
+            )
+            made += 1
+    return made
+
+
 def load(session: Session) -> list[str]:
     rng = random.Random(20261123)
     tree = _build_tree(session)
+    _halls(session, tree)
     leaves = [tree[code] for code, *_ in LEAVES]
     suppliers = _suppliers(session, rng, leaves)
     have = session.scalar(select(func.count()).select_from(Listing))

@@ -35,7 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from catalog.categories import api as categories_api
     from catalog.cli import catalog_cli, search_cli
     from catalog.enrolment import api as enrolment_api
+    from catalog.halls import api as halls_api
     from catalog.listings import api as listings_api
+    from catalog.prices import api as prices_api
     from catalog.search import api as search_api
     from catalog.search import make_backend
     from core import demo
@@ -60,6 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["ELASTICSEARCH_URL"], app.config["SEARCH_INDEX_PATH"]
     )
     api.register_blueprint(search_api.blp)
+    api.register_blueprint(halls_api.blp)
+    api.register_blueprint(prices_api.blp)
 
     socketio.init_app(
         app,

@@ -10,6 +10,7 @@ from alembic import context
 import catalog.categories.models
 import catalog.certificates.models
 import catalog.enrolment.models
+import catalog.halls.models
 import catalog.listings.models  # noqa: F401
 import core.accounts.models  # noqa: F401
 import supervision.ledger.models  # noqa: F401

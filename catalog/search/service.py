@@ -43,20 +43,18 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
     )
 
 
-def search(session: Session, backend: SearchBackend, args: dict[str, Any]) -> dict[str, Any]:
-    from catalog.categories.models import Category
+def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    """Result cards for on-shelf listings, in the order of ``ids``."""
     from catalog.listings.models import Listing
     from core.accounts.models import Organisation
 
-    query = to_query(args)
-    result = backend.search(query)
     rows = {
         listing.id: listing
         for listing in session.scalars(
-            select(Listing).where(Listing.id.in_(result.ids), Listing.status == "approved")
+            select(Listing).where(Listing.id.in_(ids), Listing.status == "approved")
         )
     }
-    ordered = [rows[i] for i in result.ids if i in rows]
+    ordered = [rows[i] for i in ids if i in rows]
     documents = {d.id: d for d in iter_documents(session, ordered)}
     names = dict(
         session.execute(
@@ -65,7 +63,7 @@ def search(session: Session, backend: SearchBackend, args: dict[str, Any]) -> di
             )
         ).all()
     )
-    items = [
+    return [
         {
             "id": r.id,
             "title_zh": r.title_zh,
@@ -86,6 +84,14 @@ def search(session: Session, backend: SearchBackend, args: dict[str, Any]) -> di
         }
         for r in ordered
     ]
+
+
+def search(session: Session, backend: SearchBackend, args: dict[str, Any]) -> dict[str, Any]:
+    from catalog.categories.models import Category
+
+    query = to_query(args)
+    result = backend.search(query)
+    items = listings_by_ids(session, result.ids)
     categories = dict(session.execute(select(Category.id, Category.name_zh)).all())
     facets = {}
     for name, counts in result.facets.items():

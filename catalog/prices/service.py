@@ -1,0 +1,172 @@
+"""Price spreads (min, quartiles, max, count) over on-shelf listings, and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.categories.models import Category, StandardProduct
+from catalog.categories.service import get_category, get_standard_product
+from catalog.listings.models import Listing, PriceChange
+from core import clock
+from core.accounts.auth import Actor
+from core.accounts.models import Organisation
+from core.accounts.roles import Role
+from core.errors import Forbidden
+from core.money import cny
+
+MONITOR_ROLES = (Role.PRICE_MONITOR, Role.SUPERVISOR, Role.OPERATOR)
+
+
+def require_monitor(actor: Actor) -> None:
+    if not actor.has(*MONITOR_ROLES):
+        raise Forbidden(
+            "Only price monitors, supervisors and operators.",
+            "仅价格监测、监管和运营人员可查看。",
+            code="monitor_only",
+        )
+
+
+def _quantile(ordered: list[Decimal], fraction: Decimal) -> Decimal:
+    """Inclusive linear interpolation between closest ranks."""
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def spread(prices: Iterable[Decimal]) -> dict[str, Any]:
+    ordered = sorted(prices)
+    if not ordered:
+        return {"count": 0, "min": None, "q1": None, "median": None, "q3": None, "max": None}
+    return {
+        "count": len(ordered),
+        "min": ordered[0],
+        "q1": cny(_quantile(ordered, Decimal("0.25"))),
+        "median": cny(_quantile(ordered, Decimal("0.5"))),
+        "q3": cny(_quantile(ordered, Decimal("0.75"))),
+        "max": ordered[-1],
+    }
+
+
+def matching_listings(session: Session, product: StandardProduct) -> list[Listing]:
+    """On-shelf listings of the standard product: linked to it, or in its category with all of its
+    fixed parameter values."""
+    candidates = session.scalars(
+        select(Listing).where(
+            Listing.category_id == product.category_id, Listing.status == "approved"
+        )
+    )
+    return [
+        listing
+        for listing in candidates
+        if listing.standard_product_id == product.id
+        or all(listing.params.get(code) == value for code, value in product.params.items())
+    ]
+
+
+def product_prices(session: Session, actor: Actor, product_id: int) -> dict[str, Any]:
+    require_monitor(actor)
+    product = get_standard_product(session, product_id)
+    listings = matching_listings(session, product)
+    return {
+        "product_id": product.id,
+        "name_zh": product.name_zh,
+        "at": clock.now(),
+        "spread": spread(x.price for x in listings),
+        "listings": _rows(session, listings),
+    }
+
+
+def category_prices(session: Session, actor: Actor, category_id: int) -> dict[str, Any]:
+    require_monitor(actor)
+    category = get_category(session, category_id)
+    subtree = select(Category.id).where(Category.path.startswith(category.path))
+    listings = list(
+        session.scalars(
+            select(Listing).where(Listing.category_id.in_(subtree), Listing.status == "approved")
+        )
+    )
+    return {
+        "category_id": category.id,
+        "name_zh": category.name_zh,
+        "at": clock.now(),
+        "spread": spread(x.price for x in listings),
+        "listings": _rows(session, listings),
+    }
+
+
+def _rows(session: Session, listings: list[Listing]) -> list[dict[str, Any]]:
+    names = dict(
+        session.execute(
+            select(Organisation.id, Organisation.name_zh).where(
+                Organisation.id.in_({x.supplier_id for x in listings})
+            )
+        ).all()
+    )
+    return [
+        {
+            "listing_id": x.id,
+            "title_zh": x.title_zh,
+            "brand": x.brand,
+            "model": x.model,
+            "supplier": names.get(x.supplier_id, ""),
+            "price": x.price,
+            "updated_at": x.updated_at,
+        }
+        for x in sorted(listings, key=lambda x: (x.price, x.id))
+    ]
+
+
+def prices_csv(report: dict[str, Any]) -> str:
+    """The report's listings as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(
+        ["listing_id", "title", "brand", "model", "supplier", "price_cny", "updated_at_shanghai"]
+    )
+    for row in report["listings"]:
+        writer.writerow(
+            [
+                row["listing_id"],
+                row["title_zh"],
+                row["brand"],
+                row["model"],
+                row["supplier"],
+                str(row["price"]),
+                clock.local(row["updated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+            ]
+        )
+    writer.writerow([])
+    s = report["spread"]
+    writer.writerow(["count", "min", "q1", "median", "q3", "max"])
+    writer.writerow(
+        [
+            s["count"],
+            *(str(s[k]) if s[k] is not None else "" for k in ("min", "q1", "median", "q3", "max")),
+        ]
+    )
+    return out.getvalue()
+
+
+def history_csv(changes: list[PriceChange]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["changed_at_shanghai", "old_price_cny", "new_price_cny"])
+    for c in changes:
+        writer.writerow(
+            [
+                clock.local(c.at).strftime("%Y-%m-%d %H:%M:%S"),
+                "" if c.old_price is None else str(c.old_price),
+                str(c.new_price),
+            ]
+        )
+    return out.getvalue()
