@@ -180,3 +180,8 @@ def build_facets(
     for code in sorted(by_code):
         facets[f"param:{code}"] = ordered(by_code[code])
     return facets
+
+
+#: Listings with a valid green certificate rank higher among text matches (CAT-7): a constant added
+#: to their relevance score. Filters, totals and facets are unchanged by it.
+GREEN_BOOST = 1.0

@@ -178,6 +178,14 @@ def build_query_body(query: SearchQuery) -> dict[str, Any]:
         boolean: dict[str, Any] = {}
         if words:
             boolean["must"] = words
+            boolean["should"] = [
+                {
+                    "constant_score": {
+                        "filter": {"term": {"green": True}},
+                        "boost": common.GREEN_BOOST,
+                    }
+                }
+            ]
         if filters:
             boolean["filter"] = filters
         es_query: dict[str, Any] = {"bool": boolean}

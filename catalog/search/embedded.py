@@ -151,6 +151,9 @@ def build_query(query: SearchQuery) -> tuple[tantivy.Query, bool]:
     clauses += [(_Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in _filters(query)]
     if not clauses:
         return tantivy.Query.all_query(), False
+    if words:
+        green = tantivy.Query.term_query(SCHEMA, "green", True)
+        clauses.append((_Occur.Should, tantivy.Query.const_score_query(green, common.GREEN_BOOST)))
     return tantivy.Query.boolean_query(clauses), bool(words)
 
 

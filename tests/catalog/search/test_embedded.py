@@ -184,3 +184,33 @@ def test_large_prices_still_sort():
     backend.index([dear, cheap])
     assert backend.search(SearchQuery(sort="price_desc")).ids == [2, 1]
     assert backend.search(SearchQuery(price_min=Decimal("84999999.99"))).ids == [2]
+
+
+def test_green_listings_rank_higher_among_text_matches():
+    """CAT-7: with the same text, a listing holding a valid green certificate comes first."""
+    from decimal import Decimal
+
+    from catalog.search.base import ListingDocument, SearchQuery
+    from catalog.search.embedded import EmbeddedBackend
+
+    def doc(i: int, green: bool) -> ListingDocument:
+        return ListingDocument(
+            id=i,
+            title_zh="联想台式计算机",
+            title_en="Lenovo desktop",
+            brand="联想",
+            model=f"M{i}",
+            category_id=3,
+            category_path=(1, 3),
+            price=Decimal("1000.00"),
+            sales=0,
+            supplier_id=1,
+            region_ids=(1,),
+            sme=False,
+            green=green,
+        )
+
+    backend = EmbeddedBackend(None)
+    backend.index([doc(1, False), doc(2, True), doc(3, False)])
+    assert backend.search(SearchQuery(text="台式")).ids[0] == 2
+    assert backend.search(SearchQuery(text="台式", sort="price_asc")).ids == [1, 2, 3]
