@@ -15,3 +15,5 @@ accesslog = "-"
 errorlog = "-"
 # Several processes may run on one host (one per port); they must not share one control socket.
 control_socket_disable = True
+# The longest request line gunicorn accepts; the API bounds its query strings to fit in it.
+limit_request_line = 8190

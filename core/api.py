@@ -14,8 +14,10 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from core.errors import DomainError, RateLimited
 from core.money import cny
@@ -141,6 +143,31 @@ def server_error(error: Exception) -> Response:
     )
 
 
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in URLs: ids the database can hold (1 … 2³¹−1); anything else is a 404."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 0)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def out_of_range(error: Exception) -> Response:
+    """A number too large for its column got past validation: refuse it, change nothing."""
+    return error_response(
+        422,
+        {
+            "code": "out_of_range",
+            "message": "A number is out of range.",
+            "message_zh": "数值超出允许范围。",
+            "details": {},
+        },
+    )
+
+
 class MallApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
@@ -149,6 +176,7 @@ class MallApi(Api):
 
 
 def init_api(app: Flask) -> MallApi:
+    app.url_map.converters["int"] = IdConverter
     app.config.update(
         API_TITLE="政采商城 Government Procurement E-Mall API",
         API_VERSION="1.0",
@@ -173,6 +201,8 @@ def init_api(app: Flask) -> MallApi:
     api.register_field(MoneyField, "string", "decimal")
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(DomainError, domain_error)
+    app.register_error_handler(OverflowError, out_of_range)  # SQLite: integer beyond 64 bits
+    app.register_error_handler(DataError, out_of_range)  # PostgreSQL: value out of range
     app.register_error_handler(Exception, server_error)
     return api
 

@@ -11,6 +11,7 @@ WORK="$(mktemp -d)"
 PORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export MALL_INSTANCE_PATH="$WORK" FLASK_APP=wsgi MALL_BIND="127.0.0.1:$PORT"
 export SECRET_KEY="${SECRET_KEY:-schemathesis-secret-key-0123456789}"
+export MALL_DEMO_LISTINGS="${MALL_DEMO_LISTINGS:-200}"
 
 flask db upgrade >"$WORK/setup.log" 2>&1
 flask demo load >>"$WORK/setup.log" 2>&1

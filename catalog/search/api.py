@@ -20,14 +20,20 @@ blp = Blueprint(
 
 
 class SearchArgs(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=100))
+    q = fields.String(load_default="", validate=validate.Length(max=50))
     category_id = fields.Integer()
     price_min = MoneyField()
     price_max = MoneyField()
-    brand = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
-    param = fields.List(
-        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}:.{1,100}$")),
+    # Bounded so that a whole query string fits in one request line (gunicorn: 8190 bytes).
+    brand = fields.List(
+        fields.String(validate=validate.Length(max=30)),
         load_default=list,
+        validate=validate.Length(max=5),
+    )
+    param = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,19}:.{1,20}$")),
+        load_default=list,
+        validate=validate.Length(max=8),
         metadata={"description": "code:value, repeatable (e.g. cpu:i5)"},
     )
     sme_only = fields.Boolean(load_default=False)

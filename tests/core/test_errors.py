@@ -48,3 +48,19 @@ def test_openapi_document_and_docs_are_served(client):
     assert "/api/ledger/entries" in spec["paths"]
     assert "Error" in spec["components"]["schemas"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_huge_ids_are_refused_not_crashed(login):
+    api = login("operator")
+    assert api.get("/api/organisations/18165597723339898880").status_code == 404
+    response = api.post(
+        "/api/organisations",
+        json={
+            "kind": "supplier",
+            "name_zh": "某公司",
+            "credit_code": "91150200MA0000096X",
+            "region_id": 29614307614918352,
+        },
+    )
+    assert response.status_code == 422
+    assert response.get_json()["code"] in ("out_of_range", "validation_failed")
