@@ -64,3 +64,9 @@ def test_huge_ids_are_refused_not_crashed(login):
     )
     assert response.status_code == 422
     assert response.get_json()["code"] in ("out_of_range", "validation_failed")
+
+
+def test_openapi_document_is_valid(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/openapi.json").get_json())
