@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 from catalog.search.base import ListingDocument, SearchBackend
 from core.accounts.models import Region
 from core.db import after_commit, db
+
+T = TypeVar("T")
 
 
 def backend() -> SearchBackend | None:
@@ -28,16 +31,38 @@ def queue_reindex(session: Session, listing_id: int) -> None:
     pending.add(listing_id)
 
 
+_pool = None
+
+
+def off_hub(fn: Callable[..., T], *args: object) -> T:
+    """Run ``fn`` in a one-thread gevent pool when the server runs under gevent, so that an index
+    commit does not stall every other connection of the process; else just call it. One thread
+    keeps index writes in order and never contends for the backend's lock across threads."""
+    global _pool
+    try:
+        from gevent import monkey
+        from gevent.threadpool import ThreadPool
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return fn(*args)
+    if not monkey.is_module_patched("threading"):
+        return fn(*args)
+    if _pool is None:
+        _pool = ThreadPool(1)
+    return _pool.apply(fn, args)
+
+
 def _apply(search: SearchBackend, ids: set[int]) -> None:
+    # Documents are read here (the database driver cooperates with gevent); only the index write
+    # goes to a native thread.
     read = db.new_session(write=False)
     try:
         documents, gone = documents_for(read, ids)
     finally:
         read.close()
     if documents:
-        search.index(documents)
+        off_hub(search.index, documents)
     if gone:
-        search.delete(gone)
+        off_hub(search.delete, gone)
 
 
 def _region_closure(session: Session) -> dict[int, tuple[int, ...]]:
