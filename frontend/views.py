@@ -25,6 +25,7 @@ from core.accounts.models import User
 from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
+from frontend import catalog_views
 from frontend.i18n import action_name, lang, pick, subject_name, t
 from supervision.ledger.service import entries_query, verify
 
@@ -44,7 +45,14 @@ NAV: dict[str, list[str]] = {
     Role.BANKER: ["financing"],
     Role.ORG_ADMIN: ["organisations"],
 }
-LINKS = {"ledger": "frontend.home", "organisations": "frontend.home"}
+LINKS = {
+    "ledger": "frontend.home",
+    "organisations": "frontend.home",
+    "catalog": "catalog_ui.search",
+    "listings": "catalog_ui.supplier_console",
+    "enrolment": "catalog_ui.enrolment_page",
+    "review": "catalog_ui.review_queues",
+}
 
 
 def nav_for(roles: frozenset[str]) -> list[dict[str, Any]]:
@@ -160,3 +168,4 @@ def vendor(filename: str) -> Any:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(catalog_views.bp)

@@ -1,8 +1,217 @@
-"""Record each test's outcome on its item, so that fixtures can add the server's log to a failure."""
+"""Fixtures shared by the browser tests: the mall served by gunicorn on a fresh database, Chromium
+driven through Playwright, and helpers to sign in and check the layout.
+
+The server is started the way an operator starts it (migrations, demo data, gunicorn with the project's
+configuration) on a fresh database of its own: a SQLite file, or a PostgreSQL schema when
+TEST_DATABASE_URL is set. One server and one browser serve each test module.
+
+Each test's outcome is recorded on its item, so that a failure can show the server's log.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from playwright import sync_api
+
+from core.accounts.demo import DEMO_PASSWORD
+from tests import dbutil
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_SECONDS = 30
+STOP_SECONDS = 10
+SECRET_KEY = "browser-test-secret-key-0123456789abcdef"
+
+
+def _python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local test server)
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def _run_step(args: list[str], env: dict[str, str], log: Path) -> None:
+    """Run one set-up command, append its output to the log, fail the module with it on error."""
+    result = subprocess.run(
+        [_python(), "-m", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    with log.open("a") as handle:
+        handle.write(f"$ {' '.join(args)}\n{output}\n")
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(args)} failed ({result.returncode}):\n{output}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("live") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def live_server(request: pytest.FixtureRequest, server_log: Path) -> Iterator[str]:
+    """The mall served by gunicorn on a free local port; yields its base URL."""
+    tmp = server_log.parent
+    name = "live_" + request.module.__name__.rsplit(".", 1)[-1]
+    database_url = dbutil.fresh_url(dbutil.base_url(str(tmp)), name, str(tmp))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "MALL_INSTANCE_PATH": str(tmp),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "MALL_BIND": f"127.0.0.1:{port}",
+        "PYTHONUNBUFFERED": "1",
+        "MALL_DEMO_LISTINGS": "150",  # a smaller demo catalog keeps start-up quick
+    }
+    log = server_log
+    _run_step(["flask", "--app", "wsgi", "db", "upgrade"], env, log)
+    _run_step(["flask", "--app", "wsgi", "demo", "load"], env, log)
+
+    base = f"http://127.0.0.1:{port}"
+    with log.open("a") as out:
+        server = subprocess.Popen(
+            [_python(), "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _answers(f"{base}/signin"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                print(log.read_text(errors="replace"))
+                pytest.fail(
+                    f"the server did not answer on {base} (exit code {server.poll()}); "
+                    f"its output is above and in {log}",
+                    pytrace=False,
+                )
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=STOP_SECONDS)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    playwright = sync_api.sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _server_log_on_failure(request: pytest.FixtureRequest, server_log: Path) -> Iterator[None]:
+    """Print the end of the server's output when a test fails: the browser only sees the page."""
+    size = server_log.stat().st_size if server_log.exists() else 0
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed and server_log.exists():
+        with server_log.open("rb") as handle:
+            handle.seek(size)
+            print(f"--- server output during the test ({server_log}) ---")
+            print(handle.read().decode(errors="replace")[-20_000:])
+
+
+@pytest.fixture
+def context(browser, live_server: str) -> Iterator:
+    """A fresh browser profile (no cookies) at a desktop size."""
+    ctx = browser.new_context(
+        base_url=live_server, viewport={"width": 1280, "height": 800}, locale="zh-CN"
+    )
+    ctx.set_default_timeout(10_000)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context) -> Iterator:
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+def path_of(page) -> str:
+    return "/" + page.url.split("/", 3)[3]
+
+
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Open the site, follow the redirect to the sign-in page and submit the form."""
+    page.goto("/")
+    page.wait_for_url("**/signin")
+    assert path_of(page) == "/signin"
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("form.form button[type=submit]")
+
+
+def assert_fits(page, width: int) -> None:
+    """The page is laid out for the screen's width and nothing sticks out sideways."""
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert inner == width, f"window.innerWidth is {inner}, expected {width}"
+    assert scroll <= inner, f"the page is {scroll}px wide on a {inner}px screen"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
