@@ -40,7 +40,7 @@ class SearchArgs(Schema):
     green_only = fields.Boolean(load_default=False)
     region_id = fields.Integer()
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=500))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -55,6 +55,7 @@ class HitSchema(Schema):
     sales = fields.Integer()
     supplier_id = fields.Integer()
     supplier_name = fields.String()
+    supplier_name_en = fields.String()
     sme = fields.Boolean()
     green = fields.Boolean()
     params = fields.Dict()
@@ -64,6 +65,7 @@ class HitSchema(Schema):
 class FacetSchema(Schema):
     value = fields.String()
     label = fields.String()
+    label_en = fields.String()
     count = fields.Integer()
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.search.base import SearchBackend, SearchQuery
-from catalog.search.indexing import iter_documents
+from catalog.search.common import MAX_RESULT_WINDOW
 from core.errors import ValidationFailed
 
 
@@ -27,6 +27,13 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
             "最低价高于最高价。",
             details={"price_min": ["above price_max"]},
         )
+    page, per_page = args.get("page", 1), args.get("per_page", 20)
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise ValidationFailed(
+            f"Only the first {MAX_RESULT_WINDOW} results can be paged to; narrow the search.",
+            f"仅可翻阅前 {MAX_RESULT_WINDOW} 条结果，请缩小检索范围。",
+            details={"page": [f"page × per_page must not exceed {MAX_RESULT_WINDOW}"]},
+        )
     return SearchQuery(
         text=args.get("q", "").strip(),
         category_id=args.get("category_id"),
@@ -38,13 +45,16 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
         green_only=args.get("green_only", False),
         region_id=args.get("region_id"),
         sort=args.get("sort", "relevance"),
-        page=args.get("page", 1),
-        per_page=args.get("per_page", 20),
+        page=page,
+        per_page=per_page,
     )
 
 
 def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     """Result cards for on-shelf listings, in the order of ``ids``."""
+    from catalog.certificates.models import GreenCertificate, ListingCertificate
+    from catalog.certificates.service import today
+    from catalog.enrolment.models import SME_SIZES, SupplierProfile
     from catalog.listings.models import Listing
     from core.accounts.models import Organisation
 
@@ -55,13 +65,34 @@ def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
         )
     }
     ordered = [rows[i] for i in ids if i in rows]
-    documents = {d.id: d for d in iter_documents(session, ordered)}
-    names = dict(
-        session.execute(
-            select(Organisation.id, Organisation.name_zh).where(
-                Organisation.id.in_({r.supplier_id for r in ordered})
+    suppliers = {r.supplier_id for r in ordered}
+    names = {
+        org_id: (zh, en)
+        for org_id, zh, en in session.execute(
+            select(Organisation.id, Organisation.name_zh, Organisation.name_en).where(
+                Organisation.id.in_(suppliers)
             )
-        ).all()
+        )
+    }
+    sme = set(
+        session.scalars(
+            select(SupplierProfile.organisation_id).where(
+                SupplierProfile.organisation_id.in_(suppliers),
+                SupplierProfile.enterprise_size.in_(SME_SIZES),
+            )
+        )
+    )
+    day = today()
+    green = set(
+        session.scalars(
+            select(ListingCertificate.listing_id)
+            .join(GreenCertificate, GreenCertificate.id == ListingCertificate.certificate_id)
+            .where(
+                ListingCertificate.listing_id.in_(list(rows)),
+                GreenCertificate.valid_from <= day,
+                GreenCertificate.valid_until >= day,
+            )
+        )
     )
     return [
         {
@@ -74,9 +105,10 @@ def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             "price": r.price,
             "sales": r.sales,
             "supplier_id": r.supplier_id,
-            "supplier_name": names.get(r.supplier_id, ""),
-            "sme": documents[r.id].sme,
-            "green": documents[r.id].green,
+            "supplier_name": names.get(r.supplier_id, ("", ""))[0],
+            "supplier_name_en": names.get(r.supplier_id, ("", ""))[1],
+            "sme": r.supplier_id in sme,
+            "green": r.id in green,
             "params": r.params,
             "image_url": f"/api/catalog/listings/{r.id}/images/{r.images[0].id}"
             if r.images
@@ -92,13 +124,19 @@ def search(session: Session, backend: SearchBackend, args: dict[str, Any]) -> di
     query = to_query(args)
     result = backend.search(query)
     items = listings_by_ids(session, result.ids)
-    categories = dict(session.execute(select(Category.id, Category.name_zh)).all())
+    categories = {
+        str(cid): (zh, en)
+        for cid, zh, en in session.execute(select(Category.id, Category.name_zh, Category.name_en))
+    }
     facets = {}
     for name, counts in result.facets.items():
         facets[name] = [
             {
                 "value": c.value,
-                "label": categories.get(int(c.value), c.value) if name == "category" else c.value,
+                "label": categories.get(c.value, (c.value,))[0] if name == "category" else c.value,
+                "label_en": categories.get(c.value, (c.value, c.value))[1]
+                if name == "category"
+                else c.value,
                 "count": c.count,
             }
             for c in counts

@@ -92,3 +92,9 @@ def test_bad_search_arguments_are_refused(login, cat):
     assert purchaser.get("/api/catalog/search?price_min=10&price_max=5").status_code == 422
     assert purchaser.get("/api/catalog/search?param=nocolon").status_code == 422
     assert login("purchaser").client.get("/api/catalog/search").status_code == 200
+
+
+def test_paging_beyond_the_result_window_is_a_clear_422(login, cat):
+    response = login("purchaser").get("/api/catalog/search?page=101&per_page=100")
+    assert response.status_code == 422
+    assert "page" in response.get_json()["details"]
