@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,7 @@ def home() -> Any:
         context["ledger_entries"] = session.scalars(
             entries_query(session, actor, {}).limit(15)
         ).all()
-        context["ledger_check"] = verify(session)
+        context["ledger_check"], context["ledger_checked_at"] = _recent_verification(session)
     if actor.has(Role.ORG_ADMIN):
         context["org_users"] = service.list_users(session, actor, org.id)
     if actor.has(Role.OPERATOR, Role.SUPERVISOR):
@@ -114,6 +115,20 @@ def home() -> Any:
             service.organisation_query(actor, {}).limit(50)
         ).all()
     return render_template("home.html", **context)
+
+
+_VERIFY_TTL = 60.0
+_last_verification: dict[str, Any] = {}
+
+
+def _recent_verification(session: Any) -> tuple[Any, Any]:
+    """The home page shows a whole-chain verification at most a minute old: walking every entry on
+    each page view would cost more as the ledger grows. ``flask ledger verify`` and the API always
+    walk the chain afresh."""
+    now = time.monotonic()
+    if not _last_verification or now - _last_verification["at"] > _VERIFY_TTL:
+        _last_verification.update(at=now, result=verify(session), when=clock.now())
+    return _last_verification["result"], _last_verification["when"]
 
 
 @bp.route("/signin", methods=["GET", "POST"])
