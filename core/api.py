@@ -16,6 +16,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -168,6 +169,19 @@ def out_of_range(error: Exception) -> Response:
     )
 
 
+def stale(error: Exception) -> Response:
+    """Someone else changed the row first (optimistic version check): ask to retry."""
+    return error_response(
+        409,
+        {
+            "code": "changed_meanwhile",
+            "message": "It was changed by someone else meanwhile; reload and try again.",
+            "message_zh": "数据已被他人修改，请刷新后重试。",
+            "details": {},
+        },
+    )
+
+
 class MallApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
@@ -203,6 +217,7 @@ def init_api(app: Flask) -> MallApi:
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(OverflowError, out_of_range)  # SQLite: integer beyond 64 bits
     app.register_error_handler(DataError, out_of_range)  # PostgreSQL: value out of range
+    app.register_error_handler(StaleDataError, stale)
     app.register_error_handler(Exception, server_error)
     return api
 

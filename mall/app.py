@@ -47,6 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.api import init_api
     from core.cli import db_cli, demo_cli, users_cli
     from frontend import views as frontend_views
+    from mall.budgets import api as budgets_api
+    from mall.cli import mall_cli
+    from mall.contracts import api as contracts_api
+    from mall.orders import api as orders_api
     from supervision.ledger import api as ledger_api
     from supervision.ledger.cli import ledger_cli
 
@@ -64,6 +68,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(search_api.blp)
     api.register_blueprint(halls_api.blp)
     api.register_blueprint(prices_api.blp)
+    for blueprint in (budgets_api.blp, orders_api.blp, orders_api.supplier_blp, contracts_api.blp):
+        api.register_blueprint(blueprint)
 
     socketio.init_app(
         app,
@@ -78,6 +84,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)
-    for group in (db_cli, demo_cli, users_cli, ledger_cli, catalog_cli, search_cli):
+    for group in (db_cli, demo_cli, users_cli, ledger_cli, catalog_cli, search_cli, mall_cli):
         app.cli.add_command(group)
     return app

@@ -13,6 +13,9 @@ import catalog.enrolment.models
 import catalog.halls.models
 import catalog.listings.models  # noqa: F401
 import core.accounts.models  # noqa: F401
+import mall.budgets.models
+import mall.contracts.models
+import mall.orders.models  # noqa: F401
 import supervision.ledger.models  # noqa: F401
 from core.db import Base, make_engine
 

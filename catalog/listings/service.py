@@ -87,7 +87,9 @@ def get_listing(
 
 
 def _own(session: Session, actor: Actor, listing_id: int) -> Listing:
-    listing = session.get(Listing, listing_id)
+    """The actor's own listing, locked: stock and price are contested with checkouts, and the lock
+    is taken before any ledger append (the order every writer follows)."""
+    listing = session.get(Listing, listing_id, with_for_update=True, populate_existing=True)
     if listing is None:
         raise NotFound("No such listing.", "没有该商品。")
     if listing.supplier_id != actor.organisation_id:

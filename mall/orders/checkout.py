@@ -1,0 +1,208 @@
+"""Checkout (下单): the cart becomes one order per supplier, in one transaction.
+
+Prices, titles and specifications are copied into the order (frozen); each listing's stock and the
+budget line's funds are reserved; every step is on the ledger. The listings and the budget line are
+locked first and everything is checked before anything changes, so a refused checkout writes nothing
+and two checkouts can never sell the same unit or spend the same funds.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.categories.models import Category
+from catalog.enrolment.models import SupplierProfile
+from catalog.enrolment.service import check_eligible
+from catalog.listings.models import Listing
+from core import clock
+from core.accounts.auth import Actor
+from core.errors import Conflict, ValidationFailed
+from core.money import cny
+from mall import policy
+from mall.budgets import service as budgets
+from mall.budgets.models import BudgetLine
+from mall.locks import lock, lock_many
+from mall.orders.access import require_purchaser
+from mall.orders.cart import problem_with, refuse
+from mall.orders.models import CartItem, Order, OrderItem
+from supervision.ledger import record
+
+
+def _sme_suitable(session: Session, categories: set[int]) -> dict[int, tuple[str, bool]]:
+    """For each category: its kind, and whether it or a category above it is SME-suitable."""
+    rows = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(categories)))}
+    above = {i for c in rows.values() for i in c.path_ids}
+    flagged = set(
+        session.scalars(
+            select(Category.id).where(Category.id.in_(above), Category.sme_suitable.is_(True))
+        )
+    )
+    return {cid: (c.kind, bool(flagged & set(c.path_ids))) for cid, c in rows.items()}
+
+
+def _cart(session: Session, actor: Actor, supplier_ids: list[int] | None) -> list[CartItem]:
+    query = select(CartItem).where(CartItem.user_id == actor.user_id).order_by(CartItem.id)
+    items = list(session.scalars(query))
+    if supplier_ids:
+        wanted = set(supplier_ids)
+        items = [item for item in items if item.listing.supplier_id in wanted]
+    if not items:
+        raise Conflict(
+            "There is nothing in the cart to check out.",
+            "购物车中没有可结算的商品。",
+            code="cart_empty",
+        )
+    return items
+
+
+def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order]:
+    """Place one order per supplier for the cart (or the groups of ``supplier_ids``), paid from
+    ``budget_line_id``."""
+    require_purchaser(actor)
+    settings = policy.settings()
+    items = _cart(session, actor, data.get("supplier_ids"))
+    # Locks: listings (by id), then the budget line.
+    listings = lock_many(session, Listing, [item.listing_id for item in items])
+    line = lock(session, BudgetLine, data["budget_line_id"])
+    if line is None:
+        raise ValidationFailed(
+            "No such budget line.",
+            "没有该预算指标。",
+            details={"budget_line_id": ["no such budget line"]},
+        )
+
+    refuse(
+        {
+            item.listing_id: problem
+            for item in items
+            if (
+                problem := problem_with(listings[item.listing_id], actor.region_path, item.quantity)
+            )
+        }
+    )
+    for listing in listings.values():
+        check_eligible(session, listing.supplier_id, listing.category)
+    kinds = _sme_suitable(session, {listing.category_id for listing in listings.values()})
+    sme = {
+        supplier_id: bool((profile := session.get(SupplierProfile, supplier_id)) and profile.sme)
+        for supplier_id in {listing.supplier_id for listing in listings.values()}
+    }
+    total = policy.check_purchase(
+        [
+            policy.PurchaseLine(
+                listing_id=listing.id,
+                supplier_id=listing.supplier_id,
+                supplier_sme=sme[listing.supplier_id],
+                category_kind=kinds[listing.category_id][0],
+                sme_suitable=kinds[listing.category_id][1],
+                amount=cny(listing.price * item.quantity),
+            )
+            for item in items
+            for listing in [listings[item.listing_id]]
+        ],
+        settings,
+    )
+    budgets.check_reservable(actor, line, total)
+
+    groups: dict[int, list[CartItem]] = {}
+    for item in items:
+        groups.setdefault(listings[item.listing_id].supplier_id, []).append(item)
+    orders = [
+        _place(session, actor, data, line, settings, [(i, listings[i.listing_id]) for i in group])
+        for _, group in sorted(groups.items())
+    ]
+    for item in items:
+        session.delete(item)
+    session.flush()
+    return orders
+
+
+def _place(
+    session: Session,
+    actor: Actor,
+    data: dict[str, Any],
+    line: BudgetLine,
+    settings: policy.Settings,
+    entries: list[tuple[CartItem, Listing]],
+) -> Order:
+    now = clock.now()
+    order_items = [
+        OrderItem(
+            listing_id=listing.id,
+            category_id=listing.category_id,
+            title_zh=listing.title_zh,
+            title_en=listing.title_en,
+            brand=listing.brand,
+            model=listing.model,
+            params=dict(listing.params),
+            unit_price=listing.price,
+            quantity=item.quantity,
+            line_total=cny(listing.price * item.quantity),
+        )
+        for item, listing in entries
+    ]
+    order = Order(
+        purchaser_id=actor.organisation_id,
+        supplier_id=entries[0][1].supplier_id,
+        placed_by=actor.user_id,
+        budget_line_id=line.id,
+        region_id=actor.region_id,
+        status="placed",
+        total=cny(sum((i.line_total for i in order_items), Decimal(0))),
+        delivery_address=data["delivery_address"].strip(),
+        contact_name=data["contact_name"].strip(),
+        contact_phone=data["contact_phone"].strip(),
+        note=(data.get("note") or "").strip() or None,
+        delivery_days=settings.delivery_days,
+        acceptance_days=settings.acceptance_days,
+        payment_days=settings.payment_days,
+        placed_at=now,
+        confirm_by=now + timedelta(hours=settings.confirm_hours),
+        updated_at=now,
+        items=order_items,
+    )
+    session.add(order)
+    for item, listing in entries:
+        listing.stock -= item.quantity
+    session.flush()
+    record(
+        session,
+        actor,
+        "order.placed",
+        ("order", order.id),
+        {
+            "number": order.number,
+            "purchaser_id": order.purchaser_id,
+            "supplier_id": order.supplier_id,
+            "budget_line_id": line.id,
+            "items": [
+                {
+                    "listing_id": i.listing_id,
+                    "title_zh": i.title_zh,
+                    "unit_price": i.unit_price,
+                    "quantity": i.quantity,
+                    "line_total": i.line_total,
+                }
+                for i in order.items
+            ],
+            "total": order.total,
+            "confirm_by": order.confirm_by,
+        },
+        region_id=order.region_id,
+    )
+    for item, listing in entries:
+        record(
+            session,
+            actor,
+            "listing.stock_reserved",
+            ("listing", listing.id),
+            {"order_id": order.id, "quantity": item.quantity, "stock": listing.stock},
+            region_id=order.region_id,
+        )
+    budgets.reserve(session, actor, line.id, order.total, ("order", order.id))
+    return order

@@ -1,0 +1,229 @@
+"""Schemas for carts and orders: the purchaser's view shows the budget line; the supplier's does not."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.api import MAX_ID, MoneyField, PageArgs
+from mall.budgets.models import FUND_SOURCES
+from mall.orders.cart import MAX_QUANTITY
+from mall.orders.models import STATUSES
+
+_id = validate.Range(min=1, max=MAX_ID)
+_quantity = validate.Range(min=1, max=MAX_QUANTITY)
+
+
+class OrganisationBriefSchema(Schema):
+    id = fields.Integer()
+    name_zh = fields.String()
+    name_en = fields.String()
+    credit_code = fields.String()
+
+
+# ---------------------------------------------------------------- cart
+
+
+class CartAddSchema(Schema):
+    listing_id = fields.Integer(required=True, validate=_id)
+    quantity = fields.Integer(load_default=1, validate=_quantity)
+
+
+class CartQuantitySchema(Schema):
+    quantity = fields.Integer(required=True, validate=_quantity)
+
+
+class CartItemSchema(Schema):
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    title_zh = fields.String()
+    title_en = fields.String()
+    brand = fields.String()
+    model = fields.String()
+    unit_price = MoneyField(metadata={"description": "today's price; frozen only at checkout"})
+    quantity = fields.Integer()
+    line_total = MoneyField()
+    stock = fields.Integer()
+    problem = fields.String(
+        allow_none=True,
+        metadata={"description": "not_on_shelf | not_delivered_here | insufficient_stock"},
+    )
+
+
+class CartGroupSchema(Schema):
+    supplier = fields.Nested(OrganisationBriefSchema)
+    sme = fields.Boolean(metadata={"description": "small or medium enterprise (中小企业)"})
+    items = fields.List(fields.Nested(CartItemSchema))
+    subtotal = MoneyField()
+
+
+class CartSchema(Schema):
+    groups = fields.List(fields.Nested(CartGroupSchema))
+    total = MoneyField()
+    count = fields.Integer()
+
+
+class CheckoutSchema(Schema):
+    budget_line_id = fields.Integer(required=True, validate=_id)
+    supplier_ids = fields.List(
+        fields.Integer(validate=_id),
+        load_default=None,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "check out only these suppliers' groups; default: the whole cart"},
+    )
+    delivery_address = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    contact_phone = fields.String(
+        required=True, validate=validate.Regexp(r"^\+?[0-9][0-9 -]{5,28}$")
+    )
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+# ---------------------------------------------------------------- orders
+
+
+class OrderItemSchema(Schema):
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    category_id = fields.Integer()
+    title_zh = fields.String()
+    title_en = fields.String()
+    brand = fields.String()
+    model = fields.String()
+    params = fields.Dict()
+    unit_price = MoneyField()
+    quantity = fields.Integer()
+    line_total = MoneyField()
+
+
+class AcceptanceItemSchema(Schema):
+    order_item_id = fields.Integer(required=True, validate=_id)
+    quantity = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class AcceptanceSchema(Schema):
+    id = fields.Integer()
+    decision = fields.String()
+    notes = fields.String(allow_none=True)
+    reasons = fields.List(fields.String(), allow_none=True)
+    accepted_total = MoneyField(allow_none=True)
+    items = fields.List(fields.Nested(AcceptanceItemSchema))
+    recorded_by = fields.Integer()
+    recorded_at = fields.DateTime()
+
+
+class _OrderSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    status_zh = fields.String()
+    status_en = fields.String()
+    items = fields.List(fields.Nested(OrderItemSchema))
+    total = MoneyField()
+    accepted_total = MoneyField(allow_none=True)
+    delivery_address = fields.String()
+    contact_name = fields.String()
+    contact_phone = fields.String()
+    note = fields.String(allow_none=True)
+    delivery_days = fields.Integer()
+    acceptance_days = fields.Integer()
+    payment_days = fields.Integer()
+    placed_at = fields.DateTime()
+    confirm_by = fields.DateTime()
+    confirmed_at = fields.DateTime(allow_none=True)
+    shipped_at = fields.DateTime(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    decline_reason = fields.String(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    cancel_requested_by = fields.String(allow_none=True)
+    logistics_company = fields.String(allow_none=True)
+    tracking_no = fields.String(allow_none=True)
+    contract_id = fields.Function(
+        lambda order: order.contract.id if order.contract else None, allow_none=True
+    )
+    acceptances = fields.List(fields.Nested(AcceptanceSchema))
+
+
+class BudgetLineBriefSchema(Schema):
+    id = fields.Integer()
+    fiscal_year = fields.Integer()
+    fund_source = fields.String()
+    fund_source_zh = fields.Function(lambda line: FUND_SOURCES[line.fund_source][0])
+    code = fields.String()
+    name = fields.String()
+
+
+class PurchaserOrderSchema(_OrderSchema):
+    """The purchaser unit's view."""
+
+    supplier = fields.Nested(OrganisationBriefSchema)
+    budget_line = fields.Nested(BudgetLineBriefSchema)
+    placed_by = fields.Integer()
+
+
+class SupplierOrderSchema(_OrderSchema):
+    """The supplier's view: no budget details."""
+
+    purchaser = fields.Nested(OrganisationBriefSchema)
+
+
+class OrderQuerySchema(PageArgs):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class OrderReasonSchema(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class ShipSchema(Schema):
+    logistics_company = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=60))
+
+
+class NoteSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class AcceptSchema(Schema):
+    items = fields.List(
+        fields.Nested(AcceptanceItemSchema),
+        load_default=None,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "accepted quantity of every item; omit to accept everything"},
+    )
+    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class RefuseAcceptanceSchema(Schema):
+    reasons = fields.List(
+        fields.String(validate=validate.Length(min=1, max=500)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+    )
+    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class PayabilitySchema(Schema):
+    payable = fields.Boolean()
+    amount = MoneyField(allow_none=True)
+    problems = fields.List(fields.Dict())
+
+
+class PolicySchema(Schema):
+    purchase_limit = MoneyField()
+    sme_reserved_below = MoneyField()
+    sme_reserved_below_works = MoneyField()
+    sme_price_deduction = fields.String()
+    green_price_deduction = fields.String()
+    confirm_hours = fields.Integer()
+    delivery_days = fields.Integer()
+    acceptance_days = fields.Integer()
+    payment_days = fields.Integer()
+    award_rule_zh = fields.String()
+    award_rule_en = fields.String()
+    limit_rule_zh = fields.String()
+    limit_rule_en = fields.String()
+    sme_rule_zh = fields.String()
+    sme_rule_en = fields.String()

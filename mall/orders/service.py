@@ -1,0 +1,362 @@
+"""Order transitions (MALL-1) and the payment guard (MALL-4, MALL-5).
+
+::
+
+    placed ─confirm─▶ confirmed ─ship─▶ shipped ─deliver─▶ delivered ─accept─▶ accepted ─▶ paid ─▶ closed
+      │ ╲                │                                    │   ▲
+      │  decline ▶ declined   cancel (agreed) ▶ cancelled      │   redeliver
+      │  cancel  ▶ cancelled                                  ▼   │
+      └ confirm_by passed ▶ lapsed                       acceptance_refused
+
+Who does what: the supplier confirms (which writes the contract), declines with a reason, ships with the
+logistics company and tracking number, and delivers again after a refused acceptance; either party
+records delivery (the supplier's 送达 or the purchaser's 签收); the purchaser accepts or refuses
+acceptance (``mall.orders.acceptance``).
+
+Cancellation:
+
+- *placed*: the purchaser cancels at once (a supplier declines instead).
+- *confirmed* (not yet shipped): only by agreement. One party asks, giving a reason; the other agrees
+  by cancelling as well. The asking party can withdraw, and the other can refuse, with
+  ``refuse_cancellation``. While a request is open the order cannot be shipped.
+- *shipped* or later: no cancellation; a dispute (MALL-9) settles what happens.
+
+Declining, cancelling and lapsing give back the order's stock and funds. Every transition checks its
+actor, locks the order row, and is on the ledger with the purchaser's region.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
+
+from catalog.listings.models import Listing
+from core import clock
+from core.accounts.auth import Actor
+from core.errors import Conflict, ValidationFailed
+from mall.budgets import service as budgets
+from mall.contracts import service as contracts
+from mall.locks import lock_many
+from mall.orders.access import expect, get_order
+from mall.orders.models import Order
+from supervision.ledger import record
+
+
+def record_order(session: Session, actor: Actor, action: str, order: Order, **payload: Any) -> None:
+    record(
+        session,
+        actor,
+        action,
+        ("order", order.id),
+        {"status": order.status, **payload},
+        region_id=order.region_id,
+    )
+
+
+def _reason(text: str | None, required: bool, field: str = "reason") -> str | None:
+    text = (text or "").strip() or None
+    if required and not text:
+        raise ValidationFailed(
+            "A reason is required.", "请说明理由。", details={field: ["required"]}
+        )
+    return text
+
+
+def lock_holdings(session: Session, order: Order) -> dict[int, Listing]:
+    """Lock the order's listings and then its budget line (the caller holds the order's lock)."""
+    listings = lock_many(session, Listing, [item.listing_id for item in order.items])
+    budgets.lock_line(session, order.budget_line_id)
+    return listings
+
+
+def release_holdings(session: Session, actor: Actor, order: Order) -> None:
+    """Give the order's stock back to its listings and its funds back to the budget line."""
+    listings = lock_holdings(session, order)
+    for item in order.items:
+        listings[item.listing_id].stock += item.quantity
+    session.flush()
+    for item in order.items:
+        record(
+            session,
+            actor,
+            "listing.stock_released",
+            ("listing", item.listing_id),
+            {
+                "order_id": order.id,
+                "quantity": item.quantity,
+                "stock": listings[item.listing_id].stock,
+            },
+            region_id=order.region_id,
+        )
+    budgets.release(session, actor, order.budget_line_id, order.total, ("order", order.id))
+
+
+def _end(
+    session: Session, actor: Actor, order: Order, status: str, action: str, **payload: Any
+) -> Order:
+    lock_holdings(session, order)  # before the first ledger append of this change
+    order.status = status
+    order.ended_at = order.updated_at = clock.now()
+    session.flush()
+    record_order(session, actor, action, order, **payload)
+    release_holdings(session, actor, order)
+    return order
+
+
+def confirm(session: Session, actor: Actor, order_id: int) -> Order:
+    """接单: the supplier confirms a placed order before its deadline; the contract is written."""
+    order = get_order(session, actor, order_id, side="supplier", for_update=True)
+    expect(order, "placed", doing=("confirmed", "确认"))
+    now = clock.now()
+    if now >= order.confirm_by:
+        raise Conflict(
+            "The deadline to confirm this order has passed.",
+            "该订单已超过确认期限。",
+            code="confirmation_overdue",
+            details={"confirm_by": order.confirm_by.isoformat()},
+        )
+    order.status = "confirmed"
+    order.confirmed_at = order.updated_at = now
+    session.flush()
+    record_order(session, actor, "order.confirmed", order)
+    contracts.create_for_order(session, actor, order)
+    return order
+
+
+def decline(session: Session, actor: Actor, order_id: int, reason: str | None) -> Order:
+    """拒单: the supplier declines a placed order, giving a reason."""
+    reason = _reason(reason, required=True)
+    order = get_order(session, actor, order_id, side="supplier", for_update=True)
+    expect(order, "placed", doing=("declined", "拒绝"))
+    order.decline_reason = reason
+    return _end(session, actor, order, "declined", "order.declined", reason=reason)
+
+
+def cancel(session: Session, actor: Actor, order_id: int, side: str, reason: str | None) -> Order:
+    """取消: see the module's cancellation rules."""
+    order = get_order(session, actor, order_id, side=side, for_update=True)
+    if order.status == "placed" and side == "supplier":
+        raise Conflict(
+            "A supplier declines an order it has not confirmed.",
+            "供应商对未确认的订单请使用“拒单”。",
+            code="use_decline",
+        )
+    expect(order, "placed", "confirmed", doing=("cancelled", "取消"))
+    if order.status == "placed":
+        order.cancel_reason = _reason(reason, required=False)
+        return _end(
+            session,
+            actor,
+            order,
+            "cancelled",
+            "order.cancelled",
+            by=side,
+            reason=order.cancel_reason,
+        )
+    if order.cancel_requested_by is None:
+        order.cancel_reason = _reason(reason, required=True)
+        order.cancel_requested_by = side
+        order.updated_at = clock.now()
+        session.flush()
+        record_order(
+            session,
+            actor,
+            "order.cancellation_requested",
+            order,
+            by=side,
+            reason=order.cancel_reason,
+        )
+        return order
+    if order.cancel_requested_by == side:
+        raise Conflict(
+            "You have already asked to cancel; the other party has to agree.",
+            "贵方已申请取消，需对方同意。",
+            code="cancellation_pending",
+        )
+    return _end(
+        session,
+        actor,
+        order,
+        "cancelled",
+        "order.cancelled",
+        by_agreement=True,
+        requested_by=order.cancel_requested_by,
+        agreed_by=side,
+        reason=order.cancel_reason,
+    )
+
+
+def refuse_cancellation(session: Session, actor: Actor, order_id: int, side: str) -> Order:
+    """Drop an open cancellation request: the asking party withdraws it, or the other refuses it."""
+    order = get_order(session, actor, order_id, side=side, for_update=True)
+    if order.status != "confirmed" or order.cancel_requested_by is None:
+        raise Conflict(
+            "No cancellation request is open on this order.",
+            "该订单没有待处理的取消申请。",
+            code="no_cancellation_request",
+        )
+    requested_by = order.cancel_requested_by
+    order.cancel_requested_by = None
+    order.updated_at = clock.now()
+    session.flush()
+    action = (
+        "order.cancellation_withdrawn" if requested_by == side else "order.cancellation_refused"
+    )
+    record_order(session, actor, action, order, by=side, requested_by=requested_by)
+    return order
+
+
+def ship(
+    session: Session, actor: Actor, order_id: int, logistics_company: str, tracking_no: str
+) -> Order:
+    """发货: the supplier ships a confirmed order, naming the logistics company and tracking number."""
+    company, tracking = logistics_company.strip(), tracking_no.strip()
+    if not company or not tracking:
+        raise ValidationFailed(
+            "Name the logistics company and the tracking number.",
+            "请填写物流公司和运单号。",
+            details={
+                **({"logistics_company": ["required"]} if not company else {}),
+                **({"tracking_no": ["required"]} if not tracking else {}),
+            },
+        )
+    order = get_order(session, actor, order_id, side="supplier", for_update=True)
+    expect(order, "confirmed", doing=("shipped", "发货"))
+    if order.cancel_requested_by is not None:
+        raise Conflict(
+            "A cancellation request is open; settle it before shipping.",
+            "该订单有待处理的取消申请，处理后方可发货。",
+            code="cancellation_pending",
+        )
+    order.status = "shipped"
+    order.logistics_company, order.tracking_no = company, tracking
+    order.shipped_at = order.updated_at = clock.now()
+    session.flush()
+    record_order(
+        session, actor, "order.shipped", order, logistics_company=company, tracking_no=tracking
+    )
+    return order
+
+
+def mark_delivered(session: Session, actor: Actor, order_id: int, side: str) -> Order:
+    """送达 / 签收: the supplier records delivery, or the purchaser confirms receipt."""
+    order = get_order(session, actor, order_id, side=side, for_update=True)
+    expect(order, "shipped", doing=("marked delivered", "确认送达"))
+    order.status = "delivered"
+    order.delivered_at = order.updated_at = clock.now()
+    session.flush()
+    record_order(session, actor, "order.delivered", order, by=side)
+    return order
+
+
+def redeliver(session: Session, actor: Actor, order_id: int, note: str | None) -> Order:
+    """整改后重新交付: after a refused acceptance, the supplier delivers again for a new acceptance."""
+    order = get_order(session, actor, order_id, side="supplier", for_update=True)
+    expect(order, "acceptance_refused", doing=("delivered again", "重新交付"))
+    order.status = "delivered"
+    order.delivered_at = order.updated_at = clock.now()
+    session.flush()
+    record_order(session, actor, "order.redelivered", order, note=_reason(note, required=False))
+    return order
+
+
+def lapse_unconfirmed(session: Session, actor: Actor) -> list[Order]:
+    """A periodic job: placed orders past their confirmation deadline lapse, giving back stock and
+    funds. Orders another transaction holds are left for the next run."""
+    now = clock.now()
+    orders = list(
+        session.scalars(
+            select(Order)
+            .where(Order.status == "placed", Order.confirm_by <= now)
+            .order_by(Order.id)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+    )
+    # All locks first — listings, then budget lines — so that no ledger append waits on a row.
+    lock_many(session, Listing, [item.listing_id for order in orders for item in order.items])
+    for line_id in sorted({order.budget_line_id for order in orders}):
+        budgets.lock_line(session, line_id)
+    for order in orders:
+        _end(session, actor, order, "lapsed", "order.lapsed", confirm_by=order.confirm_by)
+    return orders
+
+
+# ---------------------------------------------------------------- 无合同不支付, 无验收不结项
+
+PAYABILITY = {
+    "not_accepted": ("The order has not been accepted.", "订单尚未验收通过。"),
+    "no_acceptance": (
+        "No acceptance is recorded (无验收不结项).",
+        "没有验收记录（无验收不结项）。",
+    ),
+    "no_contract": ("The order has no contract (无合同不支付).", "订单没有合同（无合同不支付）。"),
+    "contract_tampered": ("The contract does not match its hash.", "合同内容与其哈希值不符。"),
+    "unsigned_by_purchaser": ("The purchaser has not signed the contract.", "采购人尚未签署合同。"),
+    "unsigned_by_supplier": ("The supplier has not signed the contract.", "供应商尚未签署合同。"),
+    "bad_signature_purchaser": (
+        "The purchaser's signature does not verify.",
+        "采购人的签名验证失败。",
+    ),
+    "bad_signature_supplier": (
+        "The supplier's signature does not verify.",
+        "供应商的签名验证失败。",
+    ),
+}
+
+
+def payability_problems(order: Order) -> list[str]:
+    """What stands between the order and a payment request (codes of ``PAYABILITY``)."""
+    session = object_session(order)
+    assert session is not None, "the order must belong to a session"
+    problems = []
+    if order.status != "accepted":
+        problems.append("not_accepted")
+    latest = order.acceptances[-1] if order.acceptances else None
+    if latest is None or latest.decision != "accepted":
+        problems.append("no_acceptance")
+    contract = order.contract  # type: ignore[attr-defined]
+    if contract is None:
+        problems.append("no_contract")
+        return problems
+    if not contracts.content_intact(contract):
+        problems.append("contract_tampered")
+    signed = {s.party: s.verified for s in contracts.signature_status(session, contract)}
+    for party in ("purchaser", "supplier"):
+        if party not in signed:
+            problems.append(f"unsigned_by_{party}")
+        elif not signed[party]:
+            problems.append(f"bad_signature_{party}")
+    return problems
+
+
+def check_payable(order: Order) -> Decimal:
+    """Refuse unless the order may be paid: accepted, acceptance recorded, and a contract whose
+    content is intact and which both parties signed with signatures that verify. Returns the amount
+    to pay (what was accepted)."""
+    problems = payability_problems(order)
+    if problems:
+        raise Conflict(
+            "The order cannot be paid yet: " + " ".join(PAYABILITY[p][0] for p in problems),
+            "订单暂不能支付：" + "".join(PAYABILITY[p][1] for p in problems),
+            code="not_payable",
+            details={"problems": problems},
+        )
+    assert order.accepted_total is not None
+    return order.accepted_total
+
+
+def payability(order: Order) -> dict[str, Any]:
+    """Whether the order may be paid now, and if not, why (for the order page)."""
+    problems = payability_problems(order)
+    return {
+        "payable": not problems,
+        "amount": None if problems else order.accepted_total,
+        "problems": [
+            {"code": p, "message": PAYABILITY[p][0], "message_zh": PAYABILITY[p][1]}
+            for p in problems
+        ],
+    }
