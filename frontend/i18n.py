@@ -240,6 +240,108 @@ TEXT: dict[str, tuple[str, str]] = {
     "reason_required": ("驳回须填写理由。", "A rejection needs a reason."),
     "approved_done": ("已通过", "Approved"),
     "rejected_done": ("已驳回", "Rejected"),
+    # halls
+    "halls": ("专馆", "Halls"),
+    "halls_title": ("主题馆 / 行业馆", "Theme and industry halls"),
+    "halls_lead": (
+        "按政策主题和行业汇集的商品专区。",
+        "Products gathered by policy theme and by industry.",
+    ),
+    "halls_link": ("逛主题馆 / 行业馆", "Browse theme and industry halls"),
+    "no_halls": ("暂无专馆。", "No halls yet."),
+    "hall_retired": ("已停用", "Retired"),
+    "hall_empty": ("本馆暂无在架商品。", "No products on the shelf in this hall yet."),
+    "keyword": ("关键词", "Keyword"),
+    "picked": ("精选", "Picked"),
+    "picked_title": ("运营人员选入本馆的商品", "Placed in this hall by the operator"),
+    "picks_title": ("精选商品", "Hand-picked listings"),
+    "picks_hint": (
+        "选入的在架商品排在本馆最前，按选入顺序排列。商品编号见商品卡片上的 # 号或商品页地址。",
+        "Picked listings on the shelf come first in the hall, in the order picked. A listing's id "
+        "is on its card after # and in its page's address.",
+    ),
+    "listing_id": ("商品编号", "Listing id"),
+    "pick_add": ("选入本馆", "Pick into hall"),
+    "pick_not_shown": ("不在架，暂不展示", "Not on the shelf, so not shown"),
+    "hall_new": ("新建专馆", "New hall"),
+    "hall_slug": ("地址（英文）", "Address (slug)"),
+    "hall_slug_hint": (
+        "小写字母、数字和 -，例如 edu-equipment",
+        "Lower-case letters, digits and -, e.g. edu-equipment",
+    ),
+    "hall_kind": ("类型", "Kind"),
+    "hall_name_zh": ("名称（中文）", "Name (Chinese)"),
+    "hall_name_en": ("名称（英文，可选）", "Name (English, optional)"),
+    "hall_description_zh": ("简介（中文）", "Description (Chinese)"),
+    "hall_description_en": ("简介（英文，可选）", "Description (English, optional)"),
+    "hall_rule": ("收录规则", "Rule"),
+    "hall_rule_hint": (
+        "符合全部条件的在架商品自动收录；都不填则只展示精选商品。",
+        "On-shelf listings matching every condition are included; "
+        "with none, the hall shows its picks only.",
+    ),
+    "hall_rule_broken": (
+        "本馆的收录规则有误，暂时无法展示商品，请联系运营机构。",
+        "This hall's rule is invalid, so its products cannot be shown; contact the operator.",
+    ),
+    "hall_position": ("排序", "Position"),
+    "hall_create": ("创建专馆", "Create hall"),
+    # price monitoring
+    "prices_lead": (
+        "检索商品价格，查看标准商品和品目的在架价格分布，下载 CSV。",
+        "Search prices, see the spread of on-shelf prices per standard product and category, "
+        "download CSV.",
+    ),
+    "price_search": ("价格检索", "Price search"),
+    "price_search_hint": (
+        "输入关键词或选择品目后检索。",
+        "Enter keywords or choose a category to search.",
+    ),
+    "product": ("商品", "Product"),
+    "current_price": ("现价", "Price"),
+    "price_change": ("最近调价", "Last change"),
+    "price_chart": ("走势", "Chart"),
+    "standard_products": ("标准商品价格分布", "Standard product spreads"),
+    "no_standard_products": (
+        "暂无标准商品。运营机构定义标准商品后，可在此查看其在架价格分布。",
+        "No standard products yet. Once the operator defines some, their price spreads show here.",
+    ),
+    "category_spread": ("品目价格分布", "Category spreads"),
+    "choose_category_spread": ("选择品目", "Choose a category"),
+    "show_spread": ("查看分布", "Show spread"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "spread_at": ("统计时间", "As of"),
+    "spread_basis": ("按当前在架商品价格统计", "current prices of on-shelf listings"),
+    "spread_empty": ("暂无在架商品。", "No listings on the shelf."),
+    "stat_count": ("商品数", "Listings"),
+    "stat_min": ("最低价", "Min"),
+    "stat_q1": ("下四分位 Q1", "Q1"),
+    "stat_median": ("中位数", "Median"),
+    "stat_q3": ("上四分位 Q3", "Q3"),
+    "stat_max": ("最高价", "Max"),
+    "boxplot_label": ("价格箱线图", "Price box plot"),
+    "boxplot_caption": (
+        "箱体为 Q1–Q3，竖线为中位数，圆点为各商品价格",
+        "Box Q1–Q3, line at the median, a dot per listing",
+    ),
+    "price_position": ("价格位置", "Standing"),
+    "position_outlier_high": ("异常偏高", "Far above"),
+    "position_outlier_low": ("异常偏低", "Far below"),
+    "position_high": ("高于 Q3", "Above Q3"),
+    "position_low": ("低于 Q1", "Below Q1"),
+    "position_middle": ("居中", "Middle"),
+    "updated_at": ("更新时间", "Updated"),
+    "rows_capped": (
+        "仅显示价格最低的 %d 件，共 %d 件；完整数据请下载 CSV。",
+        "Showing the %d lowest of %d; download the CSV for all.",
+    ),
+    # messages of the halls script
+    "fill_required": ("请填写必填项。", "Fill in the required fields."),
+    "bad_position": ("排序须为非负整数。", "The position must be a whole number."),
+    "bad_listing_id": ("请输入商品编号（数字）。", "Enter a listing id (digits)."),
+    "hall_created": ("专馆已创建", "Hall created"),
+    "pick_added": ("已选入本馆", "Picked into the hall"),
+    "pick_removed": ("已移出本馆", "Removed from the hall"),
 }
 
 
@@ -271,6 +373,13 @@ JS_KEYS = (
     "compare_add",
     "compare_added",
     "compare_max",
+    "listing_id",
+    "fill_required",
+    "bad_position",
+    "bad_listing_id",
+    "hall_created",
+    "pick_added",
+    "pick_removed",
 )
 
 
@@ -325,6 +434,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "listing.certificate_attached": ("关联认证证书", "Certificate attached"),
     "certificate.registered": ("登记认证证书", "Certificate registered"),
     "catalog.term_set": ("设置上架期限", "Listing term set"),
+    "hall.created": ("新建专馆", "Hall created"),
+    "hall.updated": ("专馆变更", "Hall changed"),
+    "hall.listing_picked": ("选入专馆", "Listing picked into hall"),
+    "hall.listing_unpicked": ("移出专馆", "Listing removed from hall"),
 }
 SUBJECTS: dict[str, tuple[str, str]] = {
     "user": ("用户", "User"),
@@ -337,6 +450,7 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "listing": ("商品", "Listing"),
     "certificate": ("证书", "Certificate"),
     "catalog_setting": ("商城设置", "Setting"),
+    "hall": ("专馆", "Hall"),
 }
 
 

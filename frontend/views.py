@@ -26,7 +26,7 @@ from core.accounts.models import User
 from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
-from frontend import catalog_views
+from frontend import catalog_views, halls_views, prices_views
 from frontend.i18n import action_name, lang, pick, subject_name, t
 from supervision.ledger.service import entries_query, verify
 
@@ -37,9 +37,9 @@ VENDORED = ("socket.io-client/dist/", "chart.js/dist/", "swagger-ui-dist/")
 
 # What each role's navigation offers: (text key, endpoint or None while the capability is not built).
 NAV: dict[str, list[str]] = {
-    Role.PURCHASER: ["catalog", "orders", "auctions", "volume", "budget"],
+    Role.PURCHASER: ["catalog", "halls", "orders", "auctions", "volume", "budget"],
     Role.SUPPLIER: ["listings", "enrolment", "auctions", "orders"],
-    Role.OPERATOR: ["review", "enrolment", "organisations"],
+    Role.OPERATOR: ["review", "enrolment", "halls", "prices", "organisations"],
     Role.SUPERVISOR: ["ledger", "warnings", "prices"],
     Role.PRICE_MONITOR: ["prices", "catalog"],
     Role.DISPUTE_HANDLER: ["disputes"],
@@ -53,6 +53,8 @@ LINKS = {
     "listings": "catalog_ui.supplier_console",
     "enrolment": "catalog_ui.enrolment_page",
     "review": "catalog_ui.review_queues",
+    "halls": "halls_ui.index",
+    "prices": "prices_ui.index",
 }
 
 
@@ -184,3 +186,5 @@ def vendor(filename: str) -> Any:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(catalog_views.bp)
+    app.register_blueprint(halls_views.bp)
+    app.register_blueprint(prices_views.bp)

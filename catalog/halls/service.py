@@ -33,6 +33,22 @@ RULE_KEYS = {
 }
 
 
+def rule_args(rule: dict[str, Any]) -> dict[str, Any]:
+    """A saved rule read as the search API reads its query string (types checked and converted)."""
+    from marshmallow import ValidationError
+
+    from catalog.search.api import SearchArgs
+
+    try:
+        return SearchArgs().load(rule)
+    except ValidationError as error:
+        raise ValidationFailed(
+            "The rule is not a valid search.",
+            "规则不是有效的检索条件。",
+            details={"rule": [f"{key}: {message}" for key, message in error.messages.items()]},
+        ) from None
+
+
 def _check_rule(rule: dict[str, Any] | None) -> dict[str, Any] | None:
     if rule is None:
         return None
@@ -43,14 +59,7 @@ def _check_rule(rule: dict[str, Any] | None) -> dict[str, Any] | None:
             "规则包含未知条件。",
             details={"rule": [f"unknown: {', '.join(sorted(unknown))}"]},
         )
-    try:
-        search_service.to_query({**rule, "page": 1, "per_page": 1})
-    except (TypeError, ValueError) as error:
-        raise ValidationFailed(
-            "The rule is not a valid search.",
-            "规则不是有效的检索条件。",
-            details={"rule": [str(error)]},
-        ) from None
+    search_service.to_query({**rule_args(rule), "page": 1, "per_page": 1})
     return rule
 
 
@@ -181,7 +190,9 @@ def hall_listings(
     if hall.rule is not None:
         needed, batch = page * per_page, 1
         while True:
-            query = search_service.to_query({**hall.rule, "page": batch, "per_page": 100})
+            query = search_service.to_query(
+                {**rule_args(hall.rule), "page": batch, "per_page": 100}
+            )
             result = backend.search(query)
             if batch == 1:
                 total += result.total - len(seen & set(result.ids))

@@ -115,3 +115,26 @@ def test_price_history_csv_and_who_may_monitor(login, cat):
     for username in ("purchaser", "supplier"):
         refused = login(username).get(f"/api/catalog/prices/categories/{cat.it}")
         assert refused.status_code == 403 and refused.get_json()["code"] == "monitor_only"
+
+
+def test_hall_rules_are_read_like_search_arguments(login, cat):
+    operator = login("operator")
+    for bad in ({"category_id": "abc"}, {"price_min": "1.999"}, {"param": ["size"]}, {"sort": "x"}):
+        response = operator.post(
+            "/api/catalog/halls",
+            json={"slug": "bad-rule", "kind": "theme", "name_zh": "x", "rule": bad},
+        )
+        assert response.status_code == 422, bad
+        assert "rule" in response.get_json()["details"]
+    ok = operator.post(
+        "/api/catalog/halls",
+        json={
+            "slug": "cheap",
+            "kind": "theme",
+            "name_zh": "实惠馆",
+            "rule": {"price_max": "5000", "param": ["cpu:i5"]},
+        },
+    )
+    assert ok.status_code == 201, ok.get_json()
+    page = operator.get(f"/api/catalog/halls/{ok.get_json()['id']}/listings")
+    assert page.status_code == 200
