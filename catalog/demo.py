@@ -69,12 +69,12 @@ def _value(rng: random.Random, d: dict[str, Any]) -> Any:
     if d["type"] == "number":
         low, high = Decimal(d["min"]), Decimal(d["max"])
         if low == low.to_integral() and high == high.to_integral():
-            steps = [v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048) if low <= v <= high]
-            return (
-                rng.choice(steps)
-                if steps and rng.random() < 0.7
-                else rng.randint(int(low), int(high))
-            )
+            if d["unit"] == "GB":  # memory and storage come in the usual sizes
+                steps = [
+                    v for v in (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048) if low <= v <= high
+                ]
+                return rng.choice(steps)
+            return rng.randint(int(low), int(high))
         return str((low + (high - low) * Decimal(rng.randint(0, 10)) / 10).quantize(Decimal("0.1")))
     if d["type"] == "enum":
         return rng.choice(d["options"])
