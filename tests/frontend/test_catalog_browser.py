@@ -403,6 +403,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(open_as) -> None:
     for path in ("/catalog", "/catalog/listings/1", "/supplier", "/operator/review"):
         page.goto(path)
         page.wait_for_url("**/signin")
+        assert page.url.endswith("/signin"), path
 
 
 def test_bad_filters_are_explained(open_as) -> None:

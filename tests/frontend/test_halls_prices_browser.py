@@ -530,3 +530,4 @@ def test_signed_out_visitors_are_sent_to_sign_in(page) -> None:
     for path in ("/halls", "/halls/green", "/prices"):
         page.goto(path)
         page.wait_for_url("**/signin")
+        assert page.url.endswith("/signin"), path
