@@ -10,8 +10,8 @@ from flask import request, url_for
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from catalog.search.api import SearchArgs
 from catalog.search.base import PRICE_BUCKETS
+from catalog.search.schemas import SearchArgs
 from core.db import db
 from frontend import catalog_display as show
 from frontend.i18n import pick

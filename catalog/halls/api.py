@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from catalog.halls import service
 from catalog.halls.models import HALL_KINDS
-from catalog.search.api import HitSchema
+from catalog.search.schemas import HitSchema
 from core.accounts.auth import require_actor
 from core.db import db
 

@@ -37,7 +37,7 @@ def rule_args(rule: dict[str, Any]) -> dict[str, Any]:
     """A saved rule read as the search API reads its query string (types checked and converted)."""
     from marshmallow import ValidationError
 
-    from catalog.search.api import SearchArgs
+    from catalog.search.schemas import SearchArgs
 
     try:
         return SearchArgs().load(rule)

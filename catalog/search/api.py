@@ -6,76 +6,15 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from catalog.search import service
-from catalog.search.base import SORTS
+from catalog.search.schemas import SearchArgs, SearchResultSchema
 from core.accounts.auth import require_actor
-from core.api import MoneyField
 from core.db import db
 
 blp = Blueprint(
     "search", __name__, url_prefix="/api/catalog", description="商品搜索 Search (CAT-6)"
 )
-
-
-class SearchArgs(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=50))
-    category_id = fields.Integer()
-    price_min = MoneyField()
-    price_max = MoneyField()
-    # Bounded so that a whole query string fits in one request line (gunicorn: 8190 bytes).
-    brand = fields.List(
-        fields.String(validate=validate.Length(max=30)),
-        load_default=list,
-        validate=validate.Length(max=5),
-    )
-    param = fields.List(
-        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,19}:.{1,20}$")),
-        load_default=list,
-        validate=validate.Length(max=8),
-        metadata={"description": "code:value, repeatable (e.g. cpu:i5)"},
-    )
-    sme_only = fields.Boolean(load_default=False)
-    green_only = fields.Boolean(load_default=False)
-    region_id = fields.Integer()
-    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-class HitSchema(Schema):
-    id = fields.Integer()
-    title_zh = fields.String()
-    title_en = fields.String()
-    brand = fields.String()
-    model = fields.String()
-    category_id = fields.Integer()
-    price = MoneyField()
-    sales = fields.Integer()
-    supplier_id = fields.Integer()
-    supplier_name = fields.String()
-    supplier_name_en = fields.String()
-    sme = fields.Boolean()
-    green = fields.Boolean()
-    params = fields.Dict()
-    image_url = fields.String(allow_none=True)
-
-
-class FacetSchema(Schema):
-    value = fields.String()
-    label = fields.String()
-    label_en = fields.String()
-    count = fields.Integer()
-
-
-class SearchResultSchema(Schema):
-    items = fields.List(fields.Nested(HitSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetSchema)))
-    backend = fields.String()
 
 
 @blp.route("/search")
