@@ -118,6 +118,24 @@ def valid_certificates(
     return [c for c in certificates_of(session, listing_id) if c.valid_on(day)]
 
 
+def green_listing_ids(
+    session: Session, listing_ids: list[int], day: date | None = None
+) -> set[int]:
+    """Which of ``listing_ids`` hold a certificate valid on ``day`` (today) — one query."""
+    day = day or today()
+    return set(
+        session.scalars(
+            select(ListingCertificate.listing_id)
+            .join(GreenCertificate, GreenCertificate.id == ListingCertificate.certificate_id)
+            .where(
+                ListingCertificate.listing_id.in_(listing_ids),
+                GreenCertificate.valid_from <= day,
+                GreenCertificate.valid_until >= day,
+            )
+        )
+    )
+
+
 def check_mandatory_certificate(session: Session, listing: Listing) -> None:
     """Categories on the mandatory list accept only goods with a valid energy-saving certificate."""
     if not listing.category.energy_cert_mandatory:

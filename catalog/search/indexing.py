@@ -87,12 +87,14 @@ def documents_for(session: Session, ids: Iterable[int]) -> tuple[list[ListingDoc
 
 def iter_documents(session: Session, listings: Iterable) -> Iterator[ListingDocument]:  # type: ignore[type-arg]
     from catalog.categories.models import Category
-    from catalog.certificates.service import valid_certificates
+    from catalog.certificates.service import green_listing_ids
     from catalog.enrolment.models import SupplierProfile
 
     regions = _region_closure(session)
     categories = {c.id: c for c in session.scalars(select(Category))}
     sme = {p.organisation_id: p.sme for p in session.scalars(select(SupplierProfile))}
+    listings = list(listings)
+    green = green_listing_ids(session, [listing.id for listing in listings])
     for listing in listings:
         category = categories[listing.category_id]
         names = [categories[cid].name_zh for cid in category.path_ids if cid in categories]
@@ -119,7 +121,7 @@ def iter_documents(session: Session, listings: Iterable) -> Iterator[ListingDocu
             supplier_id=listing.supplier_id,
             region_ids=tuple(delivered),
             sme=sme.get(listing.supplier_id, False),
-            green=bool(valid_certificates(session, listing.id)),
+            green=listing.id in green,
             params=params,
             extra_text=" ".join(names),
         )

@@ -52,8 +52,7 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
 
 def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     """Result cards for on-shelf listings, in the order of ``ids``."""
-    from catalog.certificates.models import GreenCertificate, ListingCertificate
-    from catalog.certificates.service import today
+    from catalog.certificates.service import green_listing_ids
     from catalog.enrolment.models import SME_SIZES, SupplierProfile
     from catalog.listings.models import Listing
     from core.accounts.models import Organisation
@@ -82,18 +81,7 @@ def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             )
         )
     )
-    day = today()
-    green = set(
-        session.scalars(
-            select(ListingCertificate.listing_id)
-            .join(GreenCertificate, GreenCertificate.id == ListingCertificate.certificate_id)
-            .where(
-                ListingCertificate.listing_id.in_(list(rows)),
-                GreenCertificate.valid_from <= day,
-                GreenCertificate.valid_until >= day,
-            )
-        )
-    )
+    green = green_listing_ids(session, list(rows))
     return [
         {
             "id": r.id,
