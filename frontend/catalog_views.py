@@ -14,6 +14,7 @@ from catalog.certificates.models import CERT_NAMES
 from catalog.certificates.service import certificates_of, today
 from catalog.enrolment import service as enrolment
 from catalog.enrolment.models import EnrolmentApplication, SupplierProfile
+from catalog.enrolment.service import require_supplier
 from catalog.listings import service as listings
 from catalog.listings.models import STATUS_NAMES, STATUSES, Listing
 from catalog.search import service as search_service
@@ -21,9 +22,9 @@ from catalog.search.base import SORTS, SearchBackendError
 from core import clock
 from core.accounts.auth import Actor, current_actor, require_role
 from core.accounts.models import Organisation
-from core.accounts.roles import OrgKind, Role
+from core.accounts.roles import Role
 from core.db import db
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError
 from frontend import catalog_display as show
 from frontend import catalog_facets as facets
 from frontend.i18n import js_text, pick, t
@@ -249,11 +250,7 @@ def compare() -> Any:
 
 def _supplier_actor() -> Actor:
     actor = signed_in()
-    require_role(Role.SUPPLIER)
-    if actor.org_kind != OrgKind.SUPPLIER:
-        raise Forbidden(
-            "Only suppliers may do this.", "仅供应商可执行此操作。", code="supplier_only"
-        )
+    require_supplier(actor)
     return actor
 
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.certificates.models import CERT_KINDS, GreenCertificate, ListingCertificate
+from catalog.enrolment.service import require_supplier
 from catalog.listings.models import Listing
 from catalog.search.indexing import queue_reindex
 from core import clock
 from core.accounts.auth import Actor
-from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from supervision.ledger import record
 
@@ -23,8 +23,7 @@ def today() -> date:
 
 
 def register(session: Session, actor: Actor, data: dict[str, Any]) -> GreenCertificate:
-    if actor.org_kind != OrgKind.SUPPLIER or not actor.has(Role.SUPPLIER):
-        raise Forbidden("Only suppliers register certificates.", "仅供应商可登记认证证书。")
+    require_supplier(actor, "Only suppliers register certificates.", "仅供应商可登记认证证书。")
     errors: dict[str, list[str]] = {}
     if data["kind"] not in CERT_KINDS:
         errors["kind"] = [f"one of {', '.join(CERT_KINDS)}"]

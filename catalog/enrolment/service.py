@@ -26,12 +26,20 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from supervision.ledger import record
 
 
-def _supplier_org(session: Session, actor: Actor) -> Organisation:
+def require_supplier(
+    actor: Actor,
+    message: str = "Only suppliers may do this.",
+    message_zh: str = "仅供应商可执行此操作。",
+) -> int:
+    """The actor's supplier organisation id; refused unless a supplier user of a supplier."""
     if actor.org_kind != OrgKind.SUPPLIER or not actor.has(Role.SUPPLIER):
-        raise Forbidden(
-            "Only suppliers may do this.", "仅供应商可执行此操作。", code="supplier_only"
-        )
-    return session.get(Organisation, actor.organisation_id)
+        raise Forbidden(message, message_zh, code="supplier_only")
+    assert actor.organisation_id is not None
+    return actor.organisation_id
+
+
+def _supplier_org(session: Session, actor: Actor) -> Organisation:
+    return session.get(Organisation, require_supplier(actor))
 
 
 def apply(session: Session, actor: Actor, data: dict[str, Any]) -> EnrolmentApplication:

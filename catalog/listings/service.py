@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from catalog.categories import parameters
 from catalog.categories.models import Category, StandardProduct
 from catalog.categories.service import current_schema, is_leaf, require_operator
-from catalog.enrolment.service import check_eligible
+from catalog.enrolment.service import check_eligible, require_supplier
 from catalog.listings.models import LIVE_STATUSES, CatalogSetting, Listing, PriceChange
 from catalog.search.indexing import queue_reindex
 from core import clock
@@ -64,10 +64,7 @@ def set_term_days(session: Session, actor: Actor, days: int) -> int:
 
 
 def _supplier(actor: Actor) -> int:
-    if actor.org_kind != OrgKind.SUPPLIER or not actor.has(Role.SUPPLIER):
-        raise Forbidden("Only suppliers list goods.", "仅供应商可发布商品。", code="supplier_only")
-    assert actor.organisation_id is not None
-    return actor.organisation_id
+    return require_supplier(actor, "Only suppliers list goods.", "仅供应商可发布商品。")
 
 
 def get_listing(
