@@ -6,12 +6,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from catalog.search.base import SORTS
-from core.api import MoneyField
+from core.api import MAX_ID, MoneyField
 
 
 class SearchArgs(Schema):
     q = fields.String(load_default="", validate=validate.Length(max=50))
-    category_id = fields.Integer()
+    category_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     price_min = MoneyField()
     price_max = MoneyField()
     # Bounded so that a whole query string fits in one request line (gunicorn: 8190 bytes).
@@ -28,7 +28,7 @@ class SearchArgs(Schema):
     )
     sme_only = fields.Boolean(load_default=False)
     green_only = fields.Boolean(load_default=False)
-    region_id = fields.Integer()
+    region_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

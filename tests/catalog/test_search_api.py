@@ -98,3 +98,11 @@ def test_paging_beyond_the_result_window_is_a_clear_422(login, cat):
     response = login("purchaser").get("/api/catalog/search?page=101&per_page=100")
     assert response.status_code == 422
     assert "page" in response.get_json()["details"]
+
+
+def test_ids_beyond_the_database_range_are_refused(login, cat):
+    purchaser = login("purchaser")
+    for arg in ("region_id", "category_id"):
+        response = purchaser.get(f"/api/catalog/search?{arg}=69428240401314787303054376960")
+        assert response.status_code == 422, arg
+        assert arg in response.get_json()["details"]
