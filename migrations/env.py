@@ -15,7 +15,9 @@ import catalog.listings.models  # noqa: F401
 import core.accounts.models  # noqa: F401
 import mall.budgets.models
 import mall.contracts.models
-import mall.orders.models  # noqa: F401
+import mall.orders.models
+import mall.payments.models
+import mall.payments.sandbox_models  # noqa: F401
 import supervision.ledger.models  # noqa: F401
 from core.db import Base, make_engine
 

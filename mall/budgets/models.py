@@ -20,7 +20,7 @@ FUND_SOURCES = {
     "special_account": ("财政专户管理资金", "Funds in fiscal special accounts"),
     "own_funds": ("单位资金", "The unit's own funds"),
 }
-MOVEMENTS = ("reserve", "release", "consume", "adjust")
+MOVEMENTS = ("reserve", "release", "consume", "refund", "adjust")
 
 
 class BudgetLine(Base):
@@ -71,7 +71,9 @@ class BudgetMovement(Base):
 
     __tablename__ = "budget_movements"
     __table_args__ = (
-        CheckConstraint("kind IN ('reserve', 'release', 'consume', 'adjust')", name="kind"),
+        CheckConstraint(
+            "kind IN ('reserve', 'release', 'consume', 'refund', 'adjust')", name="kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
