@@ -158,6 +158,7 @@ class IdConverter(IntegerConverter):
 
 def out_of_range(error: Exception) -> Response:
     """A number too large for its column got past validation: refuse it, change nothing."""
+    log.warning("refused out of range: %s", error)
     return error_response(
         422,
         {

@@ -74,6 +74,12 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
     es = env.get("ELASTICSEARCH_URL") or None
     redis_url = env.get("REDIS_URL") or None
     gateway = env.get("PAYMENT_GATEWAY_URL") or None
+    gateway_key = env.get("PAYMENT_GATEWAY_KEY") or None
+    webhook_secret = env.get("PAYMENT_WEBHOOK_SECRET") or None
+    if gateway and not (gateway_key and webhook_secret):
+        raise ConfigError(
+            "PAYMENT_GATEWAY_URL is set: PAYMENT_GATEWAY_KEY and PAYMENT_WEBHOOK_SECRET are needed too"
+        )
     return {
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": _database_url(env.get("DATABASE_URL"), instance),
@@ -81,6 +87,12 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "REDIS_URL": redis_url and _check_url("REDIS_URL", redis_url, ("redis", "rediss")),
         "PAYMENT_GATEWAY_URL": gateway
         and _check_url("PAYMENT_GATEWAY_URL", gateway, ("http", "https")),
+        # The gateway's API key and the secret its callbacks are signed with; the sandbox gateway
+        # (PAYMENT_GATEWAY_URL unset) derives both from SECRET_KEY.
+        "PAYMENT_GATEWAY_KEY": gateway_key,
+        "PAYMENT_WEBHOOK_SECRET": webhook_secret,
+        "PAYMENT_TIMEOUT_SECONDS": _int(env, "PAYMENT_TIMEOUT_SECONDS", 10, minimum=1),
+        "PAYMENT_RETRIES": _int(env, "PAYMENT_RETRIES", 3, minimum=0),
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance),
         # The embedded search index (when ELASTICSEARCH_URL is unset); None keeps it in memory.
         "SEARCH_INDEX_PATH": str(instance / "search-index"),

@@ -164,6 +164,22 @@ class Database:
         session.close()
         return response
 
+    def finish_unit(self) -> None:
+        """Commit the request's unit of work now and run its after-commit work; whatever the
+        request does next gets a new unit of work. For a request that must call a third party
+        only about what is committed (a payment sent to the gateway)."""
+        session: Session | None = g.pop("_db_session", None)
+        if session is None:
+            return
+        try:
+            session.commit()
+        except Exception:
+            session.rollback()
+            session.close()
+            raise
+        session.close()
+        _run_after_commit(session)
+
     def _teardown_request(self, _exc: BaseException | None) -> None:
         session: Session | None = g.pop("_db_session", None)
         if session is not None:

@@ -51,6 +51,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall.cli import mall_cli
     from mall.contracts import api as contracts_api
     from mall.orders import api as orders_api
+    from mall.payments import api as payments_api
+    from mall.payments import sandbox as payments_sandbox
     from supervision.ledger import api as ledger_api
     from supervision.ledger.cli import ledger_cli
 
@@ -70,6 +72,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(prices_api.blp)
     for blueprint in (budgets_api.blp, orders_api.blp, orders_api.supplier_blp, contracts_api.blp):
         api.register_blueprint(blueprint)
+    api.register_blueprint(payments_api.blp)
+    if not app.config["PAYMENT_GATEWAY_URL"]:
+        app.register_blueprint(payments_sandbox.bp)
 
     socketio.init_app(
         app,

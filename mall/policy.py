@@ -23,6 +23,8 @@ MALL_CONFIRM_HOURS             48            a supplier confirms or declines a p
 MALL_DELIVERY_DAYS             7             contract term: delivery within N days of confirmation
 MALL_ACCEPTANCE_DAYS           7             contract term: acceptance within N days of delivery
 MALL_PAYMENT_DAYS              30            contract term: payment within N days of acceptance
+MALL_AUTO_CLOSE_DAYS           15            a paid order whose supplier has not confirmed the
+                                             receipt of funds closes by itself after N days
 =============================  ============  ===================================================
 
 A *purchase* is everything a purchaser checks out together: one or more orders (one per supplier)
@@ -56,6 +58,7 @@ _SPEC: dict[str, tuple[str, str, str, str]] = {
     "MALL_DELIVERY_DAYS": ("int", "7", "1", "365"),
     "MALL_ACCEPTANCE_DAYS": ("int", "7", "1", "365"),
     "MALL_PAYMENT_DAYS": ("int", "30", "1", "365"),
+    "MALL_AUTO_CLOSE_DAYS": ("int", "15", "1", "365"),
 }
 
 
@@ -70,6 +73,7 @@ class Settings:
     delivery_days: int
     acceptance_days: int
     payment_days: int
+    auto_close_days: int
 
 
 def _parse(key: str, raw: Any) -> Decimal | int:

@@ -304,9 +304,11 @@ def _move(
     )
     line.updated_at = clock.now()
     session.flush()
-    action = {"reserve": "budget.reserved", "release": "budget.released"}.get(
-        kind, "budget.consumed"
-    )
+    action = {
+        "reserve": "budget.reserved",
+        "release": "budget.released",
+        "refund": "budget.refunded",
+    }.get(kind, "budget.consumed")
     _record(
         session,
         actor,
@@ -392,4 +394,32 @@ def consume(
     line.reserved -= amount
     line.consumed += amount
     _move(session, actor, line, "consume", amount, ref)
+    return line
+
+
+def refund(
+    session: Session, actor: Actor, line_id: int, amount: Decimal, ref: tuple[str, int]
+) -> BudgetLine:
+    """Give back to the line ``amount`` that a payment for ``ref`` consumed (a refund received)."""
+    amount = _positive(amount)
+    line = lock_line(session, line_id)
+    spent = Decimal("0.00")
+    for kind, moved in session.execute(
+        select(BudgetMovement.kind, BudgetMovement.amount).where(
+            BudgetMovement.line_id == line.id,
+            BudgetMovement.ref_type == ref[0],
+            BudgetMovement.ref_id == ref[1],
+            BudgetMovement.kind.in_(("consume", "refund")),
+        )
+    ):
+        spent += moved if kind == "consume" else -moved
+    if amount > spent:
+        raise Conflict(
+            f"The line paid {spent} CNY for {ref[0]} {ref[1]}; {amount} CNY cannot come back.",
+            f"该预算指标为此业务仅支付 {spent} 元，不能退回 {amount} 元。",
+            code="not_consumed",
+            details={"consumed": str(spent), "requested": str(amount)},
+        )
+    line.consumed -= amount
+    _move(session, actor, line, "refund", amount, ref)
     return line

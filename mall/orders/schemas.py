@@ -134,6 +134,8 @@ class _OrderSchema(Schema):
     shipped_at = fields.DateTime(allow_none=True)
     delivered_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
+    paid_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
     decline_reason = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)

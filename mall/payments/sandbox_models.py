@@ -21,7 +21,7 @@ class SandboxPayment(Base):
     #: in fen, as gateways count money
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(24))
     reference: Mapped[str] = mapped_column(String(64), index=True)
     description: Mapped[str] = mapped_column(String(300))
     payee: Mapped[str] = mapped_column(String(200))
@@ -41,6 +41,6 @@ class SandboxRefund(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     payment_id: Mapped[str] = mapped_column(ForeignKey("sandbox_gateway_payments.id"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

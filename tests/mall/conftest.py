@@ -109,8 +109,42 @@ def place(shop, *items, api=None, line=None) -> list[dict]:
     return response.get_json()
 
 
+def sign_both(shop, order_id: int) -> int:
+    """Both parties sign the order's contract; its id."""
+    contract_id = shop.purchaser.get(f"/api/mall/orders/{order_id}").get_json()["contract_id"]
+    for api in (shop.purchaser, shop.supplier):
+        contract = api.get(f"/api/mall/contracts/{contract_id}").get_json()
+        mine = "purchaser" if api is shop.purchaser else "supplier"
+        if any(s["party"] == mine for s in contract["signatures"]):
+            continue
+        response = api.post(f"/api/mall/contracts/{contract_id}/sign")
+        assert response.status_code == 200, response.get_json()
+    return contract_id
+
+
+def pay_in_sandbox(shop, order_id: int, decision: str = "pay") -> dict:
+    """Request a payment and answer on the sandbox gateway's cashier page as the payer; the
+    payment as the mall then sees it."""
+    created = shop.purchaser.post(f"/api/mall/orders/{order_id}/payments", json={})
+    assert created.status_code == 201, created.get_json()
+    payment = created.get_json()
+    assert payment["status"] == "processing" and payment["checkout_url"], payment
+    url, _, query = payment["checkout_url"].partition("?")
+    secret = query.removeprefix("secret=")
+    assert shop.purchaser.get(payment["checkout_url"]).status_code == 200
+    answered = shop.purchaser.client.post(
+        url,
+        data={"secret": secret, "decision": decision},
+        headers={"X-CSRF-Token": shop.purchaser.csrf},
+    )
+    assert answered.status_code == 302, answered.get_data(as_text=True)
+    (latest, *_) = shop.purchaser.get(f"/api/mall/orders/{order_id}/payments").get_json()["items"]
+    return latest
+
+
 def advance(shop, order_id: int, to: str) -> dict:
-    """Take an order on from where it is to ``to`` (confirmed, shipped, delivered or accepted)."""
+    """Take an order on from where it is to ``to`` (confirmed, shipped, delivered, accepted, paid
+    through the sandbox gateway, or closed)."""
     steps = [
         ("confirmed", shop.supplier, f"/api/mall/supplier/orders/{order_id}/confirm", None),
         (
@@ -121,14 +155,21 @@ def advance(shop, order_id: int, to: str) -> dict:
         ),
         ("delivered", shop.supplier, f"/api/mall/supplier/orders/{order_id}/delivered", None),
         ("accepted", shop.purchaser, f"/api/mall/orders/{order_id}/acceptance", {}),
+        ("paid", shop.purchaser, None, None),
+        ("closed", shop.supplier, f"/api/mall/supplier/orders/{order_id}/close", None),
     ]
     current = shop.purchaser.get(f"/api/mall/orders/{order_id}").get_json()["status"]
     done = ["placed"] + [status for status, *_ in steps]
     body = None
     for status, api, url, payload in steps[done.index(current) :]:
-        response = api.post(url, json=payload)
-        assert response.status_code == 200, (status, response.get_json())
-        body = response.get_json()
+        if status == "paid":
+            sign_both(shop, order_id)
+            assert pay_in_sandbox(shop, order_id)["status"] == "succeeded"
+            body = shop.purchaser.get(f"/api/mall/orders/{order_id}").get_json()
+        else:
+            response = api.post(url, json=payload)
+            assert response.status_code == 200, (status, response.get_json())
+            body = response.get_json()
         assert body["status"] == status
         if status == to:
             return body

@@ -1,0 +1,268 @@
+"""The payment gateway's HTTP interface, as the mall uses it.
+
+A Stripe-like REST shape: ``POST /v1/payments`` and ``POST /v1/refunds`` with an ``Idempotency-Key``
+header, ``GET /v1/payments/<id>``, amounts in fen, ``Authorization: Bearer <key>``. The gateway
+confirms a payment by calling the mall back (a webhook) with a body signed by HMAC-SHA256 over
+``"<timestamp>.<body>"`` in the ``Gateway-Signature`` header (``t=<unix seconds>,v1=<hex>``).
+
+When ``PAYMENT_GATEWAY_URL`` is unset, the app serves a sandbox gateway of the same shape itself
+(:mod:`mall.payments.sandbox`) and this client reaches it in-process, through the same code path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask, current_app
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+from werkzeug.test import Client, TestResponse
+
+from core import clock
+from core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "Gateway-Signature"
+#: A callback signed longer ago than this is refused (a replay).
+SIGNATURE_TOLERANCE_SECONDS = 300
+#: The in-process address of the sandbox gateway.
+SANDBOX_BASE = "http://sandbox-gateway.internal/sandbox-gateway"
+#: The mall's callback path, as the sandbox delivers to it.
+WEBHOOK_PATH = "/api/mall/payments/webhook"
+
+
+class GatewayUnavailable(DomainError):
+    """The gateway did not answer (timeouts, connection errors or 5xx after every retry)."""
+
+    status = 502
+    code = "gateway_unavailable"
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    """The gateway's answer: its object (a payment or a refund) or its refusal."""
+
+    ok: bool
+    status_code: int
+    body: dict[str, Any]
+
+    @property
+    def error(self) -> dict[str, Any]:
+        error = self.body.get("error")
+        return error if isinstance(error, dict) else {}
+
+
+def to_fen(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------- signatures
+
+
+def _derived(secret_key: str, purpose: str) -> str:
+    return hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def webhook_secret(app: Flask | None = None) -> str:
+    """The shared secret for callbacks: configured for an outside gateway, derived from
+    SECRET_KEY for the sandbox."""
+    app = app or current_app
+    return app.config.get("PAYMENT_WEBHOOK_SECRET") or _derived(
+        app.config["SECRET_KEY"], "sandbox-gateway-webhook"
+    )
+
+
+def api_key(app: Flask | None = None) -> str:
+    app = app or current_app
+    return (
+        app.config.get("PAYMENT_GATEWAY_KEY")
+        or "sk_sandbox_" + _derived(app.config["SECRET_KEY"], "sandbox-gateway-key")[:32]
+    )
+
+
+def sign(body: bytes, secret: str, timestamp: int | None = None) -> str:
+    """The ``Gateway-Signature`` header value for ``body``."""
+    timestamp = int(clock.now().timestamp()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify_signature(body: bytes, header: str | None, secret: str) -> bool:
+    """Whether ``header`` signs ``body`` with ``secret`` and is recent enough."""
+    if not header:
+        return False
+    parts: dict[str, list[str]] = {}
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        parts.setdefault(key, []).append(value)
+    try:
+        timestamp = int(parts.get("t", [""])[0])
+    except ValueError:
+        return False
+    if abs(clock.now().timestamp() - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    expected = sign(body, secret, timestamp).split("v1=", 1)[1]
+    return any(hmac.compare_digest(expected, given) for given in parts.get("v1", []))
+
+
+# ---------------------------------------------------------------- in-process transport
+
+
+def call_in_process(
+    app: Flask, method: str, path: str, headers: Mapping[str, str], body: bytes, query: str = ""
+) -> TestResponse:
+    """One HTTP request to ``app`` without a network, as from outside: in a fresh application
+    context, so it shares nothing (user, unit of work) with the request that makes it."""
+    with app.app_context():
+        return Client(app).open(
+            path=path,
+            query_string=query,
+            method=method,
+            headers=dict(headers),
+            data=body,
+            base_url="http://sandbox-gateway.internal",
+        )
+
+
+class WsgiAdapter(BaseAdapter):
+    """Sends a ``requests`` request to a WSGI application in this process (the sandbox)."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__()
+        self.app = app
+
+    def send(self, request: requests.PreparedRequest, **_: Any) -> requests.Response:  # type: ignore[override]
+        parts = urlsplit(request.url or "")
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode()
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        result = call_in_process(
+            self.app, request.method or "GET", parts.path, headers, body or b"", parts.query
+        )
+        response = requests.Response()
+        response.status_code = result.status_code
+        response.headers = CaseInsensitiveDict(dict(result.headers))
+        response.raw = io.BytesIO(result.get_data())
+        response.url = request.url or ""
+        response.request = request
+        response.reason = result.status.partition(" ")[2]
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------- the client
+
+
+class GatewayClient:
+    """Calls the gateway. Every create call carries the caller's idempotency key; timeouts,
+    connection errors and 5xx answers are retried with the same key and a growing pause."""
+
+    def __init__(
+        self,
+        base_url: str,
+        key: str,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        http: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.key = key
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.http = http or requests.Session()
+        self.sleep = sleep
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        json: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> GatewayResult:
+        headers = {"Authorization": f"Bearer {self.key}", "Accept": "application/json"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        last: str = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                response = self.http.request(
+                    method, self.base_url + path, json=json, headers=headers, timeout=self.timeout
+                )
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                log.warning("payment gateway %s %s failed (%s)", method, path, last)
+                continue
+            if response.status_code >= 500:
+                last = f"HTTP {response.status_code}"
+                log.warning("payment gateway %s %s answered %s", method, path, last)
+                continue
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            if not isinstance(body, dict):
+                body = {}
+            return GatewayResult(response.ok, response.status_code, body)
+        raise GatewayUnavailable(
+            f"The payment gateway did not answer ({last}).",
+            "支付网关未响应，请稍后再试。",
+            details={"attempts": self.retries + 1},
+        )
+
+    def create_payment(self, data: Mapping[str, Any], idempotency_key: str) -> GatewayResult:
+        return self._call("POST", "/v1/payments", data, idempotency_key)
+
+    def get_payment(self, gateway_ref: str) -> GatewayResult:
+        return self._call("GET", f"/v1/payments/{gateway_ref}")
+
+    def find_payment(self, idempotency_key: str) -> GatewayResult:
+        """The payment created with ``idempotency_key``, if the gateway has one."""
+        return self._call("GET", f"/v1/payments?idempotency_key={idempotency_key}")
+
+    def create_refund(self, data: Mapping[str, Any], idempotency_key: str) -> GatewayResult:
+        return self._call("POST", "/v1/refunds", data, idempotency_key)
+
+    def get_refund(self, gateway_ref: str) -> GatewayResult:
+        return self._call("GET", f"/v1/refunds/{gateway_ref}")
+
+
+def client(app: Flask | None = None) -> GatewayClient:
+    """The configured gateway: the outside one at ``PAYMENT_GATEWAY_URL``, else the sandbox."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    url = config.get("PAYMENT_GATEWAY_URL")
+    http = requests.Session()
+    if not url:
+        url = SANDBOX_BASE
+        http.mount("http://sandbox-gateway.internal/", WsgiAdapter(app))
+    return GatewayClient(
+        url,
+        api_key(app),
+        timeout=float(config.get("PAYMENT_TIMEOUT_SECONDS", 10)),
+        retries=int(config.get("PAYMENT_RETRIES", 3)),
+        backoff=float(config.get("PAYMENT_RETRY_BACKOFF", 0.5)),
+        http=http,
+    )

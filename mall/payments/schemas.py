@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.api import MoneyField
+
+
+class RefundSchema(Schema):
+    id = fields.Integer()
+    amount = MoneyField()
+    status = fields.String(metadata={"description": "created | processing | succeeded | failed"})
+    reason = fields.String()
+    failure_code = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    settled_at = fields.DateTime(allow_none=True)
+
+
+class PaymentSchema(Schema):
+    id = fields.Integer()
+    order_id = fields.Integer()
+    amount = MoneyField()
+    refunded = MoneyField()
+    status = fields.String(metadata={"description": "created | processing | succeeded | failed"})
+    status_zh = fields.String()
+    status_en = fields.String()
+    gateway_ref = fields.String(allow_none=True)
+    checkout_url = fields.String(
+        allow_none=True,
+        metadata={"description": "the gateway's cashier page, where the payer confirms"},
+    )
+    failure_code = fields.String(allow_none=True)
+    failure_message = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    settled_at = fields.DateTime(allow_none=True)
+    refunds = fields.List(fields.Nested(RefundSchema))
+
+
+class PaymentListSchema(Schema):
+    items = fields.List(fields.Nested(PaymentSchema))
+
+
+class RefundRequestSchema(Schema):
+    amount = MoneyField(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class WebhookAnswerSchema(Schema):
+    received = fields.Boolean()
+    duplicate = fields.Boolean()
+    ignored = fields.String()
