@@ -274,20 +274,29 @@ def apply_event(session: Session, raw: bytes, signature: str | None, secret: str
         raise ValidationFailed(
             "The callback is not a gateway event.", "回调内容不是有效的网关事件。", code="bad_event"
         ) from None
-    if session.scalars(select(GatewayEvent).where(GatewayEvent.event_id == event_id)).first():
-        return {"received": True, "duplicate": True}
     if kind.startswith("payment."):
         payment = _payment_for(session, obj, ref)
-        apply_payment_answer(session, payment.id, gateway.GatewayResult(True, 200, obj), event_id)
+        refund = None
     elif kind.startswith("refund."):
         refund = session.scalars(select(Refund).where(Refund.gateway_ref == ref)).first()
         if refund is None:
             raise NotFound(
                 "No refund with this gateway id.", "没有对应的退款。", code="unknown_refund"
             )
-        apply_refund_answer(session, refund.id, gateway.GatewayResult(True, 200, obj))
+        payment = session.get(Payment, refund.payment_id)
+        assert payment is not None
     else:
         return {"received": True, "ignored": kind}
+    # The order's row lock serialises two deliveries of one event: the second one waits here and
+    # then finds the first one's record.
+    lock(session, Order, payment.order_id)
+    if session.scalars(select(GatewayEvent).where(GatewayEvent.event_id == event_id)).first():
+        return {"received": True, "duplicate": True}
+    result = gateway.GatewayResult(True, 200, obj)
+    if refund is None:
+        apply_payment_answer(session, payment.id, result, event_id)
+    else:
+        apply_refund_answer(session, refund.id, result)
     session.add(GatewayEvent(event_id=event_id[:64], type=kind[:40], gateway_ref=ref[:64]))
     session.flush()
     return {"received": True, "duplicate": False}

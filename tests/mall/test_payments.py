@@ -358,3 +358,17 @@ def test_the_sandbox_refuses_calls_without_its_key(client):
     )
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "invalid_api_key"
+
+
+def test_a_callback_can_settle_a_payment_whose_create_answer_was_lost(shop, session, app, outside):
+    order = _accepted(shop)
+    sign_both(shop, order["id"])
+    outside.add(responses.POST, f"{GATEWAY}/v1/payments", body=requests.Timeout("lost"))
+    payment = _pay(shop, order["id"]).get_json()
+    assert payment["status"] == "created"
+    event = _event(status="succeeded", metadata={"payment_id": payment["id"]})
+    assert _callback(app, event).status_code == 200
+    assert shop.purchaser.get(f"/api/mall/orders/{order['id']}").get_json()["status"] == "paid"
+    stranger = _event(event_id="evt_002", ref="pay_unknown", metadata={"payment_id": 999999})
+    refused = _callback(app, stranger)
+    assert refused.status_code == 404 and refused.get_json()["code"] == "unknown_payment"
