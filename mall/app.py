@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.cli import db_cli, demo_cli, users_cli
     from frontend import views as frontend_views
     from mall.budgets import api as budgets_api
+    from mall import demo as mall_demo
     from mall.cli import mall_cli
     from mall.contracts import api as contracts_api
     from mall.orders import api as orders_api
@@ -89,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)
+    demo.register(30, "buying", mall_demo.load)
     for group in (db_cli, demo_cli, users_cli, ledger_cli, catalog_cli, search_cli, mall_cli):
         app.cli.add_command(group)
     return app
