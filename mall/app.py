@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The ledger registers itself as core's audit recorder on import.
     import supervision.ledger  # noqa: F401
+    from auction import api as auction_api
     from catalog import demo as catalog_demo
     from catalog.categories import api as categories_api
     from catalog.cli import catalog_cli, search_cli
@@ -47,8 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.api import init_api
     from core.cli import db_cli, demo_cli, users_cli
     from frontend import views as frontend_views
-    from mall.budgets import api as budgets_api
     from mall import demo as mall_demo
+    from mall.budgets import api as budgets_api
     from mall.cli import mall_cli
     from mall.contracts import api as contracts_api
     from mall.orders import api as orders_api
@@ -74,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (budgets_api.blp, orders_api.blp, orders_api.supplier_blp, contracts_api.blp):
         api.register_blueprint(blueprint)
     api.register_blueprint(payments_api.blp)
+    api.register_blueprint(auction_api.blp)
     if not app.config["PAYMENT_GATEWAY_URL"]:
         app.register_blueprint(payments_sandbox.bp)
 

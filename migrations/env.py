@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import auction.models  # noqa: F401
 import catalog.categories.models
 import catalog.certificates.models
 import catalog.enrolment.models

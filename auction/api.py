@@ -1,0 +1,101 @@
+"""Reverse auctions over HTTP (AUC-1): set up, publish, bid, and read the live state. Bids over a
+socket go through the same service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from auction import service
+from auction.schemas import (
+    AuctionCreateSchema,
+    AuctionPage,
+    AuctionQuerySchema,
+    AuctionReasonSchema,
+    AuctionSchema,
+    BidResultSchema,
+    BidSchema,
+    StateSchema,
+)
+from core.accounts.auth import require_actor
+from core.api import paginate
+from core.db import db, keep_on_error
+
+blp = Blueprint(
+    "auctions",
+    __name__,
+    url_prefix="/api/auctions",
+    description="电子反拍 Reverse auctions (AUC-1)",
+)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(AuctionCreateSchema)
+@blp.response(201, AuctionSchema)
+def create(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """发起竞价: a draft auction of the purchaser's unit."""
+    return service.create(db.session, require_actor(), args)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(AuctionQuerySchema, location="query")
+@blp.response(200, AuctionPage)
+def list_auctions(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return paginate(db.session, service.auctions_query(require_actor(), args), args)
+
+
+@blp.route("/<int:auction_id>", methods=["GET"])
+@blp.response(200, AuctionSchema)
+def get(auction_id: int):  # type: ignore[no-untyped-def]
+    """The auction's terms (the ceiling only where it is shown, or to its purchaser)."""
+    actor = require_actor()
+    auction = service.get_auction(db.session, actor, auction_id)
+    auction.hide_ceiling = (  # type: ignore[attr-defined]
+        not auction.show_ceiling and service.role_of(actor, auction) == "bidder"
+    )
+    return auction
+
+
+@blp.route("/<int:auction_id>/publish", methods=["POST"])
+@blp.response(200, AuctionSchema)
+def publish(auction_id: int):  # type: ignore[no-untyped-def]
+    """发布: announce the auction and reserve the lot's funds at the ceiling."""
+    return service.publish(db.session, require_actor(), auction_id)
+
+
+@blp.route("/<int:auction_id>/cancel", methods=["POST"])
+@blp.arguments(AuctionReasonSchema)
+@blp.response(200, AuctionSchema)
+def cancel(args: dict[str, Any], auction_id: int):  # type: ignore[no-untyped-def]
+    """撤销: withdraw an auction before it opens; its funds are released."""
+    return service.cancel(db.session, require_actor(), auction_id, args["reason"])
+
+
+@blp.route("/<int:auction_id>/state", methods=["GET"])
+@blp.response(200, StateSchema)
+def live_state(auction_id: int):  # type: ignore[no-untyped-def]
+    """The live state as the rules let the caller see it (also what a reconnecting client reads)."""
+    actor = require_actor()
+    return service.state(db.session, actor, service.get_auction(db.session, actor, auction_id))
+
+
+@blp.route("/<int:auction_id>/bids", methods=["POST"])
+@blp.arguments(BidSchema)
+@blp.response(201, BidResultSchema)
+def bid(args: dict[str, Any], auction_id: int):  # type: ignore[no-untyped-def]
+    """报价: a unit price. A refused bid answers 409 with the reason and stays on the ledger."""
+    actor = require_actor()
+    outcome = service.place_bid(db.session, actor, auction_id, args["price"], "http")
+    if not outcome.accepted:
+        keep_on_error(db.session)
+        raise outcome.error()
+    assert outcome.bid is not None
+    return {
+        "bid_id": outcome.bid.id,
+        "seq": outcome.bid.seq,
+        "price": outcome.bid.price,
+        "placed_at": outcome.bid.placed_at,
+        "extended_to": outcome.extended_to,
+        "state": service.state(db.session, actor, outcome.auction),
+    }

@@ -1,0 +1,595 @@
+"""Reverse auctions (AUC-1, AUC-3): create and publish, bid, and close on time.
+
+Every use case takes ``(session, actor, …)``, records on the ledger and flushes; the caller's unit
+of work commits. A bid locks the auction's row, so the bids of one auction run one after another; a
+rejected bid is recorded on the ledger with its reason and returned, not raised, so the caller can
+keep that record while it tells the bidder why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from auction import rules
+from auction.models import Auction, AuctionBidder, Bid
+from catalog.categories.models import Category, StandardProduct
+from catalog.enrolment.models import SupplierProfile
+from catalog.enrolment.service import check_eligible
+from core import clock
+from core.accounts.auth import Actor
+from core.accounts.models import Region
+from core.accounts.roles import OrgKind, Role
+from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from core.money import cny
+from mall import policy
+from mall.budgets import service as budgets
+from mall.locks import lock
+from mall.orders.access import require_purchaser
+from supervision.ledger import record
+
+#: Bounds of an auction's terms.
+MIN_DURATION = timedelta(minutes=5)
+MAX_DURATION = timedelta(days=7)
+MAX_SNIPE_WINDOW = 600
+MAX_EXTENSION = 1800
+MAX_EXTENSIONS = 50
+MAX_QUANTITY = 1_000_000
+
+
+def terms_of(auction: Auction) -> rules.Terms:
+    return rules.Terms(
+        starts_at=auction.starts_at,
+        ends_at=auction.ends_at,
+        ceiling=auction.ceiling,
+        decrement_mode=auction.decrement_mode,
+        decrement_value=auction.decrement_value,
+        must_beat=auction.must_beat,
+        snipe_window=timedelta(seconds=auction.snipe_window_seconds),
+        extension=timedelta(seconds=auction.extension_seconds),
+        max_extensions=auction.max_extensions,
+        extensions_used=auction.extensions_used,
+    )
+
+
+def _record(session: Session, actor: Actor, action: str, auction: Auction, **payload: Any) -> None:
+    record(
+        session,
+        actor,
+        action,
+        ("auction", auction.id),
+        {"status": auction.status, **payload},
+        region_id=auction.region_id,
+    )
+
+
+def _invalid(field: str, problem: str, en: str, zh: str) -> ValidationFailed:
+    return ValidationFailed(en, zh, details={field: [problem]})
+
+
+# ---------------------------------------------------------------- setting up
+
+
+def create(session: Session, actor: Actor, data: dict[str, Any]) -> Auction:
+    """发起竞价: a purchaser's draft auction, checked against the rules before anyone sees it."""
+    require_purchaser(actor)
+    category = session.get(Category, data["category_id"])
+    if category is None or not category.active:
+        raise _invalid("category_id", "no such category", "No such category.", "没有该品目。")
+    product_id = data.get("standard_product_id")
+    if product_id is not None:
+        product = session.get(StandardProduct, product_id)
+        if product is None or product.category_id != category.id:
+            raise _invalid(
+                "standard_product_id",
+                "not a standard product of the category",
+                "The standard product is not in the category.",
+                "标准商品不属于该品目。",
+            )
+    region = session.get(Region, data["delivery_region_id"])
+    if region is None:
+        raise _invalid("delivery_region_id", "no such region", "No such region.", "没有该地区。")
+    now = clock.now()
+    starts, ends = data["starts_at"], data["ends_at"]
+    if starts < now - timedelta(minutes=1):
+        raise _invalid("starts_at", "in the past", "The start is in the past.", "开始时间已过。")
+    if not MIN_DURATION <= ends - starts <= MAX_DURATION:
+        raise _invalid(
+            "ends_at",
+            "5 minutes to 7 days after the start",
+            "An auction runs from 5 minutes to 7 days.",
+            "竞价时长须在 5 分钟至 7 天之间。",
+        )
+    if data["delivery_date"] < clock.local(ends).date():
+        raise _invalid(
+            "delivery_date",
+            "before the end",
+            "Delivery cannot be before the auction ends.",
+            "交货日期不能早于竞价结束。",
+        )
+    problem = rules.check_decrement_terms(data["decrement_mode"], data["decrement_value"])
+    if problem:
+        raise _invalid(
+            "decrement_value",
+            problem,
+            "The minimum decrement is out of bounds.",
+            "最小降价幅度不符合要求（百分比须在 0.5%–3% 之间）。",
+        )
+    settings = policy.settings()
+    lot = rules.lot_total(data["ceiling"], data["quantity"])
+    if lot >= settings.purchase_limit:
+        raise Conflict(
+            f"At the ceiling the lot comes to {lot} CNY, at or above the e-mall's limit of "
+            f"{settings.purchase_limit} CNY: it must go to tendering.",
+            f"按最高限价计算采购金额 {lot} 元，达到电子卖场限额 {settings.purchase_limit} 元，"
+            "须采用招标等方式采购。",
+            code="over_mall_limit",
+            details={"total": str(lot), "limit": str(settings.purchase_limit)},
+        )
+    line = budgets.get_line(session, actor, data["budget_line_id"])
+    budgets.check_reservable(actor, line, lot)
+    auction = Auction(
+        purchaser_id=actor.organisation_id,
+        created_by=actor.user_id,
+        region_id=actor.region_id,
+        status="draft",
+        title=data["title"].strip(),
+        category_id=category.id,
+        standard_product_id=product_id,
+        required_params=data.get("required_params") or {},
+        quantity=data["quantity"],
+        unit=data.get("unit") or "台",
+        delivery_region_id=region.id,
+        delivery_address=data["delivery_address"].strip(),
+        delivery_date=data["delivery_date"],
+        budget_line_id=line.id,
+        ceiling=cny(data["ceiling"]),
+        show_ceiling=data.get("show_ceiling", True),
+        starts_at=starts,
+        ends_at=ends,
+        scheduled_end=ends,
+        decrement_mode=data["decrement_mode"],
+        decrement_value=cny(data["decrement_value"]),
+        must_beat=data.get("must_beat", "best"),
+        snipe_window_seconds=data.get("snipe_window_seconds", 120),
+        extension_seconds=data.get("extension_seconds", 180),
+        max_extensions=data.get("max_extensions", 5),
+        extensions_used=0,
+        visibility=data.get("visibility", "best"),
+        min_bidders=data.get("min_bidders", 3),
+        # The SME rule (MALL-10) applies by itself: small lots in SME-suitable categories.
+        sme_only=category.sme_suitable and policy.sme_reserved(category.kind, lot, settings),
+        bid_count=0,
+        bidder_count=0,
+    )
+    session.add(auction)
+    session.flush()
+    _record(session, actor, "auction.created", auction, **announcement(auction))
+    return auction
+
+
+def announcement(auction: Auction) -> dict[str, Any]:
+    """The terms every bidder sees (the ceiling only if shown)."""
+    return {
+        "number": auction.number,
+        "title": auction.title,
+        "category_id": auction.category_id,
+        "standard_product_id": auction.standard_product_id,
+        "required_params": auction.required_params,
+        "quantity": auction.quantity,
+        "unit": auction.unit,
+        "delivery_region_id": auction.delivery_region_id,
+        "delivery_date": auction.delivery_date.isoformat(),
+        "ceiling": auction.ceiling if auction.show_ceiling else None,
+        "starts_at": auction.starts_at,
+        "ends_at": auction.scheduled_end,
+        "decrement_mode": auction.decrement_mode,
+        "decrement_value": auction.decrement_value,
+        "must_beat": auction.must_beat,
+        "snipe_window_seconds": auction.snipe_window_seconds,
+        "extension_seconds": auction.extension_seconds,
+        "max_extensions": auction.max_extensions,
+        "visibility": auction.visibility,
+        "min_bidders": auction.min_bidders,
+        "sme_only": auction.sme_only,
+    }
+
+
+def _own(session: Session, actor: Actor, auction_id: int) -> Auction:
+    auction = lock(session, Auction, auction_id)
+    if auction is None:
+        raise NotFound("No such auction.", "没有该竞价项目。")
+    if auction.purchaser_id != actor.organisation_id or not actor.has(
+        Role.PURCHASER, Role.ORG_ADMIN
+    ):
+        raise Forbidden(
+            "This is another unit's auction.", "这是其他单位的竞价项目。", code="other_organisation"
+        )
+    return auction
+
+
+def _expect(auction: Auction, *statuses: str, doing: tuple[str, str]) -> None:
+    if auction.status not in statuses:
+        raise Conflict(
+            f"An auction that is {auction.status} cannot be {doing[0]}.",
+            f"竞价项目当前状态不能{doing[1]}。",
+            code="bad_status",
+            details={"status": auction.status, "allowed": list(statuses)},
+        )
+
+
+def publish(session: Session, actor: Actor, auction_id: int) -> Auction:
+    """发布公告: the auction is announced and the funds for the lot at the ceiling are reserved."""
+    require_purchaser(actor)
+    auction = _own(session, actor, auction_id)
+    _expect(auction, "draft", doing=("published", "发布"))
+    if auction.starts_at < clock.now() - timedelta(minutes=1):
+        raise Conflict(
+            "The start has passed: change the times first.",
+            "开始时间已过，请先修改时间。",
+            code="start_passed",
+        )
+    budgets.reserve(
+        session,
+        actor,
+        auction.budget_line_id,
+        rules.lot_total(auction.ceiling, auction.quantity),
+        ("auction", auction.id),
+    )
+    auction.status = "published"
+    auction.published_at = auction.updated_at = clock.now()
+    session.flush()
+    _record(session, actor, "auction.published", auction, **announcement(auction))
+    return auction
+
+
+def cancel(session: Session, actor: Actor, auction_id: int, reason: str) -> Auction:
+    """撤销: before it opens, the purchaser may withdraw an auction; its funds are released."""
+    require_purchaser(actor)
+    auction = _own(session, actor, auction_id)
+    _expect(auction, "draft", "published", doing=("cancelled", "撤销"))
+    if auction.status == "published" and clock.now() >= auction.starts_at:
+        raise Conflict(
+            "An auction cannot be withdrawn once it has opened.",
+            "竞价开始后不能撤销。",
+            code="already_open",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", "required", "Give a reason.", "请填写撤销原因。")
+    if auction.status == "published":
+        budgets.release(
+            session,
+            actor,
+            auction.budget_line_id,
+            rules.lot_total(auction.ceiling, auction.quantity),
+            ("auction", auction.id),
+        )
+    auction.status = "cancelled"
+    auction.failure_reason = reason
+    auction.closed_at = auction.updated_at = clock.now()
+    session.flush()
+    _record(session, actor, "auction.cancelled", auction, reason=reason)
+    return auction
+
+
+# ---------------------------------------------------------------- bidding
+
+
+@dataclass
+class BidOutcome:
+    """What became of a bid: accepted (with the bid), or rejected with a code and message."""
+
+    auction: Auction
+    accepted: bool
+    price: Decimal
+    bid: Bid | None = None
+    code: str | None = None
+    message: str | None = None
+    message_zh: str | None = None
+    extended_to: Any = None
+
+    def error(self) -> DomainError:
+        return Conflict(
+            self.message,
+            self.message_zh,
+            code=f"bid_{self.code}",
+            details={"price": str(self.price)},
+        )
+
+
+def require_bidder(actor: Actor) -> None:
+    if actor.org_kind != OrgKind.SUPPLIER or not actor.has(Role.SUPPLIER) or not actor.user_id:
+        raise Forbidden("Only suppliers bid.", "仅供应商可以报价。", code="supplier_only")
+
+
+def _eligibility_problem(session: Session, auction: Auction, supplier_id: int) -> str | None:
+    try:
+        check_eligible(session, supplier_id, auction.category)
+    except Forbidden as refusal:
+        return refusal.code
+    if auction.sme_only:
+        profile = session.get(SupplierProfile, supplier_id)
+        if profile is None or not profile.sme:
+            return "sme_only"
+    return None
+
+
+_ELIGIBILITY = {
+    "not_enrolled": ("Your company is not enrolled in this category.", "贵公司未入驻该品目。"),
+    "supplier_suspended": ("Your company is suspended.", "贵公司已被暂停交易资格。"),
+    "sme_only": (
+        "This auction is reserved for small and medium enterprises.",
+        "本项目专门面向中小企业。",
+    ),
+}
+
+
+def place_bid(
+    session: Session, actor: Actor, auction_id: int, price: Decimal, channel: str = "http"
+) -> BidOutcome:
+    """报价: a unit price for the lot. Serialised per auction by the row lock; recorded on the
+    ledger whether accepted or rejected."""
+    require_bidder(actor)
+    auction = lock(session, Auction, auction_id)
+    if auction is None or auction.status == "draft":
+        raise NotFound("No such auction.", "没有该竞价项目。")
+    now = clock.now()
+    supplier_id = actor.organisation_id
+    assert supplier_id is not None
+    bidder = session.scalars(
+        select(AuctionBidder).where(
+            AuctionBidder.auction_id == auction.id, AuctionBidder.supplier_id == supplier_id
+        )
+    ).first()
+    own = bidder.last_price if bidder else None
+    if auction.status != "published":
+        code = "closed"
+    else:
+        code = rules.rejection(terms_of(auction), price, now, auction.best_price, own)
+        if code is None or code not in ("not_open", "closed"):
+            problem = _eligibility_problem(session, auction, supplier_id)
+            if problem is not None:
+                code = problem
+    where = {"ip": actor.ip, "device_id": actor.device_id, "channel": channel}
+    if code is not None:
+        en, zh = (
+            rules.REJECTIONS.get(code) or _ELIGIBILITY.get(code) or rules.REJECTIONS["not_eligible"]
+        )
+        _record(
+            session,
+            actor,
+            "auction.bid_rejected",
+            auction,
+            supplier_id=supplier_id,
+            price=str(price) if price.is_finite() else "invalid",
+            reason=code,
+            at=now,
+            **where,
+        )
+        return BidOutcome(auction, False, price, code=code, message=en, message_zh=zh)
+
+    if bidder is None:
+        auction.bidder_count += 1
+        bidder = AuctionBidder(
+            auction_id=auction.id,
+            supplier_id=supplier_id,
+            label_no=auction.bidder_count,
+            last_price=price,
+            joined_at=now,
+        )
+        session.add(bidder)
+    bidder.last_price = price
+    auction.bid_count += 1
+    bid = Bid(
+        auction_id=auction.id,
+        seq=auction.bid_count,
+        supplier_id=supplier_id,
+        user_id=actor.user_id,
+        price=price,
+        placed_at=now,
+        ip=actor.ip,
+        device_id=actor.device_id,
+        channel=channel,
+    )
+    session.add(bid)
+    session.flush()
+    # Strictly lower only: an equal price never displaces the earlier bid.
+    if auction.best_price is None or price < auction.best_price:
+        auction.best_price = price
+        auction.best_bid_id = bid.id
+    auction.updated_at = now
+    _record(
+        session,
+        actor,
+        "auction.bid_accepted",
+        auction,
+        bid_id=bid.id,
+        seq=bid.seq,
+        supplier_id=supplier_id,
+        label=bidder.label_no,
+        price=price,
+        at=now,
+        best_price=auction.best_price,
+        **where,
+    )
+    extended = rules.extended_end(terms_of(auction), now)
+    if extended is not None and extended != auction.ends_at:
+        previous = auction.ends_at
+        auction.ends_at = extended
+        auction.extensions_used += 1
+        _record(
+            session,
+            actor,
+            "auction.extended",
+            auction,
+            bid_id=bid.id,
+            previous_end=previous,
+            ends_at=extended,
+            extensions_used=auction.extensions_used,
+        )
+    session.flush()
+    return BidOutcome(auction, True, price, bid=bid, extended_to=extended)
+
+
+# ---------------------------------------------------------------- what each party sees
+
+
+def offers(session: Session, auction_id: int) -> list[rules.Offer]:
+    return [
+        rules.Offer(b.id, b.supplier_id, b.price, b.placed_at)
+        for b in session.scalars(select(Bid).where(Bid.auction_id == auction_id).order_by(Bid.seq))
+    ]
+
+
+def labels(session: Session, auction_id: int) -> dict[int, int]:
+    return {
+        row.supplier_id: row.label_no
+        for row in session.scalars(
+            select(AuctionBidder).where(AuctionBidder.auction_id == auction_id)
+        )
+    }
+
+
+def bidder_count(session: Session, auction_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(AuctionBidder)
+            .where(AuctionBidder.auction_id == auction_id)
+        )
+        or 0
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_auction(session: Session, actor: Actor, auction_id: int) -> Auction:
+    """The auction, if the actor may see it: its purchaser unit; any supplier once it is published;
+    operators; supervisors of its region."""
+    auction = session.get(Auction, auction_id)
+    if auction is None:
+        raise NotFound("No such auction.", "没有该竞价项目。")
+    if role_of(actor, auction) is None:
+        if auction.status == "draft" and actor.org_kind == OrgKind.SUPPLIER:
+            raise NotFound("No such auction.", "没有该竞价项目。")
+        raise Forbidden(
+            "This auction is not yours to see.", "您无权查看该竞价项目。", code="other_organisation"
+        )
+    return auction
+
+
+def role_of(actor: Actor, auction: Auction) -> str | None:
+    """How the actor sees the auction: purchaser, bidder, supervisor, operator — or not at all."""
+    if actor.organisation_id == auction.purchaser_id and actor.has(Role.PURCHASER, Role.ORG_ADMIN):
+        return "purchaser"
+    if actor.org_kind == OrgKind.SUPPLIER and actor.has(Role.SUPPLIER):
+        return "bidder" if auction.status != "draft" else None
+    if actor.has(Role.OPERATOR):
+        return "operator"
+    if actor.has(Role.SUPERVISOR) and auction.purchaser.region.path.startswith(
+        actor.region_path or "\x00"
+    ):
+        return "supervisor"
+    return None
+
+
+def label_text(number: int, lang: str = "zh") -> str:
+    return f"供应商 {number}" if lang == "zh" else f"Supplier {number}"
+
+
+def state(session: Session, actor: Actor, auction: Auction) -> dict[str, Any]:
+    """What the actor may see of the auction now (AUC-1 visibility, AUC-3 same information for
+    every bidder): own rank always; the best price and the anonymised ladder as the auction says;
+    real names only after the award."""
+    role = role_of(actor, auction)
+    now = clock.now()
+    terms = terms_of(auction)
+    phase = rules.phase(terms, now) if auction.status == "published" else "after"
+    ranked = rules.ranking(offers(session, auction.id))
+    names = labels(session, auction.id)
+    revealed = auction.status == "awarded"
+    full = role in ("purchaser", "supervisor", "operator")
+    out: dict[str, Any] = {
+        "id": auction.id,
+        "status": auction.status,
+        "phase": phase,
+        "now": now,
+        "starts_at": auction.starts_at,
+        "ends_at": auction.ends_at,
+        "seconds_left": max(0, int((auction.ends_at - now).total_seconds()))
+        if phase != "after"
+        else 0,
+        "extensions_used": auction.extensions_used,
+        "bid_count": auction.bid_count if full else None,
+        "bidder_count": auction.bidder_count if full else None,
+        "best_price": auction.best_price if full or auction.visibility != "rank" else None,
+        "ceiling": auction.ceiling if full or auction.show_ceiling else None,
+        "ladder": None,
+        "mine": None,
+        "winner_id": auction.winner_id,
+        "failure_reason": auction.failure_reason,
+    }
+    if full or auction.visibility == "ladder":
+        out["ladder"] = [
+            {
+                "rank": place,
+                "label": label_text(names[o.supplier_id]),
+                "supplier_id": o.supplier_id if revealed or role in ("supervisor",) else None,
+                "price": o.price,
+                "at": o.placed_at,
+            }
+            for place, o in enumerate(ranked, start=1)
+        ]
+    if role == "bidder":
+        supplier_id = actor.organisation_id
+        assert supplier_id is not None
+        own = next((o.price for o in ranked if o.supplier_id == supplier_id), None)
+        bidder = session.scalars(
+            select(AuctionBidder).where(
+                AuctionBidder.auction_id == auction.id, AuctionBidder.supplier_id == supplier_id
+            )
+        ).first()
+        last = bidder.last_price if bidder else None
+        out["mine"] = {
+            "label": label_text(bidder.label_no) if bidder else None,
+            "best_own_price": own,
+            "last_price": last,
+            "rank": rules.rank_of(ranked, supplier_id),
+            "next_allowed": rules.highest_allowed(terms, auction.best_price, last)
+            if phase != "after"
+            else None,
+            "won": revealed and auction.winner_id == supplier_id,
+        }
+    return out
+
+
+def auctions_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """The purchaser unit's own auctions; for suppliers, the published ones; for operators, all;
+    for supervisors, those of their region and below. Newest first."""
+    from core.accounts.models import Organisation
+
+    query = select(Auction)
+    if actor.org_kind == OrgKind.PURCHASER and actor.has(Role.PURCHASER, Role.ORG_ADMIN):
+        query = query.where(Auction.purchaser_id == actor.organisation_id)
+    elif actor.org_kind == OrgKind.SUPPLIER and actor.has(Role.SUPPLIER):
+        query = query.where(Auction.status != "draft")
+    elif actor.has(Role.OPERATOR):
+        pass
+    elif actor.has(Role.SUPERVISOR) and actor.region_path:
+        query = (
+            query.join(Organisation, Organisation.id == Auction.purchaser_id)
+            .join(Region, Region.id == Organisation.region_id)
+            .where(Region.path.startswith(actor.region_path))
+        )
+    else:
+        raise Forbidden("You have no auctions to see.", "您无权查看竞价项目。")
+    if filters.get("status"):
+        query = query.where(Auction.status == filters["status"])
+    return query.order_by(Auction.id.desc())
