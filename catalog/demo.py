@@ -1,4 +1,5 @@
-"""Demo catalog: ~26 leaf categories with parameters, 30 enrolled suppliers, 2,000 on-shelf listings."""
+"""Demo catalog: ~26 leaf categories with parameters, 30 enrolled suppliers (those in designated service
+categories designated), 2,000 on-shelf listings."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from catalog.categories import service as categories
 from catalog.categories.models import Category
 from catalog.certificates import service as certificates
 from catalog.demo_data import LEAVES, PARAMS, TREE
+from catalog.designations import service as designations
 from catalog.enrolment import service as enrolment
 from catalog.halls import service as halls
 from catalog.halls.models import Hall
@@ -161,6 +163,23 @@ def _suppliers(session: Session, rng: random.Random, leaves: list[Category]) -> 
     return orgs
 
 
+def _designations(session: Session, suppliers: list[Organisation], leaves: list[Category]) -> int:
+    """定点资格 for a year to the suppliers enrolled in designated service categories (vehicle
+    repair, printing, …), so that they can list there (MALL-2)."""
+    designated = [c for c in leaves if designations.is_designated(session, c)]
+    until = designations.today() + timedelta(days=365)
+    granted = 0
+    for org in suppliers:
+        enrolled = set(enrolment.status(session, org.id)["category_ids"])
+        for category in designated:
+            if category.id not in enrolled:
+                continue
+            if designations.valid_designation(session, org.id, category) is None:
+                designations.grant(session, OPERATOR, org.id, category.id, until)
+                granted += 1
+    return granted
+
+
 def _halls(session: Session, tree: dict[str, Category]) -> int:
     halls_spec = [
         (
@@ -230,6 +249,7 @@ def load(session: Session) -> list[str]:
     _halls(session, tree)
     leaves = [tree[code] for code, *_ in LEAVES]
     suppliers = _suppliers(session, rng, leaves)
+    _designations(session, suppliers, leaves)
     have = session.scalar(select(func.count()).select_from(Listing))
     if have >= LISTINGS:
         return [

@@ -28,6 +28,7 @@ from core.errors import DomainError
 from frontend import catalog_display as show
 from frontend import catalog_facets as facets
 from frontend.i18n import js_text, pick, t
+from supervision.credit import service as credit
 
 bp = Blueprint("catalog_ui", __name__)
 
@@ -196,6 +197,7 @@ def listing_page(listing_id: int) -> Any:
             {"at": t("now"), "price": str(listing.price)},
         ],
         owner=listing.supplier_id == actor.organisation_id or actor.has(Role.OPERATOR),
+        credit=credit.summary(session, listing.supplier_id),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
+from frontend.buying_text import BUYING_ACTIONS, BUYING_JS_KEYS, BUYING_SUBJECTS, BUYING_TEXT
+
 LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -152,6 +154,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "on_shelf_until": ("上架至", "On shelf until"),
     "parameters": ("标准参数", "Standard parameters"),
     "supplier": ("供应商", "Supplier"),
+    "credit_score": ("信用评价 %s / 5（%d 条）", "Credit rating %s / 5 (%d ratings)"),
+    "credit_none": ("暂无信用评价", "No ratings yet"),
     "certificates": ("认证证书", "Certificates"),
     "no_certificates": ("无节能或环境标志产品认证。", "No energy-saving or eco-label certificate."),
     "valid": ("有效", "Valid"),
@@ -343,6 +347,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pick_added": ("已选入本馆", "Picked into the hall"),
     "pick_removed": ("已移出本馆", "Removed from the hall"),
 }
+TEXT.update(BUYING_TEXT)
 
 
 #: The texts the pages' scripts need (handed over by ``js_text``).
@@ -381,6 +386,7 @@ JS_KEYS = (
     "pick_added",
     "pick_removed",
 )
+JS_KEYS += BUYING_JS_KEYS
 
 
 def lang() -> str:
@@ -438,6 +444,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "hall.updated": ("专馆变更", "Hall changed"),
     "hall.listing_picked": ("选入专馆", "Listing picked into hall"),
     "hall.listing_unpicked": ("移出专馆", "Listing removed from hall"),
+    "rating.given": ("信用评价", "Rating given"),
+    "designation.granted": ("授予定点资格", "Designation granted"),
+    "designation.revoked": ("撤销定点资格", "Designation revoked"),
 }
 SUBJECTS: dict[str, tuple[str, str]] = {
     "user": ("用户", "User"),
@@ -452,6 +461,8 @@ SUBJECTS: dict[str, tuple[str, str]] = {
     "catalog_setting": ("商城设置", "Setting"),
     "hall": ("专馆", "Hall"),
 }
+ACTIONS.update(BUYING_ACTIONS)
+SUBJECTS.update(BUYING_SUBJECTS)
 
 
 def action_name(code: str) -> str:

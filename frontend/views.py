@@ -26,7 +26,7 @@ from core.accounts.models import User
 from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
-from frontend import catalog_views, halls_views, prices_views
+from frontend import buying_views, catalog_views, halls_views, prices_views
 from frontend.i18n import action_name, lang, pick, subject_name, t
 from supervision.ledger.service import entries_query, verify
 
@@ -37,7 +37,7 @@ VENDORED = ("socket.io-client/dist/", "chart.js/dist/", "swagger-ui-dist/")
 
 # What each role's navigation offers: (text key, endpoint or None while the capability is not built).
 NAV: dict[str, list[str]] = {
-    Role.PURCHASER: ["catalog", "halls", "orders", "auctions", "volume", "budget"],
+    Role.PURCHASER: ["catalog", "halls", "cart", "orders", "auctions", "volume", "budget"],
     Role.SUPPLIER: ["listings", "enrolment", "auctions", "orders"],
     Role.OPERATOR: ["review", "enrolment", "halls", "prices", "organisations"],
     Role.SUPERVISOR: ["ledger", "warnings", "prices"],
@@ -55,6 +55,9 @@ LINKS = {
     "review": "catalog_ui.review_queues",
     "halls": "halls_ui.index",
     "prices": "prices_ui.index",
+    "cart": "buying_ui.cart_page",
+    "orders": "buying_ui.orders",
+    "budget": "buying_ui.budgets_page",
 }
 
 
@@ -188,3 +191,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(catalog_views.bp)
     app.register_blueprint(halls_views.bp)
     app.register_blueprint(prices_views.bp)
+    app.register_blueprint(buying_views.bp)

@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from catalog import demo as catalog_demo
     from catalog.categories import api as categories_api
     from catalog.cli import catalog_cli, search_cli
+    from catalog.designations import api as designations_api
     from catalog.enrolment import api as enrolment_api
     from catalog.halls import api as halls_api
     from catalog.listings import api as listings_api
@@ -55,6 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall.orders import api as orders_api
     from mall.payments import api as payments_api
     from mall.payments import sandbox as payments_sandbox
+    from mall.ratings import api as ratings_api
+    from supervision.credit import api as credit_api
     from supervision.ledger import api as ledger_api
     from supervision.ledger.cli import ledger_cli
 
@@ -63,7 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = init_api(app)
     api.register_blueprint(accounts_api.blp)
     api.register_blueprint(ledger_api.blp)
-    for module in (categories_api, enrolment_api, listings_api):
+    for module in (categories_api, enrolment_api, designations_api, listings_api):
         api.register_blueprint(module.blp)
     frontend_views.init_app(app)
     app.extensions["search"] = make_backend(
@@ -78,6 +81,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(auction_api.blp)
     if not app.config["PAYMENT_GATEWAY_URL"]:
         app.register_blueprint(payments_sandbox.bp)
+    api.register_blueprint(ratings_api.blp)
+    api.register_blueprint(credit_api.blp)
 
     socketio.init_app(
         app,

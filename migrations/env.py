@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import auction.models  # noqa: F401
 import catalog.categories.models
 import catalog.certificates.models
+import catalog.designations.models
 import catalog.enrolment.models
 import catalog.halls.models
 import catalog.listings.models  # noqa: F401
@@ -18,7 +18,8 @@ import mall.budgets.models
 import mall.contracts.models
 import mall.orders.models
 import mall.payments.models
-import mall.payments.sandbox_models  # noqa: F401
+import mall.payments.sandbox_models
+import mall.ratings.models  # noqa: F401
 import supervision.ledger.models  # noqa: F401
 from core.db import Base, make_engine
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from catalog.categories.models import Category
 from catalog.categories.service import require_operator
+from catalog.designations.service import check_designated
 from catalog.enrolment.models import (
     SIZES,
     EnrolmentApplication,
@@ -265,7 +266,8 @@ def status(session: Session, supplier_id: int) -> dict[str, Any]:
 
 
 def check_eligible(session: Session, supplier_id: int, category: Category) -> None:
-    """Refuse unless the supplier is enrolled in the category (or one above it) and not suspended."""
+    """Refuse unless the supplier is enrolled in the category (or one above it), not suspended and,
+    in a designated service category (定点服务), holds a valid designation for it."""
     enrolled = session.scalar(
         select(SupplierCategory.category_id).where(
             SupplierCategory.supplier_id == supplier_id,
@@ -287,3 +289,4 @@ def check_eligible(session: Session, supplier_id: int, category: Category) -> No
             code="supplier_suspended",
             details={"until": suspension.ends_at.isoformat()},
         )
+    check_designated(session, supplier_id, category)

@@ -102,6 +102,8 @@ def terms(session: Session, order: Order) -> dict[str, Any]:
                 "unit_price": item.unit_price,
                 "quantity": item.quantity,
                 "line_total": item.line_total,
+                # 定点服务: the service's date, place and details are terms too
+                **({"service": item.service} if item.service else {}),
             }
             for n, item in enumerate(order.items, start=1)
         ],

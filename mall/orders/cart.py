@@ -20,6 +20,7 @@ from core.accounts.models import Organisation
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.money import cny
 from mall.orders.access import require_purchaser
+from mall.orders.designated import service_required
 from mall.orders.models import CartItem
 
 MAX_QUANTITY = 100_000
@@ -102,6 +103,7 @@ def view(session: Session, actor: Actor) -> dict[str, Any]:
                 "line_total": line_total,
                 "stock": listing.stock,
                 "problem": problem_with(listing, actor.region_path, item.quantity),
+                "service_required": service_required(session, listing),
             }
         )
         group["subtotal"] += line_total

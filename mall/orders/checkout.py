@@ -29,6 +29,7 @@ from mall.budgets.models import BudgetLine
 from mall.locks import lock, lock_many
 from mall.orders.access import require_purchaser
 from mall.orders.cart import problem_with, refuse
+from mall.orders.designated import service_details
 from mall.orders.models import CartItem, Order, OrderItem
 from supervision.ledger import record
 
@@ -87,6 +88,7 @@ def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order
     )
     for listing in listings.values():
         check_eligible(session, listing.supplier_id, listing.category)
+    services = service_details(session, listings, data.get("services"))
     kinds = _sme_suitable(session, {listing.category_id for listing in listings.values()})
     sme = {
         supplier_id: bool((profile := session.get(SupplierProfile, supplier_id)) and profile.sme)
@@ -113,7 +115,15 @@ def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order
     for item in items:
         groups.setdefault(listings[item.listing_id].supplier_id, []).append(item)
     orders = [
-        _place(session, actor, data, line, settings, [(i, listings[i.listing_id]) for i in group])
+        _place(
+            session,
+            actor,
+            data,
+            line,
+            settings,
+            [(i, listings[i.listing_id]) for i in group],
+            services,
+        )
         for _, group in sorted(groups.items())
     ]
     for item in items:
@@ -129,6 +139,7 @@ def _place(
     line: BudgetLine,
     settings: policy.Settings,
     entries: list[tuple[CartItem, Listing]],
+    services: dict[int, dict[str, Any]],
 ) -> Order:
     now = clock.now()
     order_items = [
@@ -143,6 +154,7 @@ def _place(
             unit_price=listing.price,
             quantity=item.quantity,
             line_total=cny(listing.price * item.quantity),
+            **services.get(listing.id, {}),
         )
         for item, listing in entries
     ]
@@ -187,6 +199,7 @@ def _place(
                     "unit_price": i.unit_price,
                     "quantity": i.quantity,
                     "line_total": i.line_total,
+                    **({"service": i.service} if i.service else {}),
                 }
                 for i in order.items
             ],

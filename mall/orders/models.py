@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -170,6 +171,21 @@ class OrderItem(Base):
     unit_price: Mapped[Decimal] = mapped_column(Money)
     quantity: Mapped[int] = mapped_column(Integer)
     line_total: Mapped[Decimal] = mapped_column(Money)
+    # 定点服务 (MALL-2): when and where the service is performed, and what it is; only on lines of
+    # service categories, and required on designated ones.
+    service_date: Mapped[date | None] = mapped_column(Date)
+    service_place: Mapped[str | None] = mapped_column(String(200))
+    service_details: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def service(self) -> dict[str, Any] | None:
+        if self.service_date is None:
+            return None
+        return {
+            "service_date": self.service_date,
+            "service_place": self.service_place,
+            "service_details": self.service_details,
+        }
 
 
 class Acceptance(Base):

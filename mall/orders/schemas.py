@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from core.api import MAX_ID, MoneyField, PageArgs
 from mall.budgets.models import FUND_SOURCES
 from mall.orders.cart import MAX_QUANTITY
+from mall.orders.designated import MAX_DETAILS, MAX_PLACE
 from mall.orders.models import STATUSES
 
 _id = validate.Range(min=1, max=MAX_ID)
@@ -47,6 +48,9 @@ class CartItemSchema(Schema):
         allow_none=True,
         metadata={"description": "not_on_shelf | not_delivered_here | insufficient_stock"},
     )
+    service_required = fields.Boolean(
+        metadata={"description": "a designated service (定点服务): checkout needs its details"}
+    )
 
 
 class CartGroupSchema(Schema):
@@ -60,6 +64,18 @@ class CartSchema(Schema):
     groups = fields.List(fields.Nested(CartGroupSchema))
     total = MoneyField()
     count = fields.Integer()
+
+
+class ServiceDetailsSchema(Schema):
+    """定点服务: when, where and what; checked further (date not past, text not blank) at checkout."""
+
+    service_date = fields.Date(required=True)
+    service_place = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PLACE))
+    service_details = fields.String(required=True, validate=validate.Length(min=1, max=MAX_DETAILS))
+
+
+class ListingServiceSchema(ServiceDetailsSchema):
+    listing_id = fields.Integer(required=True, validate=_id)
 
 
 class CheckoutSchema(Schema):
@@ -76,6 +92,15 @@ class CheckoutSchema(Schema):
         required=True, validate=validate.Regexp(r"^\+?[0-9][0-9 -]{5,28}$")
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    services = fields.List(
+        fields.Nested(ListingServiceSchema),
+        load_default=None,
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "service details per listing: required for designated services "
+            "(定点服务), refused for goods"
+        },
+    )
 
 
 # ---------------------------------------------------------------- orders
@@ -93,6 +118,7 @@ class OrderItemSchema(Schema):
     unit_price = MoneyField()
     quantity = fields.Integer()
     line_total = MoneyField()
+    service = fields.Nested(ServiceDetailsSchema, allow_none=True)
 
 
 class AcceptanceItemSchema(Schema):

@@ -143,15 +143,13 @@ def test_closing_is_for_the_supplier_of_a_paid_order(shop, login, session):
 @pytest.fixture
 def outside(app):
     """The app configured for an outside gateway at GATEWAY, retrying without pauses."""
-    saved = {
-        k: app.config.get(k)
-        for k in (
-            "PAYMENT_GATEWAY_URL",
-            "PAYMENT_GATEWAY_KEY",
-            "PAYMENT_WEBHOOK_SECRET",
-            "PAYMENT_RETRY_BACKOFF",
-        )
-    }
+    keys = (
+        "PAYMENT_GATEWAY_URL",
+        "PAYMENT_GATEWAY_KEY",
+        "PAYMENT_WEBHOOK_SECRET",
+        "PAYMENT_RETRY_BACKOFF",
+    )
+    saved = {k: app.config[k] for k in keys if k in app.config}
     app.config.update(
         PAYMENT_GATEWAY_URL=GATEWAY,
         PAYMENT_GATEWAY_KEY=KEY,
@@ -160,6 +158,8 @@ def outside(app):
     )
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield mock
+    for key in keys:
+        app.config.pop(key, None)
     app.config.update(saved)
 
 

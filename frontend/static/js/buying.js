@@ -1,0 +1,445 @@
+/* Buying pages: add to cart, cart quantities, checkout against a budget line, the order actions of
+   each side, payment through the gateway's cashier page, signing the contract, new budget lines.
+   Amounts are added as whole fen in BigInt, never in floating point. */
+(function () {
+  'use strict';
+  var Mall = window.Mall;
+
+  function message(node, text, ok) {
+    if (!node) { return; }
+    node.textContent = text;
+    node.className = node.className.replace(/\b(ok-text|alert-text)\b/g, '').trim() + ' ' + (ok ? 'ok-text' : 'alert-text');
+    node.hidden = false;
+  }
+
+  function busy(form, on) {
+    form.querySelectorAll('button, input, select, textarea').forEach(function (n) {
+      if (on) {
+        n.setAttribute('data-was-disabled', n.disabled ? '1' : '');
+        n.disabled = true;
+      } else {
+        n.disabled = n.getAttribute('data-was-disabled') === '1';
+      }
+    });
+  }
+
+  function reloadWith(text) {
+    Mall.flashLater(text);
+    window.location.reload();
+  }
+
+  /* "1234.5" → 123450n (fen), or null. */
+  function fen(amount) {
+    var match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(amount || '').trim());
+    if (!match) { return null; }
+    return BigInt(match[1]) * 100n + BigInt(((match[2] || '') + '00').slice(0, 2));
+  }
+
+  function fromFen(value) {
+    var cents = String(value % 100n);
+    return String(value / 100n) + '.' + (cents.length < 2 ? '0' + cents : cents);
+  }
+
+  function wholeNumber(value, min, max) {
+    var v = String(value || '').trim();
+    if (!/^\d+$/.test(v)) { return null; }
+    var n = parseInt(v, 10);
+    return n >= min && n <= max ? n : null;
+  }
+
+  /* Times from the API (UTC, ISO) as Asia/Shanghai wall time, like the server-rendered ones. */
+  var SHANGHAI = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false
+  });
+  function localTime(iso) {
+    if (!iso) { return ''; }
+    var at = new Date(iso);
+    return isNaN(at.getTime()) ? String(iso) : SHANGHAI.format(at);
+  }
+
+  /* ---------------------------------------------------------------- add to cart (product page) */
+
+  function setUpAddToCart() {
+    var form = document.getElementById('add-to-cart');
+    if (!form) { return; }
+    var note = form.querySelector('.row-message');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var input = form.quantity;
+      var quantity = wholeNumber(input.value, 1, 100000);
+      if (quantity === null) {
+        input.classList.add('invalid');
+        message(note, Mall.text('bad_quantity'), false);
+        return;
+      }
+      input.classList.remove('invalid');
+      busy(form, true);
+      Mall.api('POST', form.getAttribute('data-url'), {
+        listing_id: parseInt(form.getAttribute('data-listing'), 10), quantity: quantity
+      }).then(function (cart) {
+        busy(form, false);
+        message(note, Mall.text('added_to_cart') + ' (' + cart.count + ')', true);
+      }, function (error) {
+        busy(form, false);
+        message(note, Mall.errorText(error), false);
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- cart */
+
+  function setUpCart() {
+    document.querySelectorAll('form.qty').forEach(function (form) {
+      var input = form.quantity;
+      var note = form.querySelector('.row-message');
+
+      function save() {
+        var quantity = wholeNumber(input.value, 1, 100000);
+        if (quantity === null) {
+          input.classList.add('invalid');
+          message(note, Mall.text('bad_quantity'), false);
+          return;
+        }
+        if (String(quantity) === input.getAttribute('data-was')) { return; }
+        busy(form, true);
+        Mall.api('PATCH', form.getAttribute('data-url'), { quantity: quantity }).then(function () {
+          reloadWith(Mall.text('quantity_updated'));
+        }, function (error) {
+          busy(form, false);
+          input.classList.add('invalid');
+          message(note, Mall.errorText(error), false);
+        });
+      }
+
+      form.addEventListener('submit', function (event) { event.preventDefault(); save(); });
+      input.addEventListener('change', save);
+      input.addEventListener('input', function () { input.classList.remove('invalid'); });
+      form.querySelectorAll('[data-step]').forEach(function (button) {
+        button.addEventListener('click', function () {
+          var now = wholeNumber(input.value, 1, 100000) || 1;
+          input.value = String(Math.max(1, now + parseInt(button.getAttribute('data-step'), 10)));
+          save();
+        });
+      });
+      form.querySelector('.remove-item').addEventListener('click', function () {
+        busy(form, true);
+        Mall.api('DELETE', form.getAttribute('data-url')).then(function () {
+          reloadWith(Mall.text('item_removed'));
+        }, function (error) {
+          busy(form, false);
+          message(note, Mall.errorText(error), false);
+        });
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- checkout */
+
+  function setUpCheckout() {
+    var form = document.getElementById('checkout-form');
+    if (!form) { return; }
+    var errorBox = form.querySelector('[data-testid=checkout-error]');
+    var totalNode = form.querySelector('[data-testid=checkout-total]');
+    var select = form.querySelector('select[name=budget_line_id]');
+    var availableNode = form.querySelector('[data-testid=budget-available]');
+    var shortNode = form.querySelector('[data-testid=budget-short]');
+
+    function chosenTotal() {
+      var total = 0n;
+      form.querySelectorAll('input[name=supplier_ids]:checked').forEach(function (box) {
+        total += fen(box.getAttribute('data-subtotal')) || 0n;
+      });
+      return total;
+    }
+
+    function refresh() {
+      var total = chosenTotal();
+      totalNode.textContent = Mall.yuan(fromFen(total));
+      form.querySelectorAll('.checkout-group').forEach(function (group) {
+        var box = group.querySelector('input[name=supplier_ids]');
+        group.classList.toggle('left-out', !box.checked);
+      });
+      if (!select) { return; }
+      var option = select.options[select.selectedIndex];
+      var available = option && option.value ? option.getAttribute('data-available') : null;
+      availableNode.hidden = available === null;
+      shortNode.hidden = true;
+      if (available !== null) {
+        availableNode.querySelector('strong').textContent = Mall.yuan(available);
+        shortNode.hidden = !(fen(available) < total);
+      }
+    }
+
+    function showError(text) {
+      errorBox.textContent = text;
+      errorBox.hidden = false;
+      errorBox.scrollIntoView({ block: 'nearest' });
+    }
+
+    form.addEventListener('change', refresh);
+    form.addEventListener('input', function (event) { event.target.classList.remove('invalid'); });
+    refresh();
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      errorBox.hidden = true;
+      errorBox.removeAttribute('data-code');
+      var missing = [];
+      ['delivery_address', 'contact_name', 'contact_phone'].forEach(function (name) {
+        if (!form[name].value.trim()) { missing.push(form[name]); }
+      });
+      if (!select || !select.value) {
+        if (select) { select.classList.add('invalid'); }
+        showError(Mall.text('choose_budget'));
+        return;
+      }
+      if (missing.length) {
+        missing.forEach(function (n) { n.classList.add('invalid'); });
+        missing[0].focus();
+        showError(Mall.text('fill_required'));
+        return;
+      }
+      var suppliers = Array.from(form.querySelectorAll('input[name=supplier_ids]:checked'))
+        .map(function (box) { return parseInt(box.value, 10); });
+      if (!suppliers.length) { showError(Mall.text('fill_required')); return; }
+      var all = form.querySelectorAll('input[name=supplier_ids]').length === suppliers.length;
+      var body = {
+        budget_line_id: parseInt(select.value, 10),
+        delivery_address: form.delivery_address.value.trim(),
+        contact_name: form.contact_name.value.trim(),
+        contact_phone: form.contact_phone.value.trim(),
+        note: form.note.value.trim() || null
+      };
+      if (!all) { body.supplier_ids = suppliers; }
+      busy(form, true);
+      Mall.api('POST', form.getAttribute('data-url'), body).then(function (orders) {
+        Mall.flashLater(Mall.text('orders_placed').replace('%d', String(orders.length)) + '：' +
+          orders.map(function (o) { return o.number; }).join('、'));
+        window.location.assign(form.getAttribute('data-orders'));
+      }, function (error) {
+        busy(form, false);
+        errorBox.setAttribute('data-code', error.code);
+        Object.keys(error.details || {}).forEach(function (field) {
+          if (form[field] && form[field].classList) { form[field].classList.add('invalid'); }
+        });
+        showError(Mall.errorText(error));
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- order actions */
+
+  function actionBody(form) {
+    var action = form.getAttribute('data-action');
+    if (action === 'ship') {
+      return { logistics_company: form.logistics_company.value.trim(), tracking_no: form.tracking_no.value.trim() };
+    }
+    if (action === 'accept') {
+      return {
+        items: Array.from(form.querySelectorAll('.accept-item')).map(function (row) {
+          var input = row.querySelector('input[name=quantity]');
+          return {
+            order_item_id: parseInt(row.getAttribute('data-item'), 10),
+            quantity: wholeNumber(input.value, 0, parseInt(input.max, 10)),
+            note: row.querySelector('input[name=note]').value.trim() || null
+          };
+        }),
+        notes: form.notes.value.trim() || null
+      };
+    }
+    if (action === 'refuse_acceptance') {
+      return {
+        reasons: form.reasons.value.split(/\n+/).map(function (r) { return r.trim(); }).filter(Boolean),
+        notes: form.notes.value.trim() || null
+      };
+    }
+    if (form.reason) { return { reason: form.reason.value.trim() || null }; }
+    if (form.note) { return { note: form.note.value.trim() || null }; }
+    return {};
+  }
+
+  function setUpOrderActions() {
+    document.querySelectorAll('form.order-action').forEach(function (form) {
+      var note = form.querySelector('.row-message');
+      form.addEventListener('input', function (event) { event.target.classList.remove('invalid'); });
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        var required = (form.getAttribute('data-required') || '').split(' ').filter(Boolean);
+        var empty = required.filter(function (name) { return !form[name].value.trim(); });
+        if (empty.length) {
+          empty.forEach(function (name) { form[name].classList.add('invalid'); });
+          form[empty[0]].focus();
+          message(note, Mall.text('reason_needed'), false);
+          return;
+        }
+        var body = actionBody(form);
+        if (body.items && body.items.some(function (i) { return i.quantity === null; })) {
+          form.querySelectorAll('.accept-item input[name=quantity]').forEach(function (input) {
+            if (wholeNumber(input.value, 0, parseInt(input.max, 10)) === null) { input.classList.add('invalid'); }
+          });
+          message(note, Mall.text('bad_quantity'), false);
+          return;
+        }
+        busy(form, true);
+        Mall.api('POST', form.getAttribute('data-url'), body).then(function () {
+          reloadWith(Mall.text(form.getAttribute('data-done')));
+        }, function (error) {
+          busy(form, false);
+          message(note, Mall.errorText(error), false);
+        });
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- payment */
+
+  function paymentRow(payment) {
+    var li = document.createElement('li');
+    li.className = 'payment payment-' + payment.status;
+    li.setAttribute('data-testid', 'payment');
+    li.setAttribute('data-status', payment.status);
+    var head = document.createElement('div');
+    var status = document.createElement('span');
+    status.className = 'status payment-status-' + payment.status;
+    status.textContent = Mall.lang === 'en' ? payment.status_en : payment.status_zh;
+    var amount = document.createElement('strong');
+    amount.className = 'price num';
+    amount.textContent = Mall.yuan(payment.amount);
+    head.appendChild(status);
+    head.appendChild(document.createTextNode(' '));
+    head.appendChild(amount);
+    li.appendChild(head);
+    var when = document.createElement('p');
+    when.className = 'muted';
+    when.textContent = Mall.text('requested_at') + ' ' + localTime(payment.created_at) +
+      (payment.settled_at ? ' · ' + Mall.text('settled_at') + ' ' + localTime(payment.settled_at) : '');
+    li.appendChild(when);
+    if (payment.failure_message || payment.failure_code) {
+      var failure = document.createElement('p');
+      failure.className = 'small-alert alert';
+      failure.textContent = payment.failure_message || payment.failure_code;
+      li.appendChild(failure);
+    }
+    if ((payment.status === 'processing' || payment.status === 'created') && payment.checkout_url) {
+      var link = document.createElement('a');
+      link.className = 'btn small';
+      link.href = payment.checkout_url;
+      link.setAttribute('data-testid', 'continue-payment');
+      link.textContent = Mall.text('continue_payment');
+      li.appendChild(link);
+    }
+    return li;
+  }
+
+  function setUpPayments() {
+    var box = document.querySelector('.payments[data-url]');
+    var form = document.querySelector('.pay-form');
+    if (box) {
+      Mall.api('GET', box.getAttribute('data-url')).then(function (data) {
+        var items = (data && data.items) || [];
+        var list = box.querySelector('.payment-list');
+        items.forEach(function (p) { list.appendChild(paymentRow(p)); });
+        box.hidden = items.length === 0;
+        // A payment under way is continued, not started again.
+        var open = items.some(function (p) { return p.status === 'processing' || p.status === 'created'; });
+        if (form && open) { form.hidden = true; }
+      }, function () { box.hidden = true; });
+    }
+    if (!form) { return; }
+    var note = form.querySelector('.row-message');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      busy(form, true);
+      Mall.api('POST', form.getAttribute('data-url'), {}).then(function (payment) {
+        if (payment && payment.checkout_url && payment.status !== 'failed') {
+          message(note, Mall.text('to_gateway'), true);
+          window.location.assign(payment.checkout_url);
+        } else {
+          reloadWith(payment && (Mall.lang === 'en' ? payment.status_en : payment.status_zh) || '');
+        }
+      }, function (error) {
+        busy(form, false);
+        message(note, Mall.errorText(error), false);
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- contract */
+
+  function setUpContract() {
+    var print = document.querySelector('.print-button');
+    if (print) { print.addEventListener('click', function () { window.print(); }); }
+    var form = document.querySelector('.sign-form');
+    if (!form) { return; }
+    var note = form.querySelector('.row-message');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      busy(form, true);
+      Mall.api('POST', form.getAttribute('data-url'), {}).then(function () {
+        reloadWith(Mall.text('done_sign'));
+      }, function (error) {
+        busy(form, false);
+        message(note, Mall.errorText(error), false);
+      });
+    });
+  }
+
+  /* ---------------------------------------------------------------- budget lines */
+
+  function setUpBudgetForm() {
+    var form = document.getElementById('budget-form');
+    if (!form) { return; }
+    var errorBox = form.querySelector('.form-error');
+    form.addEventListener('input', function (event) { event.target.classList.remove('invalid'); });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      errorBox.hidden = true;
+      var amount = Mall.amount(form.amount.value);
+      var year = wholeNumber(form.fiscal_year.value, 2000, 2100);
+      var field = function (n) { return form.elements.namedItem(n); };
+      var empty = ['code', 'name'].filter(function (n) { return !field(n).value.trim(); });
+      if (amount === null) { form.amount.classList.add('invalid'); }
+      if (year === null) { form.fiscal_year.classList.add('invalid'); }
+      empty.forEach(function (n) { field(n).classList.add('invalid'); });
+      if (amount === null || year === null || empty.length) {
+        errorBox.textContent = amount === null && !empty.length ? Mall.text('bad_amount') : Mall.text('fill_required');
+        errorBox.hidden = false;
+        return;
+      }
+      busy(form, true);
+      Mall.api('POST', form.getAttribute('data-url'), {
+        fiscal_year: year,
+        fund_source: form.fund_source.value,
+        code: field('code').value.trim(),
+        name: field('name').value.trim(),
+        amount: amount
+      }).then(function (line) {
+        Mall.flashLater(Mall.text('budget_line_created') + ' ' + line.code);
+        if (form.getAttribute('data-back')) {
+          window.location.assign(form.getAttribute('data-back'));
+        } else {
+          window.location.reload();
+        }
+      }, function (error) {
+        busy(form, false);
+        Object.keys(error.details || {}).forEach(function (name) {
+          var input = field(name);
+          if (input && input.classList) { input.classList.add('invalid'); }
+        });
+        errorBox.textContent = Mall.errorText(error);
+        errorBox.hidden = false;
+      });
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    setUpAddToCart();
+    setUpCart();
+    setUpCheckout();
+    setUpOrderActions();
+    setUpPayments();
+    setUpContract();
+    setUpBudgetForm();
+  });
+})();

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+_score = {"description": "average of 1–5 scores, two decimal places"}
+
+
+class CreditOrganisationSchema(Schema):
+    id = fields.Integer()
+    name_zh = fields.String()
+    name_en = fields.String()
+    kind = fields.String()
+
+
+class CriterionAverageSchema(Schema):
+    code = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+    average = fields.Decimal(as_string=True, places=2, metadata=_score)
+    count = fields.Integer()
+
+
+class PublicRatingSchema(Schema):
+    """A rating as the public record shows it: the rater only by its kind, never by name."""
+
+    at = fields.DateTime()
+    rater_kind = fields.String(metadata={"description": "purchaser | supplier"})
+    rater_kind_zh = fields.String()
+    rater_kind_en = fields.String()
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer())
+    overall = fields.Decimal(as_string=True, places=2, metadata=_score)
+    comment = fields.String(allow_none=True)
+
+
+class CreditRecordSchema(Schema):
+    organisation = fields.Nested(CreditOrganisationSchema)
+    count = fields.Integer(metadata={"description": "number of ratings received"})
+    overall = fields.Decimal(as_string=True, places=2, allow_none=True, metadata=_score)
+    criteria = fields.List(fields.Nested(CriterionAverageSchema))
+    recent = fields.List(
+        fields.Nested(PublicRatingSchema), metadata={"description": "newest first"}
+    )

@@ -1,0 +1,127 @@
+"""The public credit record of an organisation (SUP-4, 信用记录), computed from the ratings on the ledger.
+
+Every rating a party of a closed order gives is a ``rating.given`` ledger entry about the rated
+organisation, so the record is read from the ledger alone: averages per criterion and overall, how many
+ratings there are, and the latest ones with their comments. The rater is named only by its kind
+(采购单位 / 供应商): neither the user nor the organisation that rated appears.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.accounts.models import Organisation
+from core.errors import NotFound
+from supervision.credit.criteria import (
+    CRITERIA,
+    CRITERION_NAMES,
+    MAX_SCORE,
+    MIN_SCORE,
+    RATER_KINDS,
+    mean,
+    overall,
+)
+from supervision.ledger.models import LedgerEntry
+
+RATING_GIVEN = "rating.given"
+SUBJECT = "organisation"
+RECENT = 10
+
+
+def _scores(payload: dict[str, Any]) -> dict[str, int]:
+    """The well-formed scores of a rating's payload (criteria known for its side, 1..5)."""
+    known = {code for code, _, _ in CRITERIA.get(payload.get("side"), ())}
+    raw = payload.get("scores")
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        code: score
+        for code, score in raw.items()
+        if code in known
+        and isinstance(score, int)
+        and not isinstance(score, bool)
+        and MIN_SCORE <= score <= MAX_SCORE
+    }
+
+
+def ratings_of(session: Session, org_id: int) -> list[tuple[datetime, dict[str, Any]]]:
+    """(time, payload) of every rating given about the organisation, newest first."""
+    rows = session.execute(
+        select(LedgerEntry.at, LedgerEntry.payload)
+        .where(
+            LedgerEntry.subject_type == SUBJECT,
+            LedgerEntry.subject_id == str(org_id),
+            LedgerEntry.action == RATING_GIVEN,
+        )
+        .order_by(LedgerEntry.seq.desc())
+    ).all()
+    return [(row.at, json.loads(row.payload)) for row in rows]
+
+
+def credit_record(session: Session, org_id: int) -> dict[str, Any]:
+    """信用记录: criteria averages and the overall average (Decimal, two places), the number of
+    ratings, and the latest ``RECENT`` ratings with comments."""
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound("No such organisation.", "没有该单位。")
+    by_criterion: dict[str, list[Fraction]] = {}
+    overalls: list[Fraction] = []
+    recent: list[dict[str, Any]] = []
+    for at, payload in ratings_of(session, org_id):
+        scores = _scores(payload)
+        if not scores:
+            continue
+        for code, score in scores.items():
+            by_criterion.setdefault(code, []).append(Fraction(score))
+        overalls.append(Fraction(sum(scores.values()), len(scores)))
+        if len(recent) < RECENT:
+            kind_zh, kind_en = RATER_KINDS[payload["side"]]
+            recent.append(
+                {
+                    "at": at,
+                    "rater_kind": payload["side"],
+                    "rater_kind_zh": kind_zh,
+                    "rater_kind_en": kind_en,
+                    "scores": scores,
+                    "overall": overall(scores),
+                    "comment": payload.get("comment"),
+                }
+            )
+    order = [code for criteria in CRITERIA.values() for code, _, _ in criteria]
+    criteria = [
+        {
+            "code": code,
+            "name_zh": CRITERION_NAMES[code][0],
+            "name_en": CRITERION_NAMES[code][1],
+            "average": mean(by_criterion[code]),
+            "count": len(by_criterion[code]),
+        }
+        for code in order
+        if code in by_criterion
+    ]
+    return {
+        "organisation": {
+            "id": org.id,
+            "name_zh": org.name_zh,
+            "name_en": org.name_en,
+            "kind": org.kind,
+        },
+        "count": len(overalls),
+        "overall": mean(overalls),
+        "criteria": criteria,
+        "recent": recent,
+    }
+
+
+def summary(session: Session, org_id: int) -> dict[str, Decimal | int | None]:
+    """The overall average and the number of ratings: what a product page shows next to the
+    supplier's name."""
+    record = credit_record(session, org_id)
+    return {"overall": record["overall"], "count": record["count"]}
