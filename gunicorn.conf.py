@@ -17,3 +17,11 @@ errorlog = "-"
 control_socket_disable = True
 # The longest request line gunicorn accepts; the API bounds its query strings to fit in it.
 limit_request_line = 8190
+
+
+def post_worker_init(worker):
+    """Start the auction clock in the worker, so auctions open and close on time without traffic
+    (AUCTION_CLOCK_SECONDS=0 leaves it to ``flask auction clock`` elsewhere)."""
+    from auction.clock import start
+
+    start(worker.wsgi)

@@ -81,6 +81,8 @@ class Auction(Base):
     unit: Mapped[str] = mapped_column(String(10))
     delivery_region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     delivery_address: Mapped[str] = mapped_column(String(300))
+    contact_name: Mapped[str] = mapped_column(String(50))
+    contact_phone: Mapped[str] = mapped_column(String(30))
     delivery_date: Mapped[date] = mapped_column(Date)
     budget_line_id: Mapped[int] = mapped_column(ForeignKey("budget_lines.id"))
     #: 最高限价, a unit price
@@ -108,6 +110,8 @@ class Auction(Base):
     bidder_count: Mapped[int] = mapped_column(Integer, default=0)
     # The outcome.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the clock recorded the opening
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     winner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     awarded_bid_id: Mapped[int | None] = mapped_column(Integer)

@@ -20,6 +20,10 @@ class AuctionCreateSchema(Schema):
     delivery_region_id = fields.Integer(required=True, validate=_id)
     delivery_address = fields.String(required=True, validate=validate.Length(min=2, max=300))
     delivery_date = fields.Date(required=True)
+    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    contact_phone = fields.String(
+        required=True, validate=validate.Regexp(r"^\+?[0-9][0-9 -]{5,28}$")
+    )
     budget_line_id = fields.Integer(required=True, validate=_id)
     ceiling = MoneyField(required=True, metadata={"description": "最高限价, a unit price"})
     show_ceiling = fields.Boolean(load_default=True)
@@ -60,6 +64,8 @@ class AuctionSchema(Schema):
     delivery_region_id = fields.Integer()
     delivery_address = fields.String()
     delivery_date = fields.Date()
+    contact_name = fields.String()
+    contact_phone = fields.String()
     ceiling = fields.Function(
         lambda a: None if getattr(a, "hide_ceiling", False) else str(a.ceiling),
         allow_none=True,
@@ -80,6 +86,7 @@ class AuctionSchema(Schema):
     min_bidders = fields.Integer()
     sme_only = fields.Boolean()
     published_at = fields.DateTime(allow_none=True)
+    opened_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     winner_id = fields.Integer(allow_none=True)
     failure_reason = fields.String(allow_none=True)

@@ -146,6 +146,8 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Auction:
         unit=data.get("unit") or "台",
         delivery_region_id=region.id,
         delivery_address=data["delivery_address"].strip(),
+        contact_name=data["contact_name"].strip(),
+        contact_phone=data["contact_phone"].strip(),
         delivery_date=data["delivery_date"],
         budget_line_id=line.id,
         ceiling=cny(data["ceiling"]),

@@ -93,6 +93,9 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "PAYMENT_WEBHOOK_SECRET": webhook_secret,
         "PAYMENT_TIMEOUT_SECONDS": _int(env, "PAYMENT_TIMEOUT_SECONDS", 10, minimum=1),
         "PAYMENT_RETRIES": _int(env, "PAYMENT_RETRIES", 3, minimum=0),
+        # Seconds between turns of the auction clock in each server process; 0: not in the
+        # server (run ``flask auction clock`` instead).
+        "AUCTION_CLOCK_SECONDS": _int(env, "AUCTION_CLOCK_SECONDS", 1, minimum=0),
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance),
         # The embedded search index (when ELASTICSEARCH_URL is unset); None keeps it in memory.
         "SEARCH_INDEX_PATH": str(instance / "search-index"),

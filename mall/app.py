@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The ledger registers itself as core's audit recorder on import.
     import supervision.ledger  # noqa: F401
     from auction import api as auction_api
+    from auction.cli import auction_cli
     from catalog import demo as catalog_demo
     from catalog.categories import api as categories_api
     from catalog.cli import catalog_cli, search_cli
@@ -98,6 +99,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)
     demo.register(30, "buying", mall_demo.load)
-    for group in (db_cli, demo_cli, users_cli, ledger_cli, catalog_cli, search_cli, mall_cli):
+    for group in (
+        db_cli,
+        demo_cli,
+        users_cli,
+        ledger_cli,
+        catalog_cli,
+        search_cli,
+        mall_cli,
+        auction_cli,
+    ):
         app.cli.add_command(group)
     return app

@@ -423,3 +423,23 @@ def refund(
     line.consumed -= amount
     _move(session, actor, line, "refund", amount, ref)
     return line
+
+
+def reserve_for(
+    session: Session, actor: Actor, line_id: int, amount: Decimal, ref: tuple[str, int]
+) -> BudgetLine:
+    """Hold ``amount`` for ``ref`` on the unit's behalf, when a job carries out what the unit
+    decided earlier (an award moving the funds its auction held onto its order). The funds must be
+    available; whose line it is was checked when the unit decided."""
+    amount = _positive(amount)
+    line = lock_line(session, line_id)
+    if amount > line.available:
+        raise Conflict(
+            f"The budget line has {line.available} CNY available; {amount} CNY are needed.",
+            f"预算指标可用余额 {line.available} 元，不足 {amount} 元。",
+            code="insufficient_funds",
+            details={"available": str(line.available), "requested": str(amount)},
+        )
+    line.reserved += amount
+    _move(session, actor, line, "reserve", amount, ref)
+    return line

@@ -68,6 +68,18 @@ def contract_number(order: Order) -> str:
     return "HT" + order.number.removeprefix("ZC")
 
 
+TITLES = {
+    "mall": {
+        "title_zh": "政府采购合同（电子卖场网上直购）",
+        "title_en": "Government procurement contract (e-mall direct purchase)",
+    },
+    "auction": {
+        "title_zh": "政府采购合同（电子卖场网上竞价）",
+        "title_en": "Government procurement contract (e-mall reverse auction)",
+    },
+}
+
+
 def terms(session: Session, order: Order) -> dict[str, Any]:
     """Every term of the order's contract."""
     profile = session.get(SupplierProfile, order.supplier_id)
@@ -81,9 +93,9 @@ def terms(session: Session, order: Order) -> dict[str, Any]:
     line = order.budget_line
     return {
         "contract_no": contract_number(order),
-        "title_zh": "政府采购合同（电子卖场网上直购）",
-        "title_en": "Government procurement contract (e-mall direct purchase)",
+        **TITLES[order.source],
         "order": {"id": order.id, "number": order.number, "placed_at": order.placed_at},
+        **({"auction_id": order.source_id} if order.source == "auction" else {}),
         "confirmed_at": order.confirmed_at,
         "purchaser": _party(order.purchaser),
         "supplier": _party(

@@ -96,8 +96,9 @@ def accept(
     order.accepted_total = accepted_total
     order.accepted_at = order.updated_at = now
     for item in order.items:
-        listings[item.listing_id].sales += quantities[item.id][0]
-        queue_reindex(session, item.listing_id)  # sales rank search results
+        if item.listing_id is not None:
+            listings[item.listing_id].sales += quantities[item.id][0]
+            queue_reindex(session, item.listing_id)  # sales rank search results
     session.flush()
     record_order(
         session,

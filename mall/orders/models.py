@@ -84,6 +84,7 @@ class Order(Base):
     __table_args__ = (
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint("total > 0", name="total_positive"),
+        CheckConstraint("source IN ('mall', 'auction')", name="source"),
         CheckConstraint(
             "cancel_requested_by IS NULL OR cancel_requested_by IN ('purchaser', 'supplier')",
             name="cancel_requested_by",
@@ -98,6 +99,10 @@ class Order(Base):
     #: the purchaser's region: where supervisors see the order
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     status: Mapped[str] = mapped_column(String(20), index=True)
+    #: how the order came about: ``mall`` (cart and checkout) or ``auction`` (an award)
+    source: Mapped[str] = mapped_column(String(10), default="mall")
+    #: the auction whose award made the order
+    source_id: Mapped[int | None] = mapped_column(Integer, index=True)
     total: Mapped[Decimal] = mapped_column(Money)
     #: what acceptance found delivered as ordered; the amount to pay
     accepted_total: Mapped[Decimal | None] = mapped_column(Money)
@@ -161,7 +166,8 @@ class OrderItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    #: the listing bought; none for a line awarded by an auction or volume purchase
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     title_zh: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200))

@@ -108,7 +108,7 @@ class CheckoutSchema(Schema):
 
 class OrderItemSchema(Schema):
     id = fields.Integer()
-    listing_id = fields.Integer()
+    listing_id = fields.Integer(allow_none=True)
     category_id = fields.Integer()
     title_zh = fields.String()
     title_en = fields.String()
@@ -141,6 +141,8 @@ class AcceptanceSchema(Schema):
 class _OrderSchema(Schema):
     id = fields.Integer()
     number = fields.String()
+    source = fields.String(metadata={"description": "mall (checkout) | auction (an award)"})
+    source_id = fields.Integer(allow_none=True, metadata={"description": "the auction's id"})
     status = fields.String()
     status_zh = fields.String()
     status_en = fields.String()

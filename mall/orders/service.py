@@ -67,18 +67,22 @@ def _reason(text: str | None, required: bool, field: str = "reason") -> str | No
 
 def lock_holdings(session: Session, order: Order) -> dict[int, Listing]:
     """Lock the order's listings and then its budget line (the caller holds the order's lock)."""
-    listings = lock_many(session, Listing, [item.listing_id for item in order.items])
+    listings = lock_many(
+        session, Listing, [item.listing_id for item in order.items if item.listing_id is not None]
+    )
     budgets.lock_line(session, order.budget_line_id)
     return listings
 
 
 def release_holdings(session: Session, actor: Actor, order: Order) -> None:
-    """Give the order's stock back to its listings and its funds back to the budget line."""
+    """Give the order's stock back to its listings (awarded lines hold none) and its funds back to
+    the budget line."""
     listings = lock_holdings(session, order)
-    for item in order.items:
+    held = [item for item in order.items if item.listing_id is not None]
+    for item in held:
         listings[item.listing_id].stock += item.quantity
     session.flush()
-    for item in order.items:
+    for item in held:
         record(
             session,
             actor,
@@ -277,7 +281,11 @@ def lapse_unconfirmed(session: Session, actor: Actor) -> list[Order]:
         )
     )
     # All locks first — listings, then budget lines — so that no ledger append waits on a row.
-    lock_many(session, Listing, [item.listing_id for order in orders for item in order.items])
+    lock_many(
+        session,
+        Listing,
+        [i.listing_id for order in orders for i in order.items if i.listing_id is not None],
+    )
     for line_id in sorted({order.budget_line_id for order in orders}):
         budgets.lock_line(session, line_id)
     for order in orders:

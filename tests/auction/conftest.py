@@ -46,6 +46,8 @@ def auction_body(floor, **over) -> dict:
         "delivery_region_id": floor.cat.regions["150102"],
         "delivery_address": "呼和浩特市新城区第一中学",
         "delivery_date": "2026-12-10",
+        "contact_name": "张老师",
+        "contact_phone": "0471-6900000",
         "budget_line_id": floor.line,
         "ceiling": "5000.00",
         "starts_at": starts.isoformat(),

@@ -1,0 +1,43 @@
+"""The auction clock: a loop in each server process that opens and closes auctions on time, with
+no traffic needed. Several processes may run it at once; the row lock in ``closing`` makes every
+opening and closing happen exactly once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from auction import closing
+from core.db import db
+
+log = logging.getLogger(__name__)
+
+
+def tick(app: Any) -> dict[str, int]:
+    with app.app_context():
+        return closing.tick(db.unit_of_work)
+
+
+def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
+    """Turn the clock every ``interval`` seconds until ``stop`` is set."""
+    from mall.extensions import socketio
+
+    while stop is None or not stop.is_set():
+        try:
+            done = tick(app)
+            if done["opened"] or done["closed"]:
+                log.info("auction clock: %s", done)
+        except Exception:  # the clock must keep turning
+            log.exception("auction clock turn failed")
+        socketio.sleep(interval)
+
+
+def start(app: Any) -> None:
+    """Start the clock in the background of this server process (gunicorn's worker hook)."""
+    from mall.extensions import socketio
+
+    interval = float(app.config.get("AUCTION_CLOCK_SECONDS", 1))
+    if interval > 0:
+        socketio.start_background_task(run, app, interval)
+        log.info("auction clock started (every %s s)", interval)

@@ -1,0 +1,132 @@
+"""Orders made by an award (成交): an auction or a volume purchase awards a supplier at a unit price,
+and the buying path takes over — a confirmed order with its contract, funds moved from the
+auction's reservation to the order's, and from there the same acceptance and payment as any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core import clock
+from core.accounts.auth import Actor
+from core.money import cny
+from mall import policy
+from mall.budgets import service as budgets
+from mall.contracts import service as contracts
+from mall.orders.models import Order, OrderItem
+from mall.orders.service import record_order
+
+
+@dataclass(frozen=True)
+class AwardLine:
+    category_id: int
+    title_zh: str
+    title_en: str
+    params: dict[str, Any]
+    unit_price: Decimal
+    quantity: int
+    brand: str = ""
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class Award:
+    """What an award gives one purchaser: from whom, what, at what price, paid from which line."""
+
+    source: str  # "auction"
+    source_id: int
+    purchaser_id: int
+    region_id: int
+    placed_by: int
+    supplier_id: int
+    budget_line_id: int
+    #: what the award's source holds on the line for this purchaser, to hand over to the order
+    held: Decimal
+    delivery_address: str
+    contact_name: str
+    contact_phone: str
+    delivery_date: date
+    lines: tuple[AwardLine, ...]
+    note: str | None = None
+
+
+def place_award(session: Session, actor: Actor, award: Award) -> Order:
+    """A confirmed order and its contract for ``award``. The funds its source held are released
+    and the order's total reserved from the same line, in this unit of work; the rest stays
+    free. The caller holds the source's lock and takes the budget line's lock through here."""
+    settings = policy.settings()
+    now = clock.now()
+    items = [
+        OrderItem(
+            listing_id=None,
+            category_id=line.category_id,
+            title_zh=line.title_zh,
+            title_en=line.title_en,
+            brand=line.brand,
+            model=line.model,
+            params=dict(line.params),
+            unit_price=cny(line.unit_price),
+            quantity=line.quantity,
+            line_total=cny(line.unit_price * line.quantity),
+        )
+        for line in award.lines
+    ]
+    total = cny(sum((item.line_total for item in items), Decimal(0)))
+    delivery_days = max(1, (award.delivery_date - clock.local(now).date()).days)
+    order = Order(
+        purchaser_id=award.purchaser_id,
+        supplier_id=award.supplier_id,
+        placed_by=award.placed_by,
+        budget_line_id=award.budget_line_id,
+        region_id=award.region_id,
+        status="confirmed",
+        source=award.source,
+        source_id=award.source_id,
+        total=total,
+        delivery_address=award.delivery_address,
+        contact_name=award.contact_name,
+        contact_phone=award.contact_phone,
+        note=award.note,
+        delivery_days=delivery_days,
+        acceptance_days=settings.acceptance_days,
+        payment_days=settings.payment_days,
+        placed_at=now,
+        confirm_by=now,
+        confirmed_at=now,
+        updated_at=now,
+        items=items,
+    )
+    session.add(order)
+    session.flush()
+    ref = (award.source, award.source_id)
+    budgets.release(session, actor, award.budget_line_id, award.held, ref)
+    budgets.reserve_for(session, actor, award.budget_line_id, total, ("order", order.id))
+    record_order(
+        session,
+        actor,
+        "order.awarded",
+        order,
+        number=order.number,
+        source=award.source,
+        source_id=award.source_id,
+        purchaser_id=order.purchaser_id,
+        supplier_id=order.supplier_id,
+        budget_line_id=order.budget_line_id,
+        items=[
+            {
+                "title_zh": i.title_zh,
+                "unit_price": i.unit_price,
+                "quantity": i.quantity,
+                "line_total": i.line_total,
+            }
+            for i in items
+        ],
+        total=total,
+    )
+    contracts.create_for_order(session, actor, order)
+    return order
