@@ -14,9 +14,15 @@ from core.db import db
 log = logging.getLogger(__name__)
 
 
-def tick(app: Any) -> dict[str, int]:
+def tick(app: Any) -> dict[str, Any]:
+    """One turn; the rooms of every auction that opened or closed are told."""
+    from auction.sockets import notify
+
     with app.app_context():
-        return closing.tick(db.unit_of_work)
+        done = closing.tick(db.unit_of_work)
+        for auction_id in done["changed"]:
+            notify(auction_id)
+    return done
 
 
 def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:

@@ -238,17 +238,22 @@ def audit_document(
     }
 
 
-def tick(session_factory: Any) -> dict[str, int]:
+def tick(session_factory: Any) -> dict[str, Any]:
     """One turn of the clock: record openings and close what is due, each auction in its own unit
-    of work. ``session_factory`` is ``db.unit_of_work``."""
+    of work. ``session_factory`` is ``db.unit_of_work``. Returns the counts and the ids changed."""
     now = clock.now()
     with session_factory() as session:
         opening, closing = due_to_open(session, now), due_to_close(session, now)
+    changed: list[int] = []
     opened = closed = 0
     for auction_id in opening:
         with session_factory() as session:
-            opened += open_auction(session, auction_id)
+            if open_auction(session, auction_id):
+                opened += 1
+                changed.append(auction_id)
     for auction_id in closing:
         with session_factory() as session:
-            closed += close(session, auction_id) is not None
-    return {"opened": opened, "closed": closed}
+            if close(session, auction_id) is not None:
+                closed += 1
+                changed.append(auction_id)
+    return {"opened": opened, "closed": closed, "changed": changed}

@@ -123,6 +123,11 @@ def _build_tree(session: Session) -> dict[str, Category]:
     return existing
 
 
+#: The suppliers of the demo users ``supplier`` and ``supplier.office``.
+DEMO_USER_SUPPLIERS = ("91150105MA0000008X", "91150203MA0000009X")
+DESKTOP_CODE = "A02010104"
+
+
 def _suppliers(session: Session, rng: random.Random, leaves: list[Category]) -> list[Organisation]:
     regions = {r.code: r for r in session.scalars(select(Region))}
     orgs = list(session.scalars(select(Organisation).where(Organisation.kind == OrgKind.SUPPLIER)))
@@ -149,6 +154,11 @@ def _suppliers(session: Session, rng: random.Random, leaves: list[Category]) -> 
         if enrolment.status(session, org.id)["enrolled"]:
             continue
         chosen = rng.sample(leaves, rng.randint(3, 8))
+        # The two demo supplier users both sell desktop computers, so a demo auction in that
+        # category has two bidders who can sign in.
+        desktop = next((c for c in leaves if c.code == DESKTOP_CODE), None)
+        if org.credit_code in DEMO_USER_SUPPLIERS and desktop and desktop not in chosen:
+            chosen.append(desktop)
         application = enrolment.apply(
             session,
             _supplier_actor(org),

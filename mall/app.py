@@ -95,6 +95,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall.sockets import init_sockets
 
     init_sockets(socketio)
+    from auction.sockets import init_sockets as init_auction_sockets
+
+    init_auction_sockets()
 
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)

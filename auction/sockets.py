@@ -1,0 +1,292 @@
+"""The ``/auction`` Socket.IO namespace (AUC-1 real time, AUC-3 same information for all).
+
+A client connects with its session cookie or ``auth={"token": …}``; it ``join``s an auction it may
+see and gets the state the rules allow; a bidder ``bid``s through the same service as the HTTP API
+and gets its own acknowledgement at once. After each committed change the room is told, coalesced
+to at most one update per ``UPDATE_INTERVAL`` per auction: everyone in ``auction:<id>`` gets the
+public state, each bidding organisation its own rank in ``auction:<id>:org:<org>``, the purchaser
+and supervisors the anonymised ladder in ``auction:<id>:watch``. With ``REDIS_URL`` set the rooms
+span every server process.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import Namespace, join_room, leave_room
+
+from auction import rules, service
+from auction.models import Auction, AuctionBidder
+from auction.schemas import StateSchema
+from core.accounts.auth import Actor
+from core.api import MAX_ID
+from core.db import db
+from core.errors import DomainError
+from mall.extensions import socketio
+from mall.sockets import authenticate
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/auction"
+#: Seconds between two room updates of one auction, at most.
+UPDATE_INTERVAL = 0.1
+
+_actors: dict[str, Actor] = {}
+_joined: dict[str, set[int]] = {}
+_scheduled: set[int] = set()
+_dirty: set[int] = set()
+
+
+def room(auction_id: int) -> str:
+    return f"auction:{auction_id}"
+
+
+def org_room(auction_id: int, org_id: int) -> str:
+    return f"auction:{auction_id}:org:{org_id}"
+
+
+def watch_room(auction_id: int) -> str:
+    return f"auction:{auction_id}:watch"
+
+
+def _refusal(code: str, message: str, message_zh: str) -> dict[str, Any]:
+    return {"ok": False, "code": code, "message": message, "message_zh": message_zh}
+
+
+def _auction_id(data: Any) -> int | None:
+    value = data.get("auction_id") if isinstance(data, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+        return value
+    return None
+
+
+class AuctionNamespace(Namespace):
+    def on_connect(self, auth: Any = None) -> None:
+        actor = authenticate(auth)
+        _actors[request.sid] = actor  # type: ignore[attr-defined]
+        _joined[request.sid] = set()  # type: ignore[attr-defined]
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        _actors.pop(request.sid, None)  # type: ignore[attr-defined]
+        _joined.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    def on_join(self, data: Any) -> dict[str, Any]:
+        """Join an auction's rooms; answers with the state as the rules let this party see it."""
+        sid = request.sid  # type: ignore[attr-defined]
+        actor = _actors.get(sid)
+        auction_id = _auction_id(data)
+        if actor is None:
+            return _refusal("unauthenticated", "Please sign in.", "请先登录。")
+        if auction_id is None:
+            return _refusal("validation_failed", "Give an auction_id.", "缺少竞价项目编号。")
+        try:
+            with db.unit_of_work() as session:
+                auction = service.get_auction(session, actor, auction_id)
+                role = service.role_of(actor, auction)
+                state = StateSchema().dump(service.state(session, actor, auction))
+        except DomainError as error:
+            return {"ok": False, **error.to_dict()}
+        join_room(room(auction_id))
+        if role == "bidder" and actor.organisation_id is not None:
+            join_room(org_room(auction_id, actor.organisation_id))
+        elif role in ("purchaser", "supervisor", "operator"):
+            join_room(watch_room(auction_id))
+        _joined.setdefault(sid, set()).add(auction_id)
+        return {"ok": True, "role": role, "state": state}
+
+    def on_leave(self, data: Any) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        auction_id = _auction_id(data)
+        actor = _actors.get(sid)
+        if auction_id is None or auction_id not in _joined.get(sid, set()):
+            return _refusal("not_joined", "Not in that auction.", "未加入该竞价。")
+        for name in (room(auction_id), watch_room(auction_id)):
+            leave_room(name)
+        if actor and actor.organisation_id is not None:
+            leave_room(org_room(auction_id, actor.organisation_id))
+        _joined[sid].discard(auction_id)
+        return {"ok": True}
+
+    def on_bid(self, data: Any) -> dict[str, Any]:
+        """A bid, acknowledged at once: accepted with the bidder's new state, or refused with the
+        reason (and recorded on the ledger either way)."""
+        sid = request.sid  # type: ignore[attr-defined]
+        actor = _actors.get(sid)
+        auction_id = _auction_id(data)
+        if actor is None:
+            return _refusal("unauthenticated", "Please sign in.", "请先登录。")
+        if auction_id is None or auction_id not in _joined.get(sid, set()):
+            return _refusal(
+                "not_joined",
+                "Join the auction before bidding.",
+                "请先进入该竞价室再报价。",
+            )
+        price = _price(data.get("price"))
+        if price is None:
+            return _refusal(
+                "validation_failed",
+                "A bid is a price above zero with at most two decimals.",
+                "报价须为大于零、最多两位小数的金额。",
+            )
+        device = data.get("device_id")
+        if isinstance(device, str) and device:
+            actor = replace(actor, device_id=device[:64])
+        try:
+            with db.unit_of_work() as session:
+                outcome = service.place_bid(session, actor, auction_id, price, "socket")
+                answer: dict[str, Any] = {
+                    "ok": outcome.accepted,
+                    "price": str(price),
+                    "state": StateSchema().dump(service.state(session, actor, outcome.auction)),
+                }
+                if outcome.accepted:
+                    assert outcome.bid is not None
+                    answer["bid_id"] = outcome.bid.id
+                    answer["seq"] = outcome.bid.seq
+                else:
+                    answer |= {
+                        "code": f"bid_{outcome.code}",
+                        "message": outcome.message,
+                        "message_zh": outcome.message_zh,
+                    }
+        except DomainError as error:
+            return {"ok": False, **error.to_dict()}
+        if outcome.accepted:
+            notify(auction_id)
+        return answer
+
+
+def _price(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    try:
+        price = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not price.is_finite() or price <= 0 or price != price.quantize(rules.CENT):
+        return None
+    if price >= Decimal("1e12"):
+        return None
+    return price
+
+
+# ---------------------------------------------------------------- room updates
+
+
+def notify(auction_id: int) -> None:
+    """Tell the auction's rooms that it changed (after commit). The first update goes at once;
+    changes while it is being sent are folded into one more, at most every UPDATE_INTERVAL."""
+    if auction_id in _scheduled:
+        _dirty.add(auction_id)
+        return
+    _scheduled.add(auction_id)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    socketio.start_background_task(_flush, app, auction_id)
+
+
+def _flush(app: Any, auction_id: int) -> None:
+    try:
+        while True:
+            _dirty.discard(auction_id)
+            try:
+                with app.app_context():
+                    broadcast(auction_id)
+            except Exception:  # an update lost is repaired by the next one or a re-read
+                log.exception("auction %s: room update failed", auction_id)
+            socketio.sleep(UPDATE_INTERVAL)
+            if auction_id not in _dirty:
+                return
+    finally:
+        _scheduled.discard(auction_id)
+
+
+def broadcast(auction_id: int) -> None:
+    """Send every room of the auction what it may see now."""
+    with db.unit_of_work() as session:
+        auction = session.get(Auction, auction_id)
+        if auction is None:
+            return
+        public = public_state(session, auction)
+        ranked = rules.ranking(service.offers(session, auction.id))
+        names = service.labels(session, auction.id)
+        terms = service.terms_of(auction)
+        bidders = session.query(AuctionBidder).filter_by(auction_id=auction.id).all()
+        mine = {
+            b.supplier_id: {
+                "auction_id": auction.id,
+                "label": service.label_text(b.label_no),
+                "rank": rules.rank_of(ranked, b.supplier_id),
+                "last_price": str(b.last_price),
+                "next_allowed": str(rules.highest_allowed(terms, auction.best_price, b.last_price))
+                if public["phase"] != "after"
+                else None,
+                "won": auction.status == "awarded" and auction.winner_id == b.supplier_id,
+            }
+            for b in bidders
+        }
+        watch = {
+            "auction_id": auction.id,
+            "bid_count": auction.bid_count,
+            "bidder_count": auction.bidder_count,
+            "best_price": str(auction.best_price) if auction.best_price is not None else None,
+            "ladder": [
+                {
+                    "rank": n,
+                    "label": service.label_text(names[o.supplier_id]),
+                    "supplier_id": o.supplier_id if auction.status == "awarded" else None,
+                    "price": str(o.price),
+                    "at": o.placed_at.isoformat(),
+                }
+                for n, o in enumerate(ranked, start=1)
+            ],
+        }
+    socketio.emit("state", public, to=room(auction_id), namespace=NAMESPACE)
+    for supplier_id, own in mine.items():
+        socketio.emit("mine", own, to=org_room(auction_id, supplier_id), namespace=NAMESPACE)
+    socketio.emit("watch", watch, to=watch_room(auction_id), namespace=NAMESPACE)
+
+
+def public_state(session: Any, auction: Auction) -> dict[str, Any]:
+    """What every participant may see: the same for all bidders."""
+    from core import clock
+
+    now = clock.now()
+    phase = (
+        rules.phase(service.terms_of(auction), now) if auction.status == "published" else "after"
+    )
+    ladder = None
+    if auction.visibility == "ladder":
+        names = service.labels(session, auction.id)
+        ladder = [
+            {
+                "rank": n,
+                "label": service.label_text(names[o.supplier_id]),
+                "price": str(o.price),
+                "at": o.placed_at.isoformat(),
+            }
+            for n, o in enumerate(rules.ranking(service.offers(session, auction.id)), start=1)
+        ]
+    return {
+        "auction_id": auction.id,
+        "status": auction.status,
+        "phase": phase,
+        "now": now.isoformat(),
+        "ends_at": auction.ends_at.isoformat(),
+        "seconds_left": max(0, int((auction.ends_at - now).total_seconds()))
+        if phase != "after"
+        else 0,
+        "extensions_used": auction.extensions_used,
+        "best_price": str(auction.best_price)
+        if auction.visibility != "rank" and auction.best_price is not None
+        else None,
+        "ladder": ladder,
+        "failure_reason": auction.failure_reason,
+    }
+
+
+def init_sockets() -> None:
+    socketio.on_namespace(AuctionNamespace(NAMESPACE))
