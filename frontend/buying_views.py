@@ -1,7 +1,8 @@
 """Buying pages: the cart, checkout against a budget line, the purchaser's and the supplier's orders
 with the actions each side's state allows, the electronic contract with its signatures, payment, and
-the unit's budget lines (MALL-1, MALL-3, MALL-4, MALL-5). Pages are rendered here; writes go from
-the page's script to the JSON API with the session's CSRF token."""
+the unit's budget lines (MALL-1, MALL-3, MALL-4, MALL-5), the service details of designated services
+(MALL-2, 定点服务) and the parties' ratings of a closed order (SUP-4, 信用互评). Pages are rendered
+here; writes go from the page's script to the JSON API with the session's CSRF token."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from catalog.designations.service import today as service_today
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import User
@@ -29,7 +31,12 @@ from mall.contracts import service as contracts
 from mall.contracts.models import Contract
 from mall.orders import cart, service
 from mall.orders.access import get_order, orders_query, party_of, require_purchaser
+from mall.orders.designated import MAX_DETAILS, MAX_PLACE
 from mall.orders.models import STATUS_NAMES, STATUSES, Order
+from mall.ratings import service as ratings
+from mall.ratings.models import Rating
+from mall.ratings.service import MAX_COMMENT
+from supervision.credit.criteria import CRITERIA, MAX_SCORE, MIN_SCORE
 
 bp = Blueprint("buying_ui", __name__)
 
@@ -141,6 +148,9 @@ def checkout_page() -> Any:
         fiscal_year=year,
         rules=policy.describe(),
         may_manage_budget=actor.has(Role.ORG_ADMIN),
+        # 定点服务: the earliest service date (China's calendar, as checkout counts it)
+        service_min_date=service_today().isoformat(),
+        service_limits={"place": MAX_PLACE, "details": MAX_DETAILS},
         defaults={
             "delivery_address": last.delivery_address if last else "",
             "contact_name": last.contact_name if last else user.display_name,
@@ -287,6 +297,43 @@ def _contract_summary(order: Order) -> dict[str, Any] | None:
     }
 
 
+def _criteria(side: str) -> list[dict[str, str]]:
+    """The criteria the rater's side scores, in display order, named in the page's language."""
+    return [{"code": code, "name": pick(zh, en)} for code, zh, en in CRITERIA[side]]
+
+
+def _rating_view(rating: Rating) -> dict[str, Any]:
+    return {
+        "side": rating.side,
+        "scores": [
+            {**criterion, "score": rating.scores.get(criterion["code"])}
+            for criterion in _criteria(rating.side)
+        ],
+        "overall": rating.overall,
+        "comment": rating.comment,
+        "at": rating.created_at,
+    }
+
+
+def _ratings_panel(order: Order, actor: Actor, side: str) -> dict[str, Any] | None:
+    """信用互评 on a closed order: this side's form until it has rated, then the ratings given."""
+    if order.status != "closed":
+        return None
+    given = {r.side: r for r in ratings.ratings_for_order(db.session, actor, order.id)}
+    other = "supplier" if side == "purchaser" else "purchaser"
+    return {
+        "rated": side in given,
+        "given": [_rating_view(given[s]) for s in (side, other) if s in given],
+        "other_rated": other in given,
+        "criteria": _criteria(side),
+        "scores": range(MIN_SCORE, MAX_SCORE + 1),
+        "max_score": MAX_SCORE,
+        "max_comment": MAX_COMMENT,
+        "other": other,
+        "url": url_for("ratings.rate", order_id=order.id),
+    }
+
+
 def _order_page(order_id: int, side: str) -> Any:
     actor = signed_in()
     session = db.session
@@ -335,6 +382,7 @@ def _order_page(order_id: int, side: str) -> Any:
         # Both parties read an order's payments at the same address.
         payments_url=url_for("orders.purchaser_order", order_id=order.id) + "/payments",
         paying=order.status in ("accepted", "paid", "closed"),
+        ratings=_ratings_panel(order, actor, side),
     )
 
 

@@ -1,5 +1,6 @@
-/* Buying pages: add to cart, cart quantities, checkout against a budget line, the order actions of
-   each side, payment through the gateway's cashier page, signing the contract, new budget lines.
+/* Buying pages: add to cart, cart quantities, checkout against a budget line (with the details of
+   designated services), the order actions of each side, payment through the gateway's cashier page,
+   signing the contract, rating the other party of a closed order, new budget lines.
    Amounts are added as whole fen in BigInt, never in floating point. */
 (function () {
   'use strict';
@@ -136,6 +137,91 @@
 
   /* ---------------------------------------------------------------- checkout */
 
+  var SERVICE_FIELDS = ['service_date', 'service_place', 'service_details'];
+
+  /* An API error's details as [["services.0.service_date", ["required"]], …]: the service's own
+     checks name fields flat, the schema's nest them ({"services": {"0": {…}}}). */
+  function flatDetails(details, prefix, out) {
+    out = out || [];
+    Object.keys(details || {}).forEach(function (key) {
+      var value = details[key];
+      var path = prefix ? prefix + '.' + key : key;
+      if (Array.isArray(value)) {
+        out.push([path, value.map(String)]);
+      } else if (value && typeof value === 'object') {
+        flatDetails(value, path, out);
+      } else if (value !== null && value !== undefined) {
+        out.push([path, [String(value)]]);
+      }
+    });
+    return out;
+  }
+
+  /* The API's words for one service field, in the page's language where they are known. */
+  function serviceProblem(messages) {
+    return messages.map(function (m) {
+      if (/^required$|required field|may not be null|minimum length/i.test(m)) { return Mall.text('service_field_required'); }
+      if (/in the past/i.test(m)) { return Mall.text('service_date_past'); }
+      if (/at most|longer than/i.test(m)) { return Mall.text('service_too_long'); }
+      return m;
+    }).join(', ');
+  }
+
+  function serviceNote(set, text) {
+    var node = set.querySelector('.service-error');
+    node.textContent = node.hidden || !node.textContent ? text : node.textContent + (Mall.lang === 'en' ? '; ' : '；') + text;
+    node.hidden = false;
+  }
+
+  function clearServiceNotes(form) {
+    form.querySelectorAll('.service-fields').forEach(function (set) {
+      var node = set.querySelector('.service-error');
+      node.hidden = true;
+      node.textContent = '';
+    });
+  }
+
+  /* The service details of the ticked suppliers' designated services: {sets, entries, empty}. */
+  function serviceEntries(form) {
+    var found = { sets: [], entries: [], empty: [] };
+    form.querySelectorAll('.checkout-group').forEach(function (group) {
+      if (!group.querySelector('input[name=supplier_ids]').checked) { return; }
+      group.querySelectorAll('.service-fields').forEach(function (set) {
+        var entry = { listing_id: parseInt(set.getAttribute('data-listing'), 10) };
+        var missing = [];
+        SERVICE_FIELDS.forEach(function (name) {
+          var input = set.querySelector('[data-field=' + name + ']');
+          entry[name] = input.value.trim();
+          if (!entry[name]) { missing.push(input); }
+        });
+        if (missing.length) {
+          missing.forEach(function (input) { input.classList.add('invalid'); });
+          serviceNote(set, missing.map(function (input) { return input.getAttribute('data-label'); })
+            .join(Mall.lang === 'en' ? ', ' : '、') + (Mall.lang === 'en' ? ': ' : '：') + Mall.text('service_field_required'));
+          found.empty = found.empty.concat(missing);
+        }
+        found.sets.push(set);
+        found.entries.push(entry);
+      });
+    });
+    return found;
+  }
+
+  /* Put the API's refusals of service details next to their lines; the rest is returned. */
+  function placeServiceErrors(error, sets) {
+    var rest = {};
+    flatDetails(error.details).forEach(function (pair) {
+      var match = /^services\.(\d+)\.(\w+)$/.exec(pair[0]);
+      var set = match ? sets[parseInt(match[1], 10)] : null;
+      if (!set) { rest[pair[0]] = pair[1]; return; }
+      var input = set.querySelector('[data-field=' + match[2] + ']');
+      if (input) { input.classList.add('invalid'); }
+      serviceNote(set, (input ? input.getAttribute('data-label') : match[2]) + (Mall.lang === 'en' ? ': ' : '：') +
+        serviceProblem(pair[1]));
+    });
+    return rest;
+  }
+
   function setUpCheckout() {
     var form = document.getElementById('checkout-form');
     if (!form) { return; }
@@ -159,6 +245,8 @@
       form.querySelectorAll('.checkout-group').forEach(function (group) {
         var box = group.querySelector('input[name=supplier_ids]');
         group.classList.toggle('left-out', !box.checked);
+        // Service details go with their supplier's order only.
+        group.querySelectorAll('.service-fields').forEach(function (set) { set.disabled = !box.checked; });
       });
       if (!select) { return; }
       var option = select.options[select.selectedIndex];
@@ -185,6 +273,7 @@
       event.preventDefault();
       errorBox.hidden = true;
       errorBox.removeAttribute('data-code');
+      clearServiceNotes(form);
       var missing = [];
       ['delivery_address', 'contact_name', 'contact_phone'].forEach(function (name) {
         if (!form[name].value.trim()) { missing.push(form[name]); }
@@ -203,6 +292,12 @@
       var suppliers = Array.from(form.querySelectorAll('input[name=supplier_ids]:checked'))
         .map(function (box) { return parseInt(box.value, 10); });
       if (!suppliers.length) { showError(Mall.text('fill_required')); return; }
+      var services = serviceEntries(form);
+      if (services.empty.length) {
+        services.empty[0].focus();
+        showError(Mall.text('service_missing'));
+        return;
+      }
       var all = form.querySelectorAll('input[name=supplier_ids]').length === suppliers.length;
       var body = {
         budget_line_id: parseInt(select.value, 10),
@@ -212,6 +307,7 @@
         note: form.note.value.trim() || null
       };
       if (!all) { body.supplier_ids = suppliers; }
+      if (services.entries.length) { body.services = services.entries; }
       busy(form, true);
       Mall.api('POST', form.getAttribute('data-url'), body).then(function (orders) {
         Mall.flashLater(Mall.text('orders_placed').replace('%d', String(orders.length)) + '：' +
@@ -220,10 +316,13 @@
       }, function (error) {
         busy(form, false);
         errorBox.setAttribute('data-code', error.code);
-        Object.keys(error.details || {}).forEach(function (field) {
+        var rest = placeServiceErrors(error, services.sets);
+        Object.keys(rest).forEach(function (field) {
           if (form[field] && form[field].classList) { form[field].classList.add('invalid'); }
         });
-        showError(Mall.errorText(error));
+        showError(Mall.errorText({ message: error.message, details: rest }));
+        var first = form.querySelector('.service-fields .invalid');
+        if (first && Object.keys(rest).length === 0) { first.focus(); }
       });
     });
   }
@@ -385,6 +484,73 @@
     });
   }
 
+  /* ---------------------------------------------------------------- ratings (信用互评) */
+
+  function paintStars(set) {
+    var checked = set.querySelector('input:checked');
+    var score = checked ? parseInt(checked.value, 10) : 0;
+    set.querySelectorAll('.star').forEach(function (label) {
+      label.classList.toggle('on', parseInt(label.querySelector('input').value, 10) <= score);
+    });
+    var word = set.querySelector('.score-word');
+    word.textContent = checked ? score + ' · ' + checked.closest('.star').getAttribute('data-word') : '';
+  }
+
+  function setUpRating() {
+    var form = document.querySelector('.rating-form');
+    if (!form) { return; }
+    var note = form.querySelector('.row-message');
+    var sets = Array.from(form.querySelectorAll('fieldset.stars'));
+    sets.forEach(function (set) {
+      set.addEventListener('change', function () {
+        set.classList.remove('invalid');
+        paintStars(set);
+        if (!form.querySelector('fieldset.stars.invalid')) { note.hidden = true; }
+      });
+      paintStars(set);
+    });
+
+    function criterionName(field) {
+      var match = /^scores\.(\w+)$/.exec(field);
+      var set = match ? form.querySelector('fieldset.stars[data-criterion="' + match[1] + '"]') : null;
+      return set ? set.querySelector('legend').textContent.replace(/\s*\*\s*$/, '') : null;
+    }
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      note.hidden = true;
+      var scores = {};
+      var missing = sets.filter(function (set) {
+        var checked = set.querySelector('input:checked');
+        if (checked) { scores[set.getAttribute('data-criterion')] = parseInt(checked.value, 10); }
+        return !checked;
+      });
+      if (missing.length) {
+        missing.forEach(function (set) { set.classList.add('invalid'); });
+        missing[0].querySelector('input').focus();
+        message(note, Mall.text('score_all'), false);
+        return;
+      }
+      busy(form, true);
+      Mall.api('POST', form.getAttribute('data-url'), {
+        scores: scores,
+        comment: form.comment.value.trim() || null
+      }).then(function () {
+        reloadWith(Mall.text('rating_sent'));
+      }, function (error) {
+        busy(form, false);
+        Object.keys(error.details || {}).forEach(function (field) {
+          var match = /^scores\.(\w+)$/.exec(field);
+          var set = match && form.querySelector('fieldset.stars[data-criterion="' + match[1] + '"]');
+          if (set) { set.classList.add('invalid'); }
+          if (field === 'comment') { form.comment.classList.add('invalid'); }
+        });
+        note.setAttribute('data-code', error.code);
+        message(note, Mall.errorText(error, criterionName), false);
+      });
+    });
+  }
+
   /* ---------------------------------------------------------------- budget lines */
 
   function setUpBudgetForm() {
@@ -440,6 +606,7 @@
     setUpOrderActions();
     setUpPayments();
     setUpContract();
+    setUpRating();
     setUpBudgetForm();
   });
 })();
