@@ -22,6 +22,8 @@ limit_request_line = 8190
 def post_worker_init(worker):
     """Start the auction clock in the worker, so auctions open and close on time without traffic
     (AUCTION_CLOCK_SECONDS=0 leaves it to ``flask auction clock`` elsewhere)."""
+    if getattr(worker.wsgi, "name", None) != "mall.app":
+        return
     from auction.clock import start
 
     start(worker.wsgi)

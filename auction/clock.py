@@ -44,6 +44,8 @@ def start(app: Any) -> None:
     from mall.extensions import socketio
 
     interval = float(app.config.get("AUCTION_CLOCK_SECONDS", 1))
+    if socketio.server is None:  # not the mall (e.g. another app under the same config)
+        return
     if interval > 0:
         socketio.start_background_task(run, app, interval)
         log.info("auction clock started (every %s s)", interval)

@@ -144,7 +144,10 @@ class AuctionBidder(Base):
     auction_id: Mapped[int] = mapped_column(ForeignKey("auctions.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     label_no: Mapped[int] = mapped_column(Integer)
+    #: the supplier's last accepted bid, which is also its lowest (every bid must go lower)
     last_price: Mapped[Decimal] = mapped_column(Money)
+    last_bid_id: Mapped[int | None] = mapped_column(Integer)
+    last_bid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 

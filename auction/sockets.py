@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 NAMESPACE = "/auction"
 #: Seconds between two room updates of one auction, at most.
-UPDATE_INTERVAL = 0.1
+UPDATE_INTERVAL = 0.02
 
 _actors: dict[str, Actor] = {}
 _joined: dict[str, set[int]] = {}
@@ -206,12 +206,13 @@ def _flush(app: Any, auction_id: int) -> None:
 
 def broadcast(auction_id: int) -> None:
     """Send every room of the auction what it may see now."""
-    with db.unit_of_work() as session:
+    session = db.new_session(write=False)
+    try:
         auction = session.get(Auction, auction_id)
         if auction is None:
             return
         public = public_state(session, auction)
-        ranked = rules.ranking(service.offers(session, auction.id))
+        ranked = service.standing(session, auction.id)
         names = service.labels(session, auction.id)
         terms = service.terms_of(auction)
         bidders = session.query(AuctionBidder).filter_by(auction_id=auction.id).all()
@@ -244,6 +245,8 @@ def broadcast(auction_id: int) -> None:
                 for n, o in enumerate(ranked, start=1)
             ],
         }
+    finally:
+        session.close()
     socketio.emit("state", public, to=room(auction_id), namespace=NAMESPACE)
     for supplier_id, own in mine.items():
         socketio.emit("mine", own, to=org_room(auction_id, supplier_id), namespace=NAMESPACE)
@@ -268,7 +271,7 @@ def public_state(session: Any, auction: Auction) -> dict[str, Any]:
                 "price": str(o.price),
                 "at": o.placed_at.isoformat(),
             }
-            for n, o in enumerate(rules.ranking(service.offers(session, auction.id)), start=1)
+            for n, o in enumerate(service.standing(session, auction.id), start=1)
         ]
     return {
         "auction_id": auction.id,

@@ -133,6 +133,8 @@ def upgrade() -> None:
         sa.Column("supplier_id", sa.Integer(), nullable=False),
         sa.Column("label_no", sa.Integer(), nullable=False),
         sa.Column("last_price", sa.BigInteger(), nullable=False),
+        sa.Column("last_bid_id", sa.Integer(), nullable=True),
+        sa.Column("last_bid_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["auction_id"], ["auctions.id"], name=op.f("fk_auction_bidders_auction_id_auctions")
