@@ -4,6 +4,15 @@
 from __future__ import annotations
 
 BUYING_TEXT: dict[str, tuple[str, str]] = {
+    "attachments": ("验收附件", "Acceptance attachments"),
+    "attachments_hint": (
+        "可上传签字的验收单、到货照片等（PDF、PNG、JPEG，单个不超过 5 MB）。",
+        "Add the signed acceptance report or photos of the delivery (PDF, PNG or JPEG, 5 MB each).",
+    ),
+    "no_attachments": ("暂无附件", "No attachments"),
+    "upload": ("上传", "Upload"),
+    "choose_file": ("请选择文件", "Choose a file"),
+    "attachment_added": ("附件已上传", "Attachment added"),
     "cart": ("购物车", "Cart"),
     "cart_items": ("件", "items"),
     "continue_shopping": ("继续选购", "Continue shopping"),
@@ -323,6 +332,8 @@ BUYING_TEXT: dict[str, tuple[str, str]] = {
 
 #: The texts the buying script needs (handed over with the others by ``js_text``).
 BUYING_JS_KEYS = (
+    "choose_file",
+    "attachment_added",
     "added_to_cart",
     "go_to_cart",
     "quantity_updated",

@@ -382,6 +382,9 @@ def _order_page(order_id: int, side: str) -> Any:
         # Both parties read an order's payments at the same address.
         payments_url=url_for("orders.purchaser_order", order_id=order.id) + "/payments",
         paying=order.status in ("accepted", "paid", "closed"),
+        attaching=side == "purchaser"
+        and order.status in ("delivered", "accepted", "acceptance_refused"),
+        attachments_url=url_for("orders.purchaser_order", order_id=order.id) + "/attachments",
         ratings=_ratings_panel(order, actor, side),
     )
 

@@ -118,6 +118,7 @@ def accept(
         accepted_total=accepted_total,
         partial=accepted_total < order.total,
         notes=acceptance.notes,
+        attachments=[a.sha256 for a in order.attachments],
     )
     if accepted_total < order.total:
         budgets.release(

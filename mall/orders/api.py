@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import send_from_directory
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,10 +13,12 @@ from core.accounts.auth import require_actor
 from core.api import page_of, paginate
 from core.db import db
 from mall import policy
-from mall.orders import acceptance, cart, checkout, service
+from mall.orders import acceptance, attachments, cart, checkout, service
 from mall.orders.access import get_order, orders_query
 from mall.orders.schemas import (
     AcceptSchema,
+    AttachmentSchema,
+    AttachmentUploadSchema,
     CartAddSchema,
     CartQuantitySchema,
     CartSchema,
@@ -150,6 +153,31 @@ def accept(args: dict[str, Any], order_id: int):  # type: ignore[no-untyped-def]
 def refuse_acceptance(args: dict[str, Any], order_id: int):  # type: ignore[no-untyped-def]
     """验收不通过: refuse a delivered order, with reasons."""
     return acceptance.refuse(db.session, require_actor(), order_id, args["reasons"], args["notes"])
+
+
+@blp.route("/orders/<int:order_id>/attachments", methods=["POST"])
+@blp.arguments(AttachmentUploadSchema, location="files")
+@blp.response(201, AttachmentSchema)
+def add_attachment(args: dict[str, Any], order_id: int):  # type: ignore[no-untyped-def]
+    """验收附件: add a PDF, PNG or JPEG of at most 5 MB to a delivered order (its purchaser)."""
+    upload = args["file"]
+    return attachments.add(
+        db.session, require_actor(), order_id, upload.filename or "attachment", upload.read()
+    )
+
+
+@blp.route("/orders/<int:order_id>/attachments/<int:attachment_id>")
+@blp.response(200, content_type="application/octet-stream")
+def attachment(order_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """Download an attachment (either party of the order)."""
+    row = attachments.get(db.session, require_actor(), order_id, attachment_id)
+    return send_from_directory(
+        attachments.upload_dir(),
+        row.filename,
+        mimetype=row.content_type,
+        as_attachment=row.content_type == "application/pdf",
+        download_name=row.original_name,
+    )
 
 
 @blp.route("/orders/<int:order_id>/payability")

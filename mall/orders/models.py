@@ -140,6 +140,9 @@ class Order(Base):
     acceptances: Mapped[list[Acceptance]] = relationship(
         order_by="Acceptance.id", cascade="all, delete-orphan"
     )
+    attachments: Mapped[list[OrderAttachment]] = relationship(
+        order_by="OrderAttachment.id", cascade="all, delete-orphan"
+    )
 
     @property
     def number(self) -> str:
@@ -225,3 +228,20 @@ class AcceptanceItem(Base):
     #: quantity accepted
     quantity: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(String(500))
+
+
+class OrderAttachment(Base):
+    """验收附件: a file the purchaser adds as evidence of acceptance (a signed acceptance report, photos),
+    stored content-addressed under ``instance/uploads/orders/``; its hash goes on the ledger."""
+
+    __tablename__ = "order_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(100))
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

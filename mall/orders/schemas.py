@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from core.api import MAX_ID, MoneyField, PageArgs
@@ -138,6 +139,19 @@ class AcceptanceSchema(Schema):
     recorded_at = fields.DateTime()
 
 
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    original_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    created_at = fields.DateTime()
+
+
+class AttachmentUploadSchema(Schema):
+    file = Upload(required=True)
+
+
 class _OrderSchema(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -174,6 +188,7 @@ class _OrderSchema(Schema):
         lambda order: order.contract.id if order.contract else None, allow_none=True
     )
     acceptances = fields.List(fields.Nested(AcceptanceSchema))
+    attachments = fields.List(fields.Nested(AttachmentSchema))
 
 
 class BudgetLineBriefSchema(Schema):

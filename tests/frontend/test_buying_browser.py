@@ -359,6 +359,14 @@ def step_buyer_receives(buyer: sync_api.Page, purchase: Purchase) -> None:
 
 def step_accept(buyer: sync_api.Page, purchase: Purchase) -> None:
     buyer.goto(f"/orders/{purchase.order_id}")
+    # The signed acceptance report goes with the acceptance (履约验收附件).
+    report = b"%PDF-1.7\n% acceptance report\n%%EOF\n"
+    buyer.locator("[data-testid=attachment-file]").set_input_files(
+        files=[{"name": "验收单.pdf", "mimeType": "application/pdf", "buffer": report}]
+    )
+    buyer.locator("[data-testid=attachment-upload]").click()
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("attachment_added"))
+    expect(buyer.locator("[data-testid=attachment]")).to_contain_text("验收单.pdf")
     form = buyer.locator("[data-testid=action-accept]")
     row = form.locator("[data-testid=accept-item]")
     expect(row.locator("[data-testid=accept-quantity]")).to_have_value(str(purchase.quantity))

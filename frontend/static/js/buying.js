@@ -599,7 +599,30 @@
     });
   }
 
+  /* 验收附件: upload a file to the order, then show it. */
+  function setUpAttachments() {
+    document.querySelectorAll('.attachment-form').forEach(function (form) {
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        var note = form.querySelector('.row-message');
+        var input = form.querySelector('input[type=file]');
+        if (!input.files || !input.files.length) {
+          message(note, Mall.text('choose_file'), false);
+          return;
+        }
+        var data = new FormData();
+        data.append('file', input.files[0]);
+        Mall.api('POST', form.getAttribute('data-url'), data).then(function () {
+          reloadWith(Mall.text('attachment_added'));
+        }, function (error) {
+          message(note, Mall.errorText(error), false);
+        });
+      });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    setUpAttachments();
     setUpAddToCart();
     setUpCart();
     setUpCheckout();

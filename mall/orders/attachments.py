@@ -1,0 +1,111 @@
+"""Acceptance attachments (MALL-5, 履约验收): the purchaser adds files — a signed acceptance report, photos
+of what arrived — to an order once it is delivered. Type checked by content (PDF, PNG, JPEG), size
+limited, stored content-addressed after the commit; each file's hash goes on the ledger."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from core.accounts.auth import Actor
+from core.db import after_commit
+from core.errors import Conflict, NotFound, ValidationFailed
+from mall.orders.access import expect, get_order
+from mall.orders.models import Order, OrderAttachment
+from mall.orders.service import record_order
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_FILES = 10
+KINDS = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+)
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / "uploads" / "orders"
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    for magic, content_type, ext in KINDS:
+        if data.startswith(magic):
+            return content_type, ext
+    return None
+
+
+def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -> OrderAttachment:
+    """Attach a file to a delivered (or accepted, or refused) order, as its purchaser."""
+    order = get_order(session, actor, order_id, side="purchaser", for_update=True)
+    expect(
+        order,
+        "delivered",
+        "accepted",
+        "acceptance_refused",
+        doing=("given acceptance attachments", "上传验收附件"),
+    )
+    if not data or len(data) > MAX_BYTES:
+        raise ValidationFailed(
+            f"A file of 1 byte to {MAX_BYTES // 1024 // 1024} MB.",
+            f"附件大小须在 {MAX_BYTES // 1024 // 1024} MB 以内且不能为空。",
+            code="bad_file_size",
+            details={"file": [f"{len(data)} bytes"]},
+        )
+    kind = sniff(data)
+    if kind is None:
+        raise ValidationFailed(
+            "Only PDF, PNG or JPEG files.",
+            "仅支持 PDF、PNG 或 JPEG 文件。",
+            code="bad_file_type",
+            details={"file": ["not a PDF, PNG or JPEG file"]},
+        )
+    if len(order.attachments) >= MAX_FILES:
+        raise Conflict(
+            f"At most {MAX_FILES} attachments.",
+            f"最多上传 {MAX_FILES} 个附件。",
+            code="too_many_attachments",
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    content_type, ext = kind
+    attachment = OrderAttachment(
+        order_id=order.id,
+        filename=f"{digest}.{ext}",
+        original_name=(name or "attachment")[:200],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=actor.user_id,
+    )
+    order.attachments.append(attachment)
+    session.flush()
+    record_order(
+        session,
+        actor,
+        "order.attachment_added",
+        order,
+        attachment_id=attachment.id,
+        name=attachment.original_name,
+        sha256=digest,
+        size=len(data),
+    )
+    target = upload_dir() / attachment.filename
+
+    def _store() -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_bytes(data)
+
+    after_commit(session, _store)
+    return attachment
+
+
+def get(session: Session, actor: Actor, order_id: int, attachment_id: int) -> OrderAttachment:
+    """An attachment of an order, for either party."""
+    order: Order = get_order(session, actor, order_id)
+    for attachment in order.attachments:
+        if attachment.id == attachment_id:
+            return attachment
+    raise NotFound("No such attachment.", "没有该附件。")
