@@ -81,6 +81,10 @@ def _run_step(args: list[str], env: dict[str, str], log: Path) -> None:
         pytest.fail(f"{' '.join(args)} failed ({result.returncode}):\n{output}", pytrace=False)
 
 
+#: The environment each live server runs with, by base URL (tests run commands against its database).
+SERVER_ENVS: dict[str, dict[str, str]] = {}
+
+
 @pytest.fixture(scope="module")
 def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("live") / "server.log"
@@ -107,6 +111,7 @@ def live_server(request: pytest.FixtureRequest, server_log: Path) -> Iterator[st
     _run_step(["flask", "--app", "wsgi", "demo", "load"], env, log)
 
     base = f"http://127.0.0.1:{port}"
+    SERVER_ENVS[base] = env
     with log.open("a") as out:
         server = subprocess.Popen(
             [_python(), "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],

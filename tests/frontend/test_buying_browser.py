@@ -15,6 +15,8 @@ One live server (demo data, MALL_DEMO_LISTINGS=150) and one browser serve the mo
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -23,11 +25,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from playwright import sync_api
 from playwright.sync_api import expect
 
+from core.accounts.demo import DEMO_PASSWORD
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, path_of, sign_in
+from tests.frontend.conftest import ROOT, SERVER_ENVS, assert_fits, path_of, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -421,7 +425,51 @@ def step_supplier_closes(supplier: sync_api.Page, purchase: Purchase) -> None:
     expect(supplier.locator("[data-testid=order-status]")).to_have_text("已完结")
 
 
-def test_direct_purchase(open_as, shots: Path, js_errors: list[str]) -> None:
+def step_ledger(base: str, purchase: Purchase) -> None:
+    """全程留痕: the supervisor's ledger shows every step of the order, and the chain verifies."""
+    http = requests.Session()
+    signed = http.post(
+        f"{base}/api/auth/signin", json={"username": "supervisor", "password": DEMO_PASSWORD}
+    )
+    assert signed.status_code == 200, signed.text
+    entries = http.get(
+        f"{base}/api/ledger/entries",
+        params={"subject_type": "order", "subject_id": str(purchase.order_id), "per_page": 100},
+    ).json()["items"]
+    steps = [e["action"] for e in sorted(entries, key=lambda e: e["seq"])]
+    assert steps == [
+        "order.placed",
+        "order.confirmed",
+        "order.shipped",
+        "order.delivered",
+        "order.attachment_added",
+        "order.accepted",
+        "order.paid",
+        "order.closed",
+    ], steps
+    contract = http.get(
+        f"{base}/api/ledger/entries",
+        params={"subject_type": "contract", "subject_id": str(purchase.contract_id)},
+    ).json()["items"]
+    assert sorted(e["action"] for e in contract) == [
+        "contract.created",
+        "contract.signed",
+        "contract.signed",
+    ]
+    verified = http.get(f"{base}/api/ledger/verify").json()
+    assert verified["ok"] is True, verified
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "ledger", "verify"],
+        cwd=ROOT,
+        env=SERVER_ENVS[base],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "ledger OK" in done.stdout, done.stdout + done.stderr
+
+
+def test_direct_purchase(open_as, live_server: str, shots: Path, js_errors: list[str]) -> None:
     buyer = open_as(PURCHASER)
     supplier = open_as(SUPPLIER)
     purchase = Purchase()
@@ -451,6 +499,7 @@ def test_direct_purchase(open_as, shots: Path, js_errors: list[str]) -> None:
     step_pay(buyer, purchase)
     step_supplier_closes(supplier, purchase)
     supplier.screenshot(path=str(shots / "supplier-closed.png"), full_page=True)
+    step_ledger(live_server, purchase)
     print(f"screenshots in {shots}")
     assert not js_errors, js_errors
 
