@@ -5,6 +5,7 @@ each with what the rules let it see."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -72,9 +73,9 @@ class Listener:
                 self.changed.wait(left)
 
 
-@pytest.fixture(scope="module")
-def live_auction(live_server):
-    base = live_server
+def create_open_auction(base: str) -> int:
+    """A published auction open now (desktops, where both demo suppliers are enrolled), paid from a
+    new budget line of the demo school; its id."""
     http, csrf = _session(base, "purchaser")
     headers = {"X-CSRF-Token": csrf}
     year = datetime.now(UTC).year
@@ -83,7 +84,7 @@ def live_auction(live_server):
         json={
             "fiscal_year": year,
             "fund_source": "general",
-            "code": f"{year}-JJ-LIVE",
+            "code": f"{year}-JJ-{secrets.token_hex(3).upper()}",
             "name": "竞价测试预算",
             "amount": "3000000.00",
         },
@@ -120,7 +121,12 @@ def live_auction(live_server):
     auction = created.json()
     published = http.post(f"{base}/api/auctions/{auction['id']}/publish", headers=headers)
     assert published.status_code == 200, published.text
-    return base, auction["id"]
+    return auction["id"]
+
+
+@pytest.fixture(scope="module")
+def live_auction(live_server):
+    return live_server, create_open_auction(live_server)
 
 
 def test_a_socket_without_credentials_is_refused(live_server):
