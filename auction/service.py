@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -33,8 +34,7 @@ from mall.locks import lock
 from mall.orders.access import require_purchaser
 from supervision.ledger import record
 
-#: Bounds of an auction's terms.
-MIN_DURATION = timedelta(minutes=5)
+#: Bounds of an auction's terms (the shortest run is ``AUCTION_MIN_MINUTES``, 5 by default).
 MAX_DURATION = timedelta(days=7)
 MAX_SNIPE_WINDOW = 600
 MAX_EXTENSION = 1800
@@ -98,12 +98,13 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Auction:
     starts, ends = data["starts_at"], data["ends_at"]
     if starts < now - timedelta(minutes=1):
         raise _invalid("starts_at", "in the past", "The start is in the past.", "开始时间已过。")
-    if not MIN_DURATION <= ends - starts <= MAX_DURATION:
+    shortest = int(current_app.config.get("AUCTION_MIN_MINUTES", 5))
+    if not timedelta(minutes=shortest) <= ends - starts <= MAX_DURATION:
         raise _invalid(
             "ends_at",
-            "5 minutes to 7 days after the start",
-            "An auction runs from 5 minutes to 7 days.",
-            "竞价时长须在 5 分钟至 7 天之间。",
+            f"{shortest} minutes to 7 days after the start",
+            f"An auction runs from {shortest} minutes to 7 days.",
+            f"竞价时长须在 {shortest} 分钟至 7 天之间。",
         )
     if data["delivery_date"] < clock.local(ends).date():
         raise _invalid(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
+from frontend.auction_text import AUCTION_ACTIONS, AUCTION_JS_KEYS, AUCTION_SUBJECTS, AUCTION_TEXT
 from frontend.buying_text import BUYING_ACTIONS, BUYING_JS_KEYS, BUYING_SUBJECTS, BUYING_TEXT
 
 LANGS = ("zh", "en")
@@ -348,6 +349,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pick_removed": ("已移出本馆", "Removed from the hall"),
 }
 TEXT.update(BUYING_TEXT)
+TEXT.update(AUCTION_TEXT)
 
 
 #: The texts the pages' scripts need (handed over by ``js_text``).
@@ -387,6 +389,7 @@ JS_KEYS = (
     "pick_removed",
 )
 JS_KEYS += BUYING_JS_KEYS
+JS_KEYS += AUCTION_JS_KEYS
 
 
 def lang() -> str:
@@ -463,6 +466,8 @@ SUBJECTS: dict[str, tuple[str, str]] = {
 }
 ACTIONS.update(BUYING_ACTIONS)
 SUBJECTS.update(BUYING_SUBJECTS)
+ACTIONS.update(AUCTION_ACTIONS)
+SUBJECTS.update(AUCTION_SUBJECTS)
 
 
 def action_name(code: str) -> str:

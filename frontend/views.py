@@ -26,7 +26,7 @@ from core.accounts.models import User
 from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
-from frontend import buying_views, catalog_views, halls_views, prices_views
+from frontend import auction_views, buying_views, catalog_views, halls_views, prices_views
 from frontend.i18n import action_name, lang, pick, subject_name, t
 from supervision.ledger.service import entries_query, verify
 
@@ -58,6 +58,7 @@ LINKS = {
     "cart": "buying_ui.cart_page",
     "orders": "buying_ui.orders",
     "budget": "buying_ui.budgets_page",
+    "auctions": "auction_ui.index",
 }
 
 
@@ -192,3 +193,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(halls_views.bp)
     app.register_blueprint(prices_views.bp)
     app.register_blueprint(buying_views.bp)
+    app.register_blueprint(auction_views.bp)

@@ -105,6 +105,8 @@ def live_server(request: pytest.FixtureRequest, server_log: Path) -> Iterator[st
         "MALL_BIND": f"127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
         "MALL_DEMO_LISTINGS": "150",  # a smaller demo catalog keeps start-up quick
+        # Auctions of a minute, so a test can watch the server's clock close one.
+        "AUCTION_MIN_MINUTES": "1",
     }
     log = server_log
     _run_step(["flask", "--app", "wsgi", "db", "upgrade"], env, log)
