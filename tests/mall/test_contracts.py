@@ -59,7 +59,11 @@ def test_confirmation_writes_a_contract_with_every_term_and_ledgers_its_hash(sho
     assert contract["content_intact"] and contract["hash_on_ledger"]
     assert contract["signatures"] == [] and contract["fully_signed"] is False
     created = session.scalars(
-        select(LedgerEntry).where(LedgerEntry.action == "contract.created")
+        select(LedgerEntry).where(
+            LedgerEntry.action == "contract.created",
+            LedgerEntry.subject_type == "contract",
+            LedgerEntry.subject_id == str(order["contract_id"]),
+        )
     ).one()
     assert json.loads(created.payload)["sha256"] == contract["sha256"]
     assert created.actor_username == "supplier"

@@ -11,7 +11,9 @@ from mall.budgets.models import BudgetLine
 def test_demo_budget_lines_load_once(app_ctx, session):
     assert demo.load(session) == [f"budget lines: {3 * _units(session)} created"]
     assert demo.load(session) == ["budget lines: 0 created"]
-    lines = session.scalars(select(BudgetLine)).all()
+    # Only the demo's lines (other tests may have committed lines of their own units).
+    lines = session.scalars(select(BudgetLine).where(BudgetLine.code.contains("-ZC-"))).all()
+    assert len(lines) == 3 * _units(session)
     assert {line.code[5:] for line in lines} == {"ZC-001", "ZC-002", "ZC-003"}
     assert all(line.available == line.amount for line in lines)
 
