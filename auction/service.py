@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auction import rules
@@ -471,17 +471,6 @@ def labels(session: Session, auction_id: int) -> dict[int, int]:
             select(AuctionBidder).where(AuctionBidder.auction_id == auction_id)
         )
     }
-
-
-def bidder_count(session: Session, auction_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(AuctionBidder)
-            .where(AuctionBidder.auction_id == auction_id)
-        )
-        or 0
-    )
 
 
 # ---------------------------------------------------------------- reading

@@ -22,6 +22,7 @@ from flask_socketio import Namespace, join_room, leave_room
 from auction import rules, service
 from auction.models import Auction, AuctionBidder
 from auction.schemas import StateSchema
+from core import clock
 from core.accounts.auth import Actor
 from core.api import MAX_ID
 from core.db import db
@@ -255,8 +256,6 @@ def broadcast(auction_id: int) -> None:
 
 def public_state(session: Any, auction: Auction) -> dict[str, Any]:
     """What every participant may see: the same for all bidders."""
-    from core import clock
-
     now = clock.now()
     phase = (
         rules.phase(service.terms_of(auction), now) if auction.status == "published" else "after"

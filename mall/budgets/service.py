@@ -257,6 +257,16 @@ def lock_line(session: Session, line_id: int) -> BudgetLine:
     return line
 
 
+def _check_available(line: BudgetLine, amount: Decimal) -> None:
+    if amount > line.available:
+        raise Conflict(
+            f"The budget line has {line.available} CNY available; {amount} CNY are needed.",
+            f"预算指标可用余额 {line.available} 元，不足 {amount} 元。",
+            code="insufficient_funds",
+            details={"available": str(line.available), "requested": str(amount)},
+        )
+
+
 def check_reservable(actor: Actor, line: BudgetLine, amount: Decimal) -> None:
     """Refuse unless the actor's unit may spend ``amount`` from ``line`` now (无预算不采购)."""
     if line.organisation_id != actor.organisation_id:
@@ -275,13 +285,7 @@ def check_reservable(actor: Actor, line: BudgetLine, amount: Decimal) -> None:
             f"该预算指标属于 {line.fiscal_year} 年度，不能用于本年度采购。",
             code="wrong_fiscal_year",
         )
-    if amount > line.available:
-        raise Conflict(
-            f"The budget line has {line.available} CNY available; {amount} CNY are needed.",
-            f"预算指标可用余额 {line.available} 元，不足 {amount} 元。",
-            code="insufficient_funds",
-            details={"available": str(line.available), "requested": str(amount)},
-        )
+    _check_available(line, amount)
 
 
 def _move(
@@ -433,13 +437,7 @@ def reserve_for(
     available; whose line it is was checked when the unit decided."""
     amount = _positive(amount)
     line = lock_line(session, line_id)
-    if amount > line.available:
-        raise Conflict(
-            f"The budget line has {line.available} CNY available; {amount} CNY are needed.",
-            f"预算指标可用余额 {line.available} 元，不足 {amount} 元。",
-            code="insufficient_funds",
-            details={"available": str(line.available), "requested": str(amount)},
-        )
+    _check_available(line, amount)
     line.reserved += amount
     _move(session, actor, line, "reserve", amount, ref)
     return line

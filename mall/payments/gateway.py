@@ -238,10 +238,6 @@ class GatewayClient:
     def get_payment(self, gateway_ref: str) -> GatewayResult:
         return self._call("GET", f"/v1/payments/{gateway_ref}")
 
-    def find_payment(self, idempotency_key: str) -> GatewayResult:
-        """The payment created with ``idempotency_key``, if the gateway has one."""
-        return self._call("GET", f"/v1/payments?idempotency_key={idempotency_key}")
-
     def create_refund(self, data: Mapping[str, Any], idempotency_key: str) -> GatewayResult:
         return self._call("POST", "/v1/refunds", data, idempotency_key)
 

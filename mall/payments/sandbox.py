@@ -140,15 +140,6 @@ def get_payment(payment_id: str) -> Any:
     return _json(_payment_object(payment))
 
 
-@bp.get("/v1/payments")
-def find_payments() -> Any:
-    key = request.args.get("idempotency_key", "")
-    rows = db.session.scalars(
-        select(SandboxPayment).where(SandboxPayment.idempotency_key == key)
-    ).all()
-    return _json({"object": "list", "data": [_payment_object(p) for p in rows]})
-
-
 @bp.post("/v1/refunds")
 def create_refund() -> Any:
     key = request.headers.get("Idempotency-Key", "")
