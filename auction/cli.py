@@ -11,11 +11,16 @@ auction_cli = AppGroup("auction", help="The auction clock.")
 
 @auction_cli.command("tick")
 def tick() -> None:
-    """Open and close the auctions that are due, once."""
+    """Close the volume purchases' demand windows that are due, then open and close the
+    auctions that are due, once."""
     from auction.clock import tick as turn
 
     done = turn(current_app._get_current_object())  # type: ignore[attr-defined]
-    click.echo(f"opened {done['opened']}, closed {done['closed']}")
+    pools = done.get("pools") or {}
+    click.echo(
+        f"opened {done['opened']}, closed {done['closed']}; pool windows ended: "
+        f"{len(pools.get('auctioned', []))} to auction, {len(pools.get('failed', []))} failed"
+    )
 
 
 @auction_cli.command("clock")

@@ -1,15 +1,18 @@
 """The auction clock: a loop in each server process that opens and closes auctions on time, with
-no traffic needed. Several processes may run it at once; the row lock in ``closing`` makes every
-opening and closing happen exactly once."""
+no traffic needed, and runs the mall's periodic jobs (``mall.jobs``) every
+``MALL_TICK_SECONDS``. Several processes may run it at once; the row lock in ``closing`` makes
+every opening and closing happen exactly once (and every dispute deadline act once)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from auction import closing
 from core.db import db
+from mall.jobs import run_once
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
     """Turn the clock every ``interval`` seconds until ``stop`` is set."""
     from mall.extensions import socketio
 
+    jobs_every = float(app.config.get("MALL_TICK_SECONDS", 60))
+    next_jobs = time.monotonic() + jobs_every
     while stop is None or not stop.is_set():
         try:
             done = tick(app)
@@ -36,6 +41,15 @@ def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
                 log.info("auction clock: %s", done)
         except Exception:  # the clock must keep turning
             log.exception("auction clock turn failed")
+        if jobs_every > 0 and time.monotonic() >= next_jobs:
+            next_jobs = time.monotonic() + jobs_every
+            try:
+                with app.app_context():
+                    counts = run_once()
+                if any(counts.values()):
+                    log.info("periodic jobs: %s", counts)
+            except Exception:
+                log.exception("periodic jobs failed")
         socketio.sleep(interval)
 
 

@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from auction import rules
 from auction.models import Auction, Bid
+from auction.pools.settle import settle
 from auction.service import announcement, labels, offers
 from core import canonical, clock
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation
+from core.money import cny
 from mall.budgets import service as budgets
 from mall.locks import lock
 from mall.orders.awards import Award, AwardLine, place_award
@@ -90,6 +92,12 @@ def close(session: Session, auction_id: int) -> Auction | None:
     auction.closed_at = auction.updated_at = now
     if auction.opened_at is None:
         auction.opened_at = auction.starts_at
+    if auction.pool_id is not None:
+        # A volume purchase (AUC-2): the demands hold the funds and the award is split.
+        shares = settle(session, CLOCK, auction, ranked)
+        _seal(session, auction, ranked, None, shares)
+        return auction
+    assert auction.budget_line_id is not None
     if len(ranked) < auction.min_bidders:
         auction.status = "failed"
         auction.failure_reason = (
@@ -138,11 +146,15 @@ def close(session: Session, auction_id: int) -> Auction | None:
 
 
 def _seal(
-    session: Session, auction: Auction, ranked: list[rules.Offer], order_id: int | None
+    session: Session,
+    auction: Auction,
+    ranked: list[rules.Offer],
+    order_id: int | None,
+    shares: list[dict[str, Any]] | None = None,
 ) -> None:
     """Write the audit document (every bid in order, extensions, result), keep its hash, and put
     both the result and the hash on the ledger."""
-    document = audit_document(session, auction, ranked, order_id)
+    document = audit_document(session, auction, ranked, order_id, shares)
     text = canonical.dumps(document)
     auction.audit_document = text
     auction.audit_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -160,6 +172,7 @@ def _seal(
             "price": result.get("price"),
             "total": result.get("total"),
             "order_id": order_id,
+            "order_ids": [s["order_id"] for s in shares] if shares else None,
             "reason": auction.failure_reason,
             "bid_count": auction.bid_count,
             "bidder_count": auction.bidder_count,
@@ -169,7 +182,11 @@ def _seal(
 
 
 def audit_document(
-    session: Session, auction: Auction, ranked: list[rules.Offer], order_id: int | None
+    session: Session,
+    auction: Auction,
+    ranked: list[rules.Offer],
+    order_id: int | None,
+    shares: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     names = labels(session, auction.id)
     orgs = {
@@ -200,6 +217,10 @@ def audit_document(
             "total": rules.lot_total(winner.price, auction.quantity),
             "order_id": order_id,
         }
+        if shares is not None:
+            # A volume purchase: each share at its winner's price, one order per share.
+            result["total"] = cny(sum((s["total"] for s in shares), cny(0)))
+            result["shares"] = shares
     else:
         result["reason"] = auction.failure_reason
     return {
@@ -240,7 +261,11 @@ def audit_document(
 
 def tick(session_factory: Any) -> dict[str, Any]:
     """One turn of the clock: record openings and close what is due, each auction in its own unit
-    of work. ``session_factory`` is ``db.unit_of_work``. Returns the counts and the ids changed."""
+    of work; first the volume purchases whose demand window is due close into auctions.
+    ``session_factory`` is ``db.unit_of_work``. Returns the counts and the ids changed."""
+    from auction.pools.service import tick as close_windows
+
+    windows = close_windows(session_factory)
     now = clock.now()
     with session_factory() as session:
         opening, closing = due_to_open(session, now), due_to_close(session, now)
@@ -256,4 +281,4 @@ def tick(session_factory: Any) -> dict[str, Any]:
             if close(session, auction_id) is not None:
                 closed += 1
                 changed.append(auction_id)
-    return {"opened": opened, "closed": closed, "changed": changed}
+    return {"opened": opened, "closed": closed, "changed": changed, "pools": windows}

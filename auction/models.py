@@ -84,7 +84,10 @@ class Auction(Base):
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(String(30))
     delivery_date: Mapped[date] = mapped_column(Date)
-    budget_line_id: Mapped[int] = mapped_column(ForeignKey("budget_lines.id"))
+    #: the line the lot is reserved on; none for a volume purchase, whose demands hold their own
+    budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"))
+    #: the volume purchase (带量采购, AUC-2) whose pooled lot this auction sells, if any
+    pool_id: Mapped[int | None] = mapped_column(Integer, index=True)
     #: 最高限价, a unit price
     ceiling: Mapped[Decimal] = mapped_column(Money)
     show_ceiling: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -15,10 +15,11 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from auction import rules
+from auction import announce, rules
 from auction.models import Auction, AuctionBidder, Bid
+from auction.pools.models import PoolDemand
 from catalog.categories.models import Category, StandardProduct
 from catalog.enrolment.models import SupplierProfile
 from catalog.enrolment.service import check_eligible
@@ -248,6 +249,7 @@ def publish(session: Session, actor: Actor, auction_id: int) -> Auction:
     auction.published_at = auction.updated_at = clock.now()
     session.flush()
     _record(session, actor, "auction.published", auction, **announcement(auction))
+    announce.auction_published(session, auction)
     return auction
 
 
@@ -255,6 +257,12 @@ def cancel(session: Session, actor: Actor, auction_id: int, reason: str) -> Auct
     """撤销: before it opens, the purchaser may withdraw an auction; its funds are released."""
     require_purchaser(actor)
     auction = _own(session, actor, auction_id)
+    if auction.pool_id is not None:
+        raise Conflict(
+            "A volume purchase's auction is withdrawn with its pool.",
+            "带量采购的竞价不能单独撤销。",
+            code="pool_auction",
+        )
     _expect(auction, "draft", "published", doing=("cancelled", "撤销"))
     if auction.status == "published" and clock.now() >= auction.starts_at:
         raise Conflict(
@@ -337,7 +345,10 @@ def place_bid(
     session: Session, actor: Actor, auction_id: int, price: Decimal, channel: str = "http"
 ) -> BidOutcome:
     """报价: a unit price for the lot. Serialised per auction by the row lock; recorded on the
-    ledger whether accepted or rejected."""
+    ledger whether accepted or rejected.
+
+    The bid's own rows are written before its ledger entries, so the ledger's head (which every
+    writer shares) is locked as late as possible."""
     require_bidder(actor)
     auction = lock(session, Auction, auction_id)
     if auction is None or auction.status == "draft":
@@ -377,6 +388,21 @@ def place_bid(
         )
         return BidOutcome(auction, False, price, code=code, message=en, message_zh=zh)
 
+    # The bid first, alone, for its id; then one UPDATE each of the auction and the bidder.
+    bid = Bid(
+        auction_id=auction.id,
+        seq=auction.bid_count + 1,
+        supplier_id=supplier_id,
+        user_id=actor.user_id,
+        price=price,
+        placed_at=now,
+        ip=actor.ip,
+        device_id=actor.device_id,
+        channel=channel,
+    )
+    session.add(bid)
+    session.flush()
+    auction.bid_count = bid.seq
     if bidder is None:
         auction.bidder_count += 1
         bidder = AuctionBidder(
@@ -388,26 +414,18 @@ def place_bid(
         )
         session.add(bidder)
     bidder.last_price = price
-    auction.bid_count += 1
-    bid = Bid(
-        auction_id=auction.id,
-        seq=auction.bid_count,
-        supplier_id=supplier_id,
-        user_id=actor.user_id,
-        price=price,
-        placed_at=now,
-        ip=actor.ip,
-        device_id=actor.device_id,
-        channel=channel,
-    )
-    session.add(bid)
-    session.flush()
     bidder.last_bid_id, bidder.last_bid_at = bid.id, now
     # Strictly lower only: an equal price never displaces the earlier bid.
     if auction.best_price is None or price < auction.best_price:
         auction.best_price = price
         auction.best_bid_id = bid.id
     auction.updated_at = now
+    previous = auction.ends_at
+    extended = rules.extended_end(terms_of(auction), now)
+    if extended is not None and extended != previous:
+        auction.ends_at = extended
+        auction.extensions_used += 1
+    session.flush()
     _record(
         session,
         actor,
@@ -422,11 +440,7 @@ def place_bid(
         best_price=auction.best_price,
         **where,
     )
-    extended = rules.extended_end(terms_of(auction), now)
-    if extended is not None and extended != auction.ends_at:
-        previous = auction.ends_at
-        auction.ends_at = extended
-        auction.extensions_used += 1
+    if extended is not None and extended != previous:
         _record(
             session,
             actor,
@@ -437,7 +451,6 @@ def place_bid(
             ends_at=extended,
             extensions_used=auction.extensions_used,
         )
-    session.flush()
     return BidOutcome(auction, True, price, bid=bid, extended_to=extended)
 
 
@@ -451,26 +464,40 @@ def offers(session: Session, auction_id: int) -> list[rules.Offer]:
     ]
 
 
-def standing(session: Session, auction_id: int) -> list[rules.Offer]:
-    """Each bidder's best offer — its last accepted bid, since every bid must go lower — ranked;
-    read from one row per bidder, so its cost does not grow with the number of bids."""
-    return rules.ranking(
-        rules.Offer(
-            row.last_bid_id or 0, row.supplier_id, row.last_price, row.last_bid_at or row.joined_at
-        )
-        for row in session.scalars(
-            select(AuctionBidder).where(AuctionBidder.auction_id == auction_id)
+def bidder_rows(session: Session, auction_id: int) -> list[Any]:
+    """One plain row per bidder (supplier, label, last price and bid): what ranks and labels are
+    made of, read in one query without loading ORM objects."""
+    return list(
+        session.execute(
+            select(
+                AuctionBidder.supplier_id,
+                AuctionBidder.label_no,
+                AuctionBidder.last_price,
+                AuctionBidder.last_bid_id,
+                AuctionBidder.last_bid_at,
+                AuctionBidder.joined_at,
+            ).where(AuctionBidder.auction_id == auction_id)
         )
     )
 
 
-def labels(session: Session, auction_id: int) -> dict[int, int]:
-    return {
-        row.supplier_id: row.label_no
-        for row in session.scalars(
-            select(AuctionBidder).where(AuctionBidder.auction_id == auction_id)
+def ranked_rows(rows: list[Any]) -> list[rules.Offer]:
+    return rules.ranking(
+        rules.Offer(
+            row.last_bid_id or 0, row.supplier_id, row.last_price, row.last_bid_at or row.joined_at
         )
-    }
+        for row in rows
+    )
+
+
+def standing(session: Session, auction_id: int) -> list[rules.Offer]:
+    """Each bidder's best offer — its last accepted bid, since every bid must go lower — ranked;
+    read from one row per bidder, so its cost does not grow with the number of bids."""
+    return ranked_rows(bidder_rows(session, auction_id))
+
+
+def labels(session: Session, auction_id: int) -> dict[int, int]:
+    return {row.supplier_id: row.label_no for row in bidder_rows(session, auction_id)}
 
 
 # ---------------------------------------------------------------- reading
@@ -495,6 +522,13 @@ def role_of(actor: Actor, auction: Auction) -> str | None:
     """How the actor sees the auction: purchaser, bidder, supervisor, operator — or not at all."""
     if actor.organisation_id == auction.purchaser_id and actor.has(Role.PURCHASER, Role.ORG_ADMIN):
         return "purchaser"
+    if (
+        auction.pool_id is not None
+        and actor.org_kind == OrgKind.PURCHASER
+        and actor.has(Role.PURCHASER, Role.ORG_ADMIN)
+        and _in_pool(auction, actor.organisation_id)
+    ):
+        return "purchaser"  # a unit whose demand the volume purchase pooled (AUC-2)
     if actor.org_kind == OrgKind.SUPPLIER and actor.has(Role.SUPPLIER):
         return "bidder" if auction.status != "draft" else None
     if actor.has(Role.OPERATOR):
@@ -506,20 +540,38 @@ def role_of(actor: Actor, auction: Auction) -> str | None:
     return None
 
 
+def _in_pool(auction: Auction, organisation_id: int | None) -> bool:
+    session = object_session(auction)
+    if session is None:
+        return False
+    found = session.scalar(
+        select(PoolDemand.id).where(
+            PoolDemand.pool_id == auction.pool_id,
+            PoolDemand.purchaser_id == organisation_id,
+            PoolDemand.status != "withdrawn",
+        )
+    )
+    return found is not None
+
+
 def label_text(number: int, lang: str = "zh") -> str:
     return f"供应商 {number}" if lang == "zh" else f"Supplier {number}"
 
 
-def state(session: Session, actor: Actor, auction: Auction) -> dict[str, Any]:
+def state(
+    session: Session, actor: Actor, auction: Auction, rows: list[Any] | None = None
+) -> dict[str, Any]:
     """What the actor may see of the auction now (AUC-1 visibility, AUC-3 same information for
     every bidder): own rank always; the best price and the anonymised ladder as the auction says;
-    real names only after the award."""
+    real names only after the award. ``rows`` are the auction's ``bidder_rows`` if already read."""
     role = role_of(actor, auction)
     now = clock.now()
     terms = terms_of(auction)
     phase = rules.phase(terms, now) if auction.status == "published" else "after"
-    ranked = standing(session, auction.id)
-    names = labels(session, auction.id)
+    if rows is None:
+        rows = bidder_rows(session, auction.id)
+    ranked = ranked_rows(rows)
+    names = {row.supplier_id: row.label_no for row in rows}
     revealed = auction.status == "awarded"
     full = role in ("purchaser", "supervisor", "operator")
     out: dict[str, Any] = {
@@ -557,11 +609,7 @@ def state(session: Session, actor: Actor, auction: Auction) -> dict[str, Any]:
         supplier_id = actor.organisation_id
         assert supplier_id is not None
         own = next((o.price for o in ranked if o.supplier_id == supplier_id), None)
-        bidder = session.scalars(
-            select(AuctionBidder).where(
-                AuctionBidder.auction_id == auction.id, AuctionBidder.supplier_id == supplier_id
-            )
-        ).first()
+        bidder = next((row for row in rows if row.supplier_id == supplier_id), None)
         last = bidder.last_price if bidder else None
         out["mine"] = {
             "label": label_text(bidder.label_no) if bidder else None,
@@ -583,7 +631,12 @@ def auctions_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-un
 
     query = select(Auction)
     if actor.org_kind == OrgKind.PURCHASER and actor.has(Role.PURCHASER, Role.ORG_ADMIN):
-        query = query.where(Auction.purchaser_id == actor.organisation_id)
+        pooled = select(PoolDemand.pool_id).where(
+            PoolDemand.purchaser_id == actor.organisation_id, PoolDemand.status != "withdrawn"
+        )
+        query = query.where(
+            (Auction.purchaser_id == actor.organisation_id) | Auction.pool_id.in_(pooled)
+        )
     elif actor.org_kind == OrgKind.SUPPLIER and actor.has(Role.SUPPLIER):
         query = query.where(Auction.status != "draft")
     elif actor.has(Role.OPERATOR):

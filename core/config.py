@@ -98,6 +98,8 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "AUCTION_CLOCK_SECONDS": _int(env, "AUCTION_CLOCK_SECONDS", 1, minimum=0),
         # The shortest an auction may run.
         "AUCTION_MIN_MINUTES": _int(env, "AUCTION_MIN_MINUTES", 5, minimum=1),
+        # How often the server's clock runs the periodic buying jobs (0: leave it to cron).
+        "MALL_TICK_SECONDS": _int(env, "MALL_TICK_SECONDS", 60, minimum=0),
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance),
         # The embedded search index (when ELASTICSEARCH_URL is unset); None keeps it in memory.
         "SEARCH_INDEX_PATH": str(instance / "search-index"),

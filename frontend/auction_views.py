@@ -24,6 +24,7 @@ from core.accounts.roles import OrgKind, Role
 from core.api import paginate
 from core.db import db
 from frontend import catalog_display as show
+from frontend import pool_views
 from frontend.catalog_views import signed_in
 from frontend.i18n import pick, t
 from mall import policy
@@ -293,8 +294,15 @@ def _outcome(session: Any, actor: Actor, auction: Auction, role: str | None) -> 
     winning = session.get(Bid, auction.awarded_bid_id) if auction.awarded_bid_id else None
     out["price"] = winning.price if winning else None
     out["total"] = rules.lot_total(winning.price, auction.quantity) if winning else None
+    if auction.pool_id is not None:  # a volume purchase: the shares' totals (AUC-2)
+        out["total"] = pool_views.awarded_total(session, auction.pool_id)
+    mine = Order.source_id == auction.id
+    if role == "purchaser":
+        mine = and_(mine, Order.purchaser_id == actor.organisation_id)
+    elif role == "bidder":
+        mine = and_(mine, Order.supplier_id == actor.organisation_id)
     order = session.scalars(
-        select(Order).where(Order.source == "auction", Order.source_id == auction.id).limit(1)
+        select(Order).where(Order.source == "auction", mine).order_by(Order.id).limit(1)
     ).first()
     if order is not None:
         if role == "purchaser" and order.purchaser_id == actor.organisation_id:
@@ -329,11 +337,19 @@ def _room_context(auction_id: int) -> dict[str, Any]:
         if auction.standard_product_id
         else None
     )
-    line = session.get(BudgetLine, auction.budget_line_id) if role == "purchaser" else None
+    line = (
+        session.get(BudgetLine, auction.budget_line_id)
+        if role == "purchaser" and auction.budget_line_id
+        else None
+    )
     show_ceiling = auction.show_ceiling or not bidder
     phase = phase_key(auction, now)
-    withdrawable = role == "purchaser" and (
-        auction.status == "draft" or (auction.status == "published" and now < auction.starts_at)
+    withdrawable = (
+        role == "purchaser"
+        and auction.pool_id is None
+        and (
+            auction.status == "draft" or (auction.status == "published" and now < auction.starts_at)
+        )
     )
     return {
         "auction": auction,
@@ -356,6 +372,7 @@ def _room_context(auction_id: int) -> dict[str, Any]:
         "purchaser_name": show.name_of(auction.purchaser),
         "outcome": _outcome(session, actor, auction, role),
         "participated": mine_row is not None,
+        "pool_panel": pool_views.room_panel(session, actor, auction, role),
         "publishable": role == "purchaser"
         and auction.status == "draft"
         and auction.starts_at >= now - timedelta(minutes=1),

@@ -6,6 +6,13 @@ from flask import request
 
 from frontend.auction_text import AUCTION_ACTIONS, AUCTION_JS_KEYS, AUCTION_SUBJECTS, AUCTION_TEXT
 from frontend.buying_text import BUYING_ACTIONS, BUYING_JS_KEYS, BUYING_SUBJECTS, BUYING_TEXT
+from frontend.dispute_text import (
+    DISPUTE_ACTIONS,
+    DISPUTE_JS_KEYS,
+    DISPUTE_SUBJECTS,
+    DISPUTE_TEXT,
+)
+from frontend.pool_text import POOL_ACTIONS, POOL_SUBJECTS, POOL_TEXT
 
 LANGS = ("zh", "en")
 
@@ -350,6 +357,8 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 TEXT.update(BUYING_TEXT)
 TEXT.update(AUCTION_TEXT)
+TEXT.update(DISPUTE_TEXT)
+TEXT.update(POOL_TEXT)
 
 
 #: The texts the pages' scripts need (handed over by ``js_text``).
@@ -390,6 +399,7 @@ JS_KEYS = (
 )
 JS_KEYS += BUYING_JS_KEYS
 JS_KEYS += AUCTION_JS_KEYS
+JS_KEYS += DISPUTE_JS_KEYS
 
 
 def lang() -> str:
@@ -468,6 +478,10 @@ ACTIONS.update(BUYING_ACTIONS)
 SUBJECTS.update(BUYING_SUBJECTS)
 ACTIONS.update(AUCTION_ACTIONS)
 SUBJECTS.update(AUCTION_SUBJECTS)
+ACTIONS.update(DISPUTE_ACTIONS)
+SUBJECTS.update(DISPUTE_SUBJECTS)
+ACTIONS.update(POOL_ACTIONS)
+SUBJECTS.update(POOL_SUBJECTS)
 
 
 def action_name(code: str) -> str:

@@ -26,7 +26,15 @@ from core.accounts.models import User
 from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
-from frontend import auction_views, buying_views, catalog_views, halls_views, prices_views
+from frontend import (
+    auction_views,
+    buying_views,
+    catalog_views,
+    dispute_views,
+    halls_views,
+    pool_views,
+    prices_views,
+)
 from frontend.i18n import action_name, lang, pick, subject_name, t
 from supervision.ledger.service import entries_query, verify
 
@@ -37,12 +45,22 @@ VENDORED = ("socket.io-client/dist/", "chart.js/dist/", "swagger-ui-dist/")
 
 # What each role's navigation offers: (text key, endpoint or None while the capability is not built).
 NAV: dict[str, list[str]] = {
-    Role.PURCHASER: ["catalog", "halls", "cart", "orders", "auctions", "volume", "budget"],
-    Role.SUPPLIER: ["listings", "enrolment", "auctions", "orders"],
-    Role.OPERATOR: ["review", "enrolment", "halls", "prices", "organisations"],
-    Role.SUPERVISOR: ["ledger", "warnings", "prices"],
+    Role.PURCHASER: [
+        "catalog",
+        "halls",
+        "cart",
+        "orders",
+        "auctions",
+        "volume",
+        "budget",
+        "disputes",
+        "notices",
+    ],
+    Role.SUPPLIER: ["listings", "enrolment", "auctions", "volume", "orders", "disputes", "notices"],
+    Role.OPERATOR: ["review", "enrolment", "halls", "volume", "prices", "organisations"],
+    Role.SUPERVISOR: ["ledger", "warnings", "prices", "disputes"],
     Role.PRICE_MONITOR: ["prices", "catalog"],
-    Role.DISPUTE_HANDLER: ["disputes"],
+    Role.DISPUTE_HANDLER: ["disputes", "notices"],
     Role.BANKER: ["financing"],
     Role.ORG_ADMIN: ["organisations"],
 }
@@ -59,6 +77,9 @@ LINKS = {
     "orders": "buying_ui.orders",
     "budget": "buying_ui.budgets_page",
     "auctions": "auction_ui.index",
+    "disputes": "dispute_ui.index",
+    "notices": "dispute_ui.inbox",
+    "volume": "pool_ui.index",
 }
 
 
@@ -194,3 +215,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(prices_views.bp)
     app.register_blueprint(buying_views.bp)
     app.register_blueprint(auction_views.bp)
+    app.register_blueprint(dispute_views.bp)
+    app.register_blueprint(pool_views.bp)

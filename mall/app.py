@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import supervision.ledger  # noqa: F401
     from auction import api as auction_api
     from auction.cli import auction_cli
+    from auction.pools import api as pools_api
     from catalog import demo as catalog_demo
     from catalog.categories import api as categories_api
     from catalog.cli import catalog_cli, search_cli
@@ -49,11 +50,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.accounts import demo as accounts_demo
     from core.api import init_api
     from core.cli import db_cli, demo_cli, users_cli
+    from core.notifications import api as notifications_api
     from frontend import views as frontend_views
     from mall import demo as mall_demo
     from mall.budgets import api as budgets_api
     from mall.cli import mall_cli
     from mall.contracts import api as contracts_api
+    from mall.disputes import api as disputes_api
     from mall.orders import api as orders_api
     from mall.payments import api as payments_api
     from mall.payments import sandbox as payments_sandbox
@@ -80,10 +83,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     api.register_blueprint(payments_api.blp)
     api.register_blueprint(auction_api.blp)
+    api.register_blueprint(pools_api.blp)
     if not app.config["PAYMENT_GATEWAY_URL"]:
         app.register_blueprint(payments_sandbox.bp)
     api.register_blueprint(ratings_api.blp)
     api.register_blueprint(credit_api.blp)
+    api.register_blueprint(notifications_api.blp)
+    api.register_blueprint(disputes_api.blp)
 
     socketio.init_app(
         app,

@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from core.accounts.auth import SYSTEM
-from core.db import db
-
 mall_cli = AppGroup("mall", help="Buying jobs.")
 
 
@@ -15,16 +12,20 @@ mall_cli = AppGroup("mall", help="Buying jobs.")
 def tick() -> None:
     """Run the periodic jobs once: orders not confirmed by their deadline lapse, giving back their
     stock and budget funds; paid orders whose supplier has not confirmed the funds within
-    MALL_AUTO_CLOSE_DAYS close. Run it from cron every few minutes."""
-    from mall import policy
-    from mall.orders.service import lapse_unconfirmed
-    from mall.payments.service import close_overdue
+    MALL_AUTO_CLOSE_DAYS close; disputes whose deadlines passed move on (a missed response lets
+    the handler rule, an overdue handler is escalated). The server runs them by itself every
+    MALL_TICK_SECONDS; run this from cron when it does not (MALL_TICK_SECONDS=0)."""
+    from mall.jobs import run_once
 
-    with db.unit_of_work() as session:
-        lapsed = lapse_unconfirmed(session, SYSTEM)
-    with db.unit_of_work() as session:
-        closed = close_overdue(session, SYSTEM, policy.settings().auto_close_days)
-    click.echo(f"lapsed {len(lapsed)} orders, closed {len(closed)} paid orders")
+    counts = run_once()
+    click.echo(
+        f"lapsed {counts['lapsed']} orders, closed {counts['closed']} paid orders; disputes: "
+        + ", ".join(
+            f"{k.removeprefix('disputes_')} {v}"
+            for k, v in counts.items()
+            if k.startswith("disputes_")
+        )
+    )
 
 
 @mall_cli.command("reconcile-payments")

@@ -25,6 +25,12 @@ MALL_ACCEPTANCE_DAYS           7             contract term: acceptance within N 
 MALL_PAYMENT_DAYS              30            contract term: payment within N days of acceptance
 MALL_AUTO_CLOSE_DAYS           15            a paid order whose supplier has not confirmed the
                                              receipt of funds closes by itself after N days
+MALL_DISPUTE_RESPONSE_DAYS     3             working days the other party of a dispute has to
+                                             respond (see core.workdays for the calendar)
+MALL_DISPUTE_HANDLING_DAYS     10            working days the handler has to move a dispute on
+                                             once it is in the handler's hands; then escalated
+MALL_DISPUTE_MEDIATION_DAYS    3             working days the parties have to answer a mediation
+                                             proposal (and the default for evidence requests)
 =============================  ============  ===================================================
 
 A *purchase* is everything a purchaser checks out together: one or more orders (one per supplier)
@@ -59,6 +65,9 @@ _SPEC: dict[str, tuple[str, str, str, str]] = {
     "MALL_ACCEPTANCE_DAYS": ("int", "7", "1", "365"),
     "MALL_PAYMENT_DAYS": ("int", "30", "1", "365"),
     "MALL_AUTO_CLOSE_DAYS": ("int", "15", "1", "365"),
+    "MALL_DISPUTE_RESPONSE_DAYS": ("int", "3", "1", "60"),
+    "MALL_DISPUTE_HANDLING_DAYS": ("int", "10", "1", "120"),
+    "MALL_DISPUTE_MEDIATION_DAYS": ("int", "3", "1", "60"),
 }
 
 
@@ -74,6 +83,9 @@ class Settings:
     acceptance_days: int
     payment_days: int
     auto_close_days: int
+    dispute_response_days: int
+    dispute_handling_days: int
+    dispute_mediation_days: int
 
 
 def _parse(key: str, raw: Any) -> Decimal | int:

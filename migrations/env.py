@@ -13,9 +13,11 @@ import catalog.designations.models
 import catalog.enrolment.models
 import catalog.halls.models
 import catalog.listings.models  # noqa: F401
-import core.accounts.models  # noqa: F401
+import core.accounts.models
+import core.notifications.models  # noqa: F401
 import mall.budgets.models
 import mall.contracts.models
+import mall.disputes.models
 import mall.orders.models
 import mall.payments.models
 import mall.payments.sandbox_models

@@ -22,6 +22,14 @@ from mall.app import create_app  # noqa: E402
 from tests import dbutil  # noqa: E402
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Leave no schema of this run behind on a shared PostgreSQL database."""
+    try:
+        dbutil.drop_run_schemas(dbutil.base_url(_TMP))
+    except Exception as error:  # cleaning up must not change the run's outcome
+        print(f"could not drop this run's schemas: {error}")
+
+
 @pytest.fixture(scope="session")
 def tmp_dir() -> str:
     return _TMP

@@ -11,6 +11,10 @@ from sqlalchemy import create_engine, text
 from core.cli import alembic_config
 from core.config import _database_url
 
+#: PostgreSQL schemas are named for the test run, so two runs on one database (a developer's and
+#: a CI run, say) never drop each other's schemas; ``drop_run_schemas`` removes them at the end.
+RUN = os.environ.setdefault("MALL_TEST_RUN", f"r{os.getpid()}")
+
 
 def base_url(tmp_dir: str) -> str:
     raw = os.environ.get("TEST_DATABASE_URL")
@@ -31,6 +35,7 @@ def fresh_url(url: str, name: str, tmp_dir: str) -> str:
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
         return f"sqlite:///{path}"
+    name = f"{name}_{RUN}"
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
@@ -38,6 +43,26 @@ def fresh_url(url: str, name: str, tmp_dir: str) -> str:
     engine.dispose()
     sep = "&" if "?" in url else "?"
     return f"{url}{sep}options={quote(f'-csearch_path={name}')}"
+
+
+def drop_run_schemas(url: str) -> None:
+    """Drop the schemas this run made (PostgreSQL); leftovers of an interrupted run stay."""
+    if not is_postgres(url):
+        return
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+            names = conn.scalars(
+                text(
+                    "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE :p"
+                ),
+                {"p": f"%\\_{RUN}"},
+            ).all()
+            for schema in names:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    finally:
+        engine.dispose()
 
 
 def upgrade(url: str, revision: str = "head") -> None:

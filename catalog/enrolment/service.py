@@ -187,6 +187,14 @@ def suspend(
     session: Session, actor: Actor, supplier_id: int, reason: str, ends_at: datetime
 ) -> Suspension:
     require_operator(actor)
+    return impose_suspension(session, actor, supplier_id, reason, ends_at)
+
+
+def impose_suspension(
+    session: Session, actor: Actor, supplier_id: int, reason: str, ends_at: datetime, **extra: Any
+) -> Suspension:
+    """Suspend an enrolled supplier until ``ends_at``, for a caller that has already decided who
+    may (an operator, or a dispute ruling); ``extra`` goes on the ledger entry."""
     if session.get(SupplierProfile, supplier_id) is None:
         raise NotFound("No such enrolled supplier.", "该供应商未入驻。")
     now = clock.now()
@@ -214,7 +222,7 @@ def suspend(
         actor,
         "supplier.suspended",
         ("organisation", supplier_id),
-        {"reason": suspension.reason, "until": ends_at, "suspension_id": suspension.id},
+        {"reason": suspension.reason, "until": ends_at, "suspension_id": suspension.id, **extra},
     )
     return suspension
 
@@ -263,6 +271,38 @@ def status(session: Session, supplier_id: int) -> dict[str, Any]:
         "suspended_until": suspension.ends_at if suspension else None,
         "suspension_reason": suspension.reason if suspension else None,
     }
+
+
+def suppliers_in(session: Session, category: Category, sme_only: bool = False) -> list[int]:
+    """The suppliers enrolled in the category (or one above it) and not suspended now, and only
+    small and medium enterprises when ``sme_only``: who is told of a new auction or volume
+    purchase in it (MALL-12; enrolment is the subscription)."""
+    ids = session.scalars(
+        select(SupplierCategory.supplier_id)
+        .where(SupplierCategory.category_id.in_(category.path_ids))
+        .distinct()
+    ).all()
+    now = clock.now()
+    suspended = set(
+        session.scalars(
+            select(Suspension.supplier_id).where(
+                Suspension.supplier_id.in_(ids),
+                Suspension.lifted_at.is_(None),
+                Suspension.starts_at <= now,
+                Suspension.ends_at > now,
+            )
+        )
+    )
+    out = [i for i in sorted(ids) if i not in suspended]
+    if sme_only:
+        profiles = {
+            p.organisation_id: p
+            for p in session.scalars(
+                select(SupplierProfile).where(SupplierProfile.organisation_id.in_(out))
+            )
+        }
+        out = [i for i in out if i in profiles and profiles[i].sme]
+    return out
 
 
 def check_eligible(session: Session, supplier_id: int, category: Category) -> None:

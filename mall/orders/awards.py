@@ -53,6 +53,9 @@ class Award:
     delivery_date: date
     lines: tuple[AwardLine, ...]
     note: str | None = None
+    #: the budget reference ``held`` is kept under, when it is not ``(source, source_id)`` (a
+    #: volume purchase holds each purchaser's funds under its demand)
+    held_ref: tuple[str, int] | None = None
 
 
 def place_award(session: Session, actor: Actor, award: Award) -> Order:
@@ -103,7 +106,7 @@ def place_award(session: Session, actor: Actor, award: Award) -> Order:
     )
     session.add(order)
     session.flush()
-    ref = (award.source, award.source_id)
+    ref = award.held_ref or (award.source, award.source_id)
     budgets.release(session, actor, award.budget_line_id, award.held, ref)
     budgets.reserve_for(session, actor, award.budget_line_id, total, ("order", order.id))
     record_order(

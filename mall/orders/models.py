@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -129,6 +131,8 @@ class Order(Base):
     cancel_requested_by: Mapped[str | None] = mapped_column(String(10))
     logistics_company: Mapped[str | None] = mapped_column(String(100))
     tracking_no: Mapped[str | None] = mapped_column(String(60))
+    #: a dispute is open on the order: no payment can be made until it is resolved (MALL-9)
+    payment_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     purchaser: Mapped[Organisation] = relationship(foreign_keys=[purchaser_id])

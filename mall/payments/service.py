@@ -87,6 +87,7 @@ def request_payment(session: Session, actor: Actor, order_id: int) -> Payment:
     payment at a time: a new one only after the previous failed."""
     order = get_order(session, actor, order_id, side="purchaser", for_update=True)
     expect(order, "accepted", doing=("paid", "付款"))
+    check_not_held(order)
     amount = check_payable(order)
     open_or_paid = session.scalars(
         select(Payment).where(
@@ -113,6 +114,16 @@ def request_payment(session: Session, actor: Actor, order_id: int) -> Payment:
         session, actor, "payment.requested", payment, order, idempotency_key=payment.idempotency_key
     )
     return payment
+
+
+def check_not_held(order: Order) -> None:
+    """Refuse to move money on an order with a dispute open on it (MALL-9)."""
+    if order.payment_held:
+        raise Conflict(
+            "A dispute is open on this order: its payment is held until the dispute is resolved.",
+            "该订单存在未结纠纷，付款已暂停，待纠纷处理完毕后方可继续。",
+            code="payment_held",
+        )
 
 
 def _payment_request(session: Session, payment: Payment) -> dict[str, Any]:
@@ -327,6 +338,30 @@ def request_refund(
 ) -> Refund:
     """退款: the supplier sends back part or all of what a paid order's payment brought it."""
     order = get_order(session, actor, order_id, side="supplier", for_update=True)
+    return new_refund(session, actor, order, amount, reason)
+
+
+def refundable(session: Session, order: Order) -> Decimal:
+    """What can still be refunded of a paid order: paid, less refunded and refunds under way."""
+    payment = session.scalars(
+        select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
+    ).first()
+    return Decimal("0.00") if payment is None else _left(payment)
+
+
+def _left(payment: Payment) -> Decimal:
+    pending = sum(
+        (r.amount for r in payment.refunds if r.status in ("created", "processing")), Decimal(0)
+    )
+    return payment.amount - payment.refunded - pending
+
+
+def new_refund(
+    session: Session, actor: Actor, order: Order, amount: Decimal, reason: str, **extra: Any
+) -> Refund:
+    """A refund of a paid order (locked by the caller), written and ledgered; the caller sends it
+    to the gateway with ``submit_refund`` after the commit. ``extra`` goes on the ledger entry
+    (e.g. the dispute ruling that ordered it)."""
     expect(order, "paid", "closed", doing=("refunded", "退款"))
     reason = (reason or "").strip()
     if not reason:
@@ -339,10 +374,7 @@ def request_refund(
         .with_for_update()
     ).first()
     assert payment is not None, "a paid order has a succeeded payment"
-    pending = sum(
-        (r.amount for r in payment.refunds if r.status in ("created", "processing")), Decimal(0)
-    )
-    left = payment.amount - payment.refunded - pending
+    left = _left(payment)
     if amount <= 0 or amount > left:
         raise ValidationFailed(
             f"A refund must be above zero and at most {left} CNY.",
@@ -369,6 +401,7 @@ def request_refund(
         refund=refund.id,
         refund_amount=amount,
         reason=refund.reason,
+        **extra,
     )
     return refund
 
@@ -462,6 +495,7 @@ def close(session: Session, actor: Actor, order_id: int) -> Order:
     """确认收款并完结: the supplier confirms the funds arrived; the order closes."""
     order = get_order(session, actor, order_id, side="supplier", for_update=True)
     expect(order, "paid", doing=("closed", "完结"))
+    check_not_held(order)
     return _close(session, actor, order)
 
 
@@ -477,12 +511,14 @@ def close_overdue(session: Session, actor: Actor, days: int) -> list[Order]:
     """Paid orders whose supplier did not confirm the funds within ``days`` close by themselves."""
     cutoff = clock.now() - timedelta(days=days)
     ids = session.scalars(
-        select(Order.id).where(Order.status == "paid", Order.paid_at <= cutoff).order_by(Order.id)
+        select(Order.id)
+        .where(Order.status == "paid", Order.paid_at <= cutoff, Order.payment_held.is_(False))
+        .order_by(Order.id)
     ).all()
     closed = []
     for order_id in ids:
         order = lock(session, Order, order_id)
-        if order is not None and order.status == "paid":
+        if order is not None and order.status == "paid" and not order.payment_held:
             closed.append(_close(session, actor, order))
     return closed
 

@@ -32,6 +32,13 @@ class PublicRatingSchema(Schema):
     comment = fields.String(allow_none=True)
 
 
+class PenaltySchema(Schema):
+    at = fields.DateTime()
+    points = fields.Integer()
+    reason = fields.String(allow_none=True)
+    dispute_id = fields.Integer(allow_none=True)
+
+
 class CreditRecordSchema(Schema):
     organisation = fields.Nested(CreditOrganisationSchema)
     count = fields.Integer(metadata={"description": "number of ratings received"})
@@ -39,4 +46,8 @@ class CreditRecordSchema(Schema):
     criteria = fields.List(fields.Nested(CriterionAverageSchema))
     recent = fields.List(
         fields.Nested(PublicRatingSchema), metadata={"description": "newest first"}
+    )
+    penalty_points = fields.Integer(metadata={"description": "sum of all credit penalties"})
+    penalties = fields.List(
+        fields.Nested(PenaltySchema), metadata={"description": "latest penalties, newest first"}
     )

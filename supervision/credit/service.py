@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.accounts.auth import Actor
 from core.accounts.models import Organisation
 from core.errors import NotFound
 from supervision.credit.criteria import (
@@ -29,10 +30,56 @@ from supervision.credit.criteria import (
     overall,
 )
 from supervision.ledger.models import LedgerEntry
+from supervision.ledger.service import record
 
 RATING_GIVEN = "rating.given"
+PENALTY = "credit.penalty"
 SUBJECT = "organisation"
 RECENT = 10
+MAX_PENALTY_POINTS = 100
+
+
+def record_penalty(
+    session: Session, actor: Actor, org_id: int, points: int, reason: str, **extra: Any
+) -> LedgerEntry:
+    """信用扣分: a penalty on an organisation's credit record, decided by a caller that may impose
+    it (a dispute ruling); the record reads it back from the ledger."""
+    if not 1 <= points <= MAX_PENALTY_POINTS:
+        raise ValueError("penalty points out of range")
+    return record(
+        session,
+        actor,
+        PENALTY,
+        (SUBJECT, org_id),
+        {"points": points, "reason": reason, **extra},
+    )
+
+
+def penalties_of(session: Session, org_id: int) -> list[dict[str, Any]]:
+    """Every penalty on the organisation's record, newest first."""
+    rows = session.execute(
+        select(LedgerEntry.at, LedgerEntry.payload)
+        .where(
+            LedgerEntry.subject_type == SUBJECT,
+            LedgerEntry.subject_id == str(org_id),
+            LedgerEntry.action == PENALTY,
+        )
+        .order_by(LedgerEntry.seq.desc())
+    ).all()
+    out = []
+    for row in rows:
+        payload = json.loads(row.payload)
+        points = payload.get("points")
+        if isinstance(points, int) and not isinstance(points, bool) and points > 0:
+            out.append(
+                {
+                    "at": row.at,
+                    "points": points,
+                    "reason": payload.get("reason"),
+                    "dispute_id": payload.get("dispute_id"),
+                }
+            )
+    return out
 
 
 def _scores(payload: dict[str, Any]) -> dict[str, int]:
@@ -94,6 +141,7 @@ def credit_record(session: Session, org_id: int) -> dict[str, Any]:
                     "comment": payload.get("comment"),
                 }
             )
+    penalties = penalties_of(session, org_id)
     order = [code for criteria in CRITERIA.values() for code, _, _ in criteria]
     criteria = [
         {
@@ -117,11 +165,17 @@ def credit_record(session: Session, org_id: int) -> dict[str, Any]:
         "overall": mean(overalls),
         "criteria": criteria,
         "recent": recent,
+        "penalty_points": sum(p["points"] for p in penalties),
+        "penalties": penalties[:RECENT],
     }
 
 
 def summary(session: Session, org_id: int) -> dict[str, Decimal | int | None]:
     """The overall average and the number of ratings: what a product page shows next to the
     supplier's name."""
-    record = credit_record(session, org_id)
-    return {"overall": record["overall"], "count": record["count"]}
+    full = credit_record(session, org_id)
+    return {
+        "overall": full["overall"],
+        "count": full["count"],
+        "penalty_points": full["penalty_points"],
+    }

@@ -50,8 +50,24 @@ def entry_hash(entry: LedgerEntry) -> str:
     return hashlib.sha256(entry_content(entry)).hexdigest()
 
 
+_HEAD = "ledger_head"
+
+
+def _transaction(session: Session) -> Any:
+    """The innermost transaction the session is in (a savepoint's, if one is open)."""
+    return session.get_nested_transaction() or session.get_transaction()
+
+
 def _lock_head(session: Session) -> tuple[int, str]:
-    """Take the ledger's append lock and return the head (seq, hash)."""
+    """Take the ledger's append lock and return the head (seq, hash).
+
+    Once this transaction holds the lock nobody else can move the head, so it is read once per
+    transaction: later appends in the same transaction (or savepoint) use the head the previous
+    append left. A savepoint opened or ended since then makes it read again, so a savepoint rolled
+    back (and the head with it) is never trusted."""
+    held = session.info.get(_HEAD)
+    if held is not None and held[0] is _transaction(session):
+        return held[1], held[2]
     head = select(LedgerHead.seq, LedgerHead.hash).where(LedgerHead.id == 1)
     if session.get_bind().dialect.name == "sqlite":
         # Writing first takes SQLite's write lock before we read the head.
@@ -95,12 +111,17 @@ def record(
         prev_hash=head_hash,
     )
     entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.flush()
+    # A plain INSERT (the entry is never changed, so it needs no tracking by the session).
+    session.execute(
+        insert(LedgerEntry).values(
+            {column.key: getattr(entry, column.key) for column in LedgerEntry.__table__.columns}
+        )
+    )
     session.execute(
         update(LedgerHead).where(LedgerHead.id == 1).values(seq=entry.seq, hash=entry.hash),
         execution_options={"synchronize_session": False},
     )
+    session.info[_HEAD] = (_transaction(session), entry.seq, entry.hash)
     after_commit(session, lambda: entry_recorded.send(entry, entry=entry))
     return entry
 

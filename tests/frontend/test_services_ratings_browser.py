@@ -272,11 +272,13 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
 # ---------------------------------------------------------------- 信用互评 (SUP-4)
 
 
-def closed_order(buyer: sync_api.Page, supplier: sync_api.Page) -> tuple[dict, dict]:
-    """An order of one unit taken to 已完结 through the JSON API and the gateway's cashier page:
+def paid_order(
+    buyer: sync_api.Page, supplier: sync_api.Page, code: str = "RATE-01"
+) -> tuple[dict, dict]:
+    """An order of one unit taken to 已支付 through the JSON API and the gateway's cashier page:
     the listing and the order."""
     listing = orderable_listing(supplier, buyer)
-    order = order_by_api(buyer, listing, "RATE-01")
+    order = order_by_api(buyer, listing, code)
     oid = order["id"]
     call(supplier, "POST", f"/api/mall/supplier/orders/{oid}/confirm", {})
     ship = {"logistics_company": "顺丰速运", "tracking_no": "SF0000000001"}
@@ -294,7 +296,13 @@ def closed_order(buyer: sync_api.Page, supplier: sync_api.Page) -> tuple[dict, d
     while call(buyer, "GET", f"/api/mall/orders/{oid}")["status"] != "paid":
         assert time.monotonic() < deadline, "the payment did not settle"
         buyer.wait_for_timeout(200)
-    call(supplier, "POST", f"/api/mall/supplier/orders/{oid}/close", {})
+    return listing, order
+
+
+def closed_order(buyer: sync_api.Page, supplier: sync_api.Page) -> tuple[dict, dict]:
+    """An order of one unit taken to 已完结: paid, then closed by the supplier."""
+    listing, order = paid_order(buyer, supplier)
+    call(supplier, "POST", f"/api/mall/supplier/orders/{order['id']}/close", {})
     return listing, order
 
 

@@ -414,6 +414,12 @@
     when.textContent = Mall.text('requested_at') + ' ' + localTime(payment.created_at) +
       (payment.settled_at ? ' · ' + Mall.text('settled_at') + ' ' + localTime(payment.settled_at) : '');
     li.appendChild(when);
+    if (payment.refunded && payment.refunded !== '0.00') {
+      var back = document.createElement('p');
+      back.setAttribute('data-testid', 'payment-refunded');
+      back.textContent = (Mall.lang === 'en' ? 'Refunded ' : '已退款 ') + Mall.yuan(payment.refunded);
+      li.appendChild(back);
+    }
     if (payment.failure_message || payment.failure_code) {
       var failure = document.createElement('p');
       failure.className = 'small-alert alert';

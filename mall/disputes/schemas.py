@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.api import MoneyField
+from mall.disputes.models import REASONS, STATUSES
+from mall.disputes.service import MAX_SUSPENSION_DAYS, MAX_TEXT
+from supervision.credit.service import MAX_PENALTY_POINTS
+
+_money = {"description": "CNY, at most two decimal places"}
+
+
+class _WithFiles(Schema):
+    """A multipart form's text fields; ``files`` (evidence, PDF/PNG/JPEG, repeatable) is read from
+    the request's files and is listed here only for the documentation."""
+
+    files = fields.Raw(
+        load_default=None,
+        metadata={"type": "array", "items": {"type": "string", "format": "binary"}},
+    )
+
+
+class OpenSchema(_WithFiles):
+    order_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    reason = fields.String(
+        required=True, validate=validate.OneOf(list(REASONS)), metadata={"enum": list(REASONS)}
+    )
+    statement = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+
+
+class StatementSchema(_WithFiles):
+    statement = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+
+
+class EvidenceFormSchema(_WithFiles):
+    note = fields.String(load_default=None, validate=validate.Length(max=MAX_TEXT))
+
+
+class EvidenceRequestSchema(Schema):
+    party = fields.String(required=True, validate=validate.OneOf(["purchaser", "supplier"]))
+    note = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=30))
+
+
+class ProposalSchema(Schema):
+    terms = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    refund_amount = MoneyField(load_default=None, allow_none=True, metadata=_money)
+    reopen = fields.Boolean(load_default=False)
+
+
+class AnswerSchema(Schema):
+    accept = fields.Boolean(required=True)
+    reason = fields.String(load_default=None, validate=validate.Length(max=MAX_TEXT))
+
+
+class RulingSchema(Schema):
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["upheld", "rejected_no_violation", "rejected_insufficient_evidence"]
+        ),
+    )
+    reasons = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    refund_amount = MoneyField(load_default=None, allow_none=True, metadata=_money)
+    reopen = fields.Boolean(load_default=False)
+    penalty_points = fields.Integer(
+        load_default=None, validate=validate.Range(min=1, max=MAX_PENALTY_POINTS)
+    )
+    suspension_days = fields.Integer(
+        load_default=None, validate=validate.Range(min=1, max=MAX_SUSPENSION_DAYS)
+    )
+
+
+class WithdrawSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+
+
+class ReassignSchema(Schema):
+    handler_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class ListArgs(Schema):
+    queue = fields.Boolean(
+        load_default=False, metadata={"description": "a handler's own open cases, by deadline"}
+    )
+    status = fields.String(load_default=None, validate=validate.OneOf(list(STATUSES)))
+    order_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class FileSchema(Schema):
+    id = fields.Integer()
+    original_name = fields.String(data_key="name")
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    created_at = fields.DateTime()
+
+
+class SubmissionSchema(Schema):
+    id = fields.Integer()
+    author = fields.String()
+    kind = fields.String()
+    kind_zh = fields.String()
+    kind_en = fields.String()
+    text = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    files = fields.List(fields.Nested(FileSchema))
+
+
+class ProposalOutSchema(Schema):
+    id = fields.Integer()
+    terms = fields.String()
+    refund_amount = fields.Decimal(as_string=True, places=2, allow_none=True)
+    reopen = fields.Boolean()
+    status = fields.String()
+    due_at = fields.DateTime()
+    purchaser_accepted_at = fields.DateTime(allow_none=True)
+    supplier_accepted_at = fields.DateTime(allow_none=True)
+    declined_by = fields.String(allow_none=True)
+    decline_reason = fields.String(allow_none=True)
+
+
+class EffectSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    kind_zh = fields.String()
+    kind_en = fields.String()
+    target_org_id = fields.Integer()
+    params = fields.Dict()
+    status = fields.String()
+    ref_id = fields.Integer(allow_none=True)
+    done_at = fields.DateTime(allow_none=True)
+
+
+class DisputeSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    order_id = fields.Integer()
+    order_number = fields.String()
+    purchaser_id = fields.Integer()
+    purchaser_name = fields.String()
+    supplier_id = fields.Integer()
+    supplier_name = fields.String()
+    region_id = fields.Integer()
+    office_id = fields.Integer()
+    office_name = fields.String()
+    handler_id = fields.Integer(allow_none=True)
+    handler_name = fields.String(allow_none=True)
+    opened_by = fields.String()
+    reason = fields.String()
+    reason_zh = fields.String()
+    reason_en = fields.String()
+    statement = fields.String()
+    status = fields.String()
+    status_zh = fields.String()
+    status_en = fields.String()
+    opened_at = fields.DateTime()
+    response_due_at = fields.DateTime()
+    responded_at = fields.DateTime(allow_none=True)
+    respondent_defaulted = fields.Boolean()
+    evidence_from = fields.String(allow_none=True)
+    evidence_due_at = fields.DateTime(allow_none=True)
+    handler_due_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    awaiting = fields.String(allow_none=True)
+    escalated_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    outcome_zh = fields.String(allow_none=True)
+    outcome_en = fields.String(allow_none=True)
+    ruling_reasons = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    archived_at = fields.DateTime(allow_none=True)
+
+
+class DisputeDetailSchema(DisputeSchema):
+    role = fields.String(metadata={"description": "the viewer's part in the dispute"})
+    actions = fields.List(fields.String(), metadata={"description": "what the viewer may do now"})
+    submissions = fields.List(fields.Nested(SubmissionSchema))
+    proposals = fields.List(fields.Nested(ProposalOutSchema))
+    effects = fields.List(fields.Nested(EffectSchema))
+    handlers = fields.List(fields.Dict(), metadata={"description": "for reassignment"})
+    case_file = fields.Dict(
+        metadata={"description": "the order, contract, acceptance, payments and ledger trail"}
+    )
+
+
+class DisputeListSchema(Schema):
+    items = fields.List(fields.Nested(DisputeSchema))
+    total = fields.Integer()

@@ -1,0 +1,25 @@
+"""The periodic buying jobs, in one place: ``flask mall tick`` runs them once (from cron), and the
+server's clock runs them every ``MALL_TICK_SECONDS``."""
+
+from __future__ import annotations
+
+from core.accounts.auth import SYSTEM
+from core.db import db
+
+
+def run_once() -> dict[str, int]:
+    """Orders not confirmed in time lapse; paid orders whose supplier has not confirmed the funds
+    within MALL_AUTO_CLOSE_DAYS close; disputes whose deadlines passed move on (MALL-9). Each job
+    is its own unit of work, so one failing leaves the others done."""
+    from mall import policy
+    from mall.disputes import service as disputes
+    from mall.orders.service import lapse_unconfirmed
+    from mall.payments.service import close_overdue
+
+    with db.unit_of_work() as session:
+        lapsed = len(lapse_unconfirmed(session, SYSTEM))
+    with db.unit_of_work() as session:
+        closed = len(close_overdue(session, SYSTEM, policy.settings().auto_close_days))
+    with db.unit_of_work() as session:
+        counts = disputes.tick(session, SYSTEM)
+    return {"lapsed": lapsed, "closed": closed, **{f"disputes_{k}": v for k, v in counts.items()}}

@@ -1,0 +1,172 @@
+"""The volume-purchase pages in a real browser (AUC-2, X-2, X-3).
+
+The operator opens a pool through the 发起带量采购 form on a phone — a malformed phone number is
+shown next to its field and nothing is saved — with a window that closes two minutes later and two
+winners allowed. The school adds demand on a desktop and the hospital on a phone, each on its own
+budget line; the pool page shows each unit its own demand with the funds held, and the pooled
+total. When the server's clock closes the window, the pool page links to the auction it became,
+whose room shows the pooled quantity, and a supplier's bid box asks for its capacity.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright import sync_api
+from playwright.sync_api import expect
+
+from core import clock
+from frontend.i18n import TEXT
+from tests.frontend.conftest import assert_fits, sign_in
+from tests.frontend.test_auction_browser import Api, budget_line
+
+pytestmark = pytest.mark.browser
+
+DESKTOPS = "A02010104"
+PHONE = 390
+
+
+def zh(key: str) -> str:
+    return TEXT[key][0]
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pool-screens")
+    print(f"screenshots: {path}")
+    return path
+
+
+@pytest.fixture
+def open_as(browser, live_server: str) -> Iterator[Callable[..., sync_api.Page]]:
+    contexts = []
+    errors: list[str] = []
+
+    def _open(username: str, width: int = 1280) -> sync_api.Page:
+        phone = width < 640
+        ctx = browser.new_context(
+            base_url=live_server,
+            viewport={"width": width, "height": 844 if phone else 900},
+            device_scale_factor=2 if phone else 1,
+            is_mobile=phone,
+            has_touch=phone,
+            locale="zh-CN",
+        )
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        sign_in(page, username)
+        page.wait_for_url("**/")
+        return page
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
+    assert errors == []
+
+
+def add_demand(page: sync_api.Page, pool_url: str, line: int, quantity: int, address: str) -> None:
+    page.goto(pool_url)
+    form = page.locator("[data-testid=demand-form]")
+    expect(form).to_be_visible()
+    page.select_option("[data-testid=d-budget-line]", str(line))
+    page.fill("[data-testid=d-quantity]", str(quantity))
+    page.fill("[data-testid=d-address]", address)
+    page.fill("[data-testid=d-contact-phone]", "0471-6661234")
+    with page.expect_navigation():
+        page.click("[data-testid=submit-demand]")
+    expect(page.locator("[data-testid=pool-done]")).to_have_text(zh("pool_added"))
+    expect(page.locator("[data-testid=my-quantity]")).to_contain_text(str(quantity))
+
+
+def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, live_server, shots):
+    school_line = budget_line(Api(live_server, "purchaser"), "DL-POOL")
+    hospital_line = budget_line(Api(live_server, "purchaser.hospital"), "DL-POOL")
+    assert school_line["id"] != hospital_line["id"]
+
+    # The operator opens the pool on a phone.
+    operator = open_as("operator", PHONE)
+    operator.goto("/pools")
+    expect(operator.locator("h1")).to_have_text(zh("pool_title"))
+    operator.click("[data-testid=new-pool]")
+    operator.wait_for_url("**/pools/new")
+    category = operator.locator(f"[data-testid=f-category] option[data-code='{DESKTOPS}']")
+    operator.select_option("[data-testid=f-category]", category.get_attribute("value"))
+    operator.fill("[data-testid=f-title]", "台式计算机带量采购（浏览器）")
+    operator.fill("[data-testid=f-ceiling]", "5000.00")
+    closes = (clock.local(datetime.now(clock.SHANGHAI)) + timedelta(minutes=2)).replace(
+        second=0, microsecond=0
+    )
+    operator.fill("[data-testid=f-closes-at]", closes.strftime("%Y-%m-%dT%H:%M"))
+    operator.fill("[data-testid=f-gap]", "0")
+    operator.fill("[data-testid=f-duration]", "1")
+    operator.fill("[data-testid=f-min-bidders]", "1")
+    operator.fill("[data-testid=f-max-winners]", "2")
+    operator.fill("[data-testid=f-contact-phone]", "call me")
+    with operator.expect_navigation():
+        operator.click("[data-testid=save-pool]")
+    expect(operator.locator("[data-testid=error-contact_phone]")).to_be_visible()
+    assert_fits(operator, PHONE)
+    operator.screenshot(path=str(shots / "form-refused-phone.png"), full_page=True)
+    operator.fill("[data-testid=f-contact-phone]", "0471-6900001")
+    with operator.expect_navigation():
+        operator.click("[data-testid=save-pool]")
+    assert re.search(r"/pools/\d+", operator.url), operator.url
+    expect(operator.locator("[data-testid=pool-done]")).to_have_text(zh("pool_opened_done"))
+    expect(operator.locator("[data-testid=pool-status]")).to_have_attribute("data-status", "open")
+    pool_url = operator.url.split("?")[0]
+
+    # Two purchaser units add demand, one on a desktop, one on a phone.
+    school = open_as("purchaser")
+    add_demand(school, pool_url, school_line["id"], 30, "呼和浩特市新城区第一中学信息中心")
+    expect(school.locator("[data-testid=my-held]")).to_contain_text("150,000.00")
+    hospital = open_as("purchaser.hospital", PHONE)
+    add_demand(hospital, pool_url, hospital_line["id"], 20, "包头市昆都仑区中心医院设备科")
+    expect(hospital.locator("[data-testid=pooled-quantity]")).to_contain_text("50")
+    expect(hospital.locator("[data-testid=demand-count]")).to_have_text("2")
+    assert_fits(hospital, PHONE)
+    hospital.screenshot(path=str(shots / "pool-hospital-phone.png"), full_page=True)
+    # Each unit sees its own demand; the organiser sees both.
+    expect(hospital.locator("[data-testid=demand-row]")).to_have_count(0)
+    operator.goto(pool_url)
+    expect(operator.locator("[data-testid=demand-row]")).to_have_count(2)
+    school.goto(pool_url)
+    school.screenshot(path=str(shots / "pool-school.png"), full_page=True)
+
+    # The server's clock closes the window and publishes the auction.
+    left = (closes - clock.local(datetime.now(clock.SHANGHAI))).total_seconds()
+    deadline = time.monotonic() + left + 45
+    link = school.locator("[data-testid=pool-auction-link]")
+    while not link.is_visible():
+        assert time.monotonic() < deadline, "the window did not close into an auction"
+        time.sleep(3)
+        school.reload()
+    expect(school.locator("[data-testid=pool-status]")).to_have_attribute(
+        "data-status", "auctioned"
+    )
+    school.screenshot(path=str(shots / "pool-auctioned.png"), full_page=True)
+    with school.expect_navigation():
+        link.click()
+    assert re.search(r"/auctions/\d+", school.url), school.url
+    expect(school.locator("[data-testid=terms-quantity]")).to_contain_text("50")
+    expect(school.locator("[data-testid=auction-pool-link]")).to_be_visible()
+    school.screenshot(path=str(shots / "auction-school.png"), full_page=True)
+    room = "/" + school.url.split("/", 3)[3]
+
+    # A supplier's bid box asks for its capacity (two winners may share the award).
+    supplier = open_as("supplier", PHONE)
+    supplier.goto(room)
+    expect(supplier.locator("[data-testid=capacity-form]")).to_be_visible()
+    supplier.fill("[data-testid=capacity-quantity]", "30")
+    with supplier.expect_navigation():
+        supplier.click("[data-testid=capacity-submit]")
+    expect(supplier.locator("[data-testid=capacity-saved]")).to_be_visible()
+    expect(supplier.locator("[data-testid=capacity-now]")).to_contain_text("30")
+    assert_fits(supplier, PHONE)
+    supplier.screenshot(path=str(shots / "auction-supplier-phone.png"), full_page=True)
