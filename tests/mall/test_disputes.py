@@ -364,6 +364,24 @@ def test_a_declined_proposal_goes_back_to_the_handler(shop, login, session, froz
     assert declined.get_json()["proposals"][0]["status"] == "declined"
 
 
+def test_an_unanswered_proposal_lapses_back_to_the_handler(shop, login, session, frozen):
+    _, dispute = opened(shop, login)
+    url = f"/api/disputes/{dispute['id']}"
+    shop.supplier.post(f"{url}/response", data={"statement": "可以协商"})
+    handler_api(login, session, dispute).post(f"{url}/proposals", json={"terms": "换货"})
+    shop.purchaser.post(f"{url}/proposal-answer", json={"accept": True})
+    move_on(2, session)  # Wednesday: still in time
+    session.expire_all()
+    assert session.get(Dispute, dispute["id"]).status == "mediation"
+    move_on(2, session)  # Friday: three working days have ended
+    session.expire_all()
+    row = session.get(Dispute, dispute["id"])
+    assert row.status == "under_review" and row.proposals[0].status == "lapsed"
+    assert actions(session, "dispute", dispute["id"])[-1] == "dispute.mediation_lapsed"
+    late = login("supplier").post(f"{url}/proposal-answer", json={"accept": True})
+    assert late.status_code == 409
+
+
 # ---------------------------------------------------------------- rulings and effects
 
 
@@ -429,10 +447,12 @@ def test_an_upheld_ruling_refunds_through_the_gateway_penalises_and_suspends(
     finally:
         clock.unfreeze()
     # Archived: read-only.
-    late = login("supplier").post(
-        f"{url}/evidence", data={"note": "补充"}, content_type="multipart/form-data"
-    )
-    assert late.status_code == 409 and late.get_json()["code"] == "archived"
+    supplier = login("supplier")
+    before = counts(session)
+    for path, data in (("evidence", {"note": "补充"}), ("response", {"statement": "迟到的答辩"})):
+        late = supplier.post(f"{url}/{path}", data=data, content_type="multipart/form-data")
+        assert late.status_code == 409 and late.get_json()["code"] == "archived"
+    assert counts(session) == before
 
 
 def test_a_ruling_can_reopen_the_order_for_a_replacement(shop, login, session, frozen):
