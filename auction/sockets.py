@@ -12,6 +12,7 @@ span every server process.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,7 +21,7 @@ from flask import current_app, request
 from flask_socketio import Namespace, join_room, leave_room
 
 from auction import rules, service
-from auction.models import Auction, AuctionBidder
+from auction.models import Auction
 from auction.schemas import StateSchema
 from core import clock
 from core.accounts.auth import Actor
@@ -136,29 +137,140 @@ class AuctionNamespace(Namespace):
         device = data.get("device_id")
         if isinstance(device, str) and device:
             actor = replace(actor, device_id=device[:64])
+        pending = _Pending(actor, price)
+        _submit(auction_id, pending)
+        if pending.failure is not None:
+            raise pending.failure
+        return pending.answer
+
+
+# ---------------------------------------------------------------- placing bids, in batches
+
+#: At most this many bids of one auction go into one unit of work.
+MAX_BATCH = 32
+
+
+class _Pending:
+    """A bid waiting to be placed, and then its answer."""
+
+    __slots__ = ("actor", "answer", "answered", "failure", "outcome", "placed", "price")
+
+    def __init__(self, actor: Actor, price: Decimal) -> None:
+        self.actor = actor
+        self.price = price
+        self.outcome: service.BidOutcome | None = None
+        self.answer: dict[str, Any] = {}
+        self.failure: BaseException | None = None
+        self.placed = False
+        self.answered = threading.Event()
+
+
+_bid_locks: dict[int, Any] = {}
+_queued: dict[int, list[_Pending]] = {}
+_queue_lock = threading.Lock()
+
+
+def _bid_lock(auction_id: int) -> Any:
+    """This process's lock for the bids of one auction (a gevent lock under the gevent worker)."""
+    held = _bid_locks.get(auction_id)
+    if held is None:
+        held = _bid_locks.setdefault(auction_id, threading.Lock())
+    return held
+
+
+def _submit(auction_id: int, pending: _Pending) -> None:
+    """Place the bid and fill in its answer.
+
+    The bids of one auction are placed one at a time in this process (the auction's row lock
+    orders them across processes), so they wait here without holding a database connection.
+    Whoever takes the turn places every bid that has queued up meanwhile, in arrival order, in one
+    unit of work: each bid still takes the auction's row lock, is checked against the state the
+    bids before it left, and is on the ledger in the transaction that writes it; the commit covers
+    them all, and only then are they answered and the rooms told."""
+    with _queue_lock:
+        _queued.setdefault(auction_id, []).append(pending)
+    batch: list[_Pending] = []
+    with _bid_lock(auction_id):
+        if not pending.placed:
+            with _queue_lock:
+                queue = _queued.pop(auction_id, [])
+                batch, rest = queue[:MAX_BATCH], queue[MAX_BATCH:]
+                if rest:
+                    _queued[auction_id] = rest
+            _place(auction_id, batch)
+    if batch:
+        _answer(auction_id, batch)
+    else:
+        pending.answered.wait()
+
+
+def _place(auction_id: int, batch: list[_Pending]) -> None:
+    try:
+        with db.unit_of_work() as session:
+            for pending in batch:
+                pending.outcome = service.place_bid(
+                    session, pending.actor, auction_id, pending.price, "socket"
+                )
+                if pending.outcome.accepted:
+                    assert pending.outcome.bid is not None
+                    pending.answer = {
+                        "bid_id": pending.outcome.bid.id,
+                        "seq": pending.outcome.bid.seq,
+                    }
+    except Exception as error:
+        if len(batch) > 1:
+            # Nothing of the batch was written: place each bid in a unit of work of its own, so
+            # that one bid's refusal or failure is its own.
+            for pending in batch:
+                pending.outcome, pending.answer = None, {}
+                _place(auction_id, [pending])
+            return
+        (pending,) = batch
+        pending.outcome = None
+        if isinstance(error, DomainError):
+            pending.answer = {"ok": False, **error.to_dict()}
+        else:
+            pending.failure = error
+    finally:
+        for pending in batch:
+            pending.placed = True
+
+
+def _answer(auction_id: int, batch: list[_Pending]) -> None:
+    """After the commit: tell the rooms, and answer each bidder with its state, read once for the
+    batch outside the locks (it shows the bid and whatever was committed after it)."""
+    try:
+        outcomes = [(p, p.outcome) for p in batch if p.outcome is not None]
+        if any(outcome.accepted for _, outcome in outcomes):
+            notify(auction_id)
+        if not outcomes:
+            return
+        session = db.new_session(write=False)
         try:
-            with db.unit_of_work() as session:
-                outcome = service.place_bid(session, actor, auction_id, price, "socket")
-                answer: dict[str, Any] = {
-                    "ok": outcome.accepted,
-                    "price": str(price),
-                    "state": StateSchema().dump(service.state(session, actor, outcome.auction)),
-                }
-                if outcome.accepted:
-                    assert outcome.bid is not None
-                    answer["bid_id"] = outcome.bid.id
-                    answer["seq"] = outcome.bid.seq
-                else:
+            auction = session.get(Auction, auction_id)
+            assert auction is not None
+            rows = service.bidder_rows(session, auction_id)
+            schema = StateSchema()
+            for pending, outcome in outcomes:
+                answer: dict[str, Any] = {"ok": outcome.accepted, "price": str(pending.price)}
+                if not outcome.accepted:
                     answer |= {
                         "code": f"bid_{outcome.code}",
                         "message": outcome.message,
                         "message_zh": outcome.message_zh,
                     }
-        except DomainError as error:
-            return {"ok": False, **error.to_dict()}
-        if outcome.accepted:
-            notify(auction_id)
-        return answer
+                answer |= pending.answer
+                answer["state"] = schema.dump(service.state(session, pending.actor, auction, rows))
+                pending.answer = answer
+        finally:
+            session.close()
+    except Exception as error:
+        for pending in batch:
+            if pending.failure is None and "state" not in pending.answer:
+                pending.failure = error
+    finally:
+        for pending in batch:
+            pending.answered.set()
 
 
 def _price(value: Any) -> Decimal | None:
@@ -212,11 +324,12 @@ def broadcast(auction_id: int) -> None:
         auction = session.get(Auction, auction_id)
         if auction is None:
             return
-        public = public_state(session, auction)
-        ranked = service.standing(session, auction.id)
-        names = service.labels(session, auction.id)
+        rows = service.bidder_rows(session, auction.id)
+        ranked = service.ranked_rows(rows)
+        names = {row.supplier_id: row.label_no for row in rows}
+        public = public_state(session, auction, ranked, names)
         terms = service.terms_of(auction)
-        bidders = session.query(AuctionBidder).filter_by(auction_id=auction.id).all()
+        bidders = rows
         mine = {
             b.supplier_id: {
                 "auction_id": auction.id,
@@ -254,7 +367,12 @@ def broadcast(auction_id: int) -> None:
     socketio.emit("watch", watch, to=watch_room(auction_id), namespace=NAMESPACE)
 
 
-def public_state(session: Any, auction: Auction) -> dict[str, Any]:
+def public_state(
+    session: Any,
+    auction: Auction,
+    ranked: list[rules.Offer] | None = None,
+    names: dict[int, int] | None = None,
+) -> dict[str, Any]:
     """What every participant may see: the same for all bidders."""
     now = clock.now()
     phase = (
@@ -262,7 +380,10 @@ def public_state(session: Any, auction: Auction) -> dict[str, Any]:
     )
     ladder = None
     if auction.visibility == "ladder":
-        names = service.labels(session, auction.id)
+        if ranked is None or names is None:
+            rows = service.bidder_rows(session, auction.id)
+            ranked = service.ranked_rows(rows)
+            names = {row.supplier_id: row.label_no for row in rows}
         ladder = [
             {
                 "rank": n,
@@ -270,7 +391,7 @@ def public_state(session: Any, auction: Auction) -> dict[str, Any]:
                 "price": str(o.price),
                 "at": o.placed_at.isoformat(),
             }
-            for n, o in enumerate(service.standing(session, auction.id), start=1)
+            for n, o in enumerate(ranked, start=1)
         ]
     return {
         "auction_id": auction.id,
