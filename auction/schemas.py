@@ -113,6 +113,9 @@ class BidSchema(Schema):
 class LadderRowSchema(Schema):
     rank = fields.Integer()
     label = fields.String()
+    name = fields.String(
+        allow_none=True, metadata={"description": "the supplier's name, only after the award"}
+    )
     supplier_id = fields.Integer(allow_none=True)
     price = MoneyField()
     at = fields.DateTime()

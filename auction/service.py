@@ -554,6 +554,17 @@ def _in_pool(auction: Auction, organisation_id: int | None) -> bool:
     return found is not None
 
 
+def _names(session: Session, org_ids: list[int]) -> dict[int, str]:
+    from core.accounts.models import Organisation
+
+    if not org_ids:
+        return {}
+    rows = session.execute(
+        select(Organisation.id, Organisation.name_zh).where(Organisation.id.in_(org_ids))
+    )
+    return {row.id: row.name_zh for row in rows}
+
+
 def label_text(number: int, lang: str = "zh") -> str:
     return f"供应商 {number}" if lang == "zh" else f"Supplier {number}"
 
@@ -595,10 +606,13 @@ def state(
         "failure_reason": auction.failure_reason,
     }
     if full or auction.visibility == "ladder":
+        # Real names only after the award (AUC-1); before it everyone sees labels (供应商 3).
+        real = _names(session, [o.supplier_id for o in ranked]) if revealed else {}
         out["ladder"] = [
             {
                 "rank": place,
                 "label": label_text(names[o.supplier_id]),
+                "name": real.get(o.supplier_id),
                 "supplier_id": o.supplier_id if revealed or role in ("supervisor",) else None,
                 "price": o.price,
                 "at": o.placed_at,

@@ -200,6 +200,7 @@ def test_what_each_party_sees(floor, session):
         {
             "rank": 1,
             "label": "供应商 1",
+            "name": None,
             "supplier_id": None,
             "price": "3990.00",
             "at": seen["ladder"][0]["at"],

@@ -88,6 +88,10 @@ def test_the_clock_opens_and_awards_the_lowest_bid(floor, session, app):
     assert state["status"] == "awarded" and state["ladder"] is None
     watched = floor.purchaser.get(f"/api/auctions/{aid}/state").get_json()
     assert watched["ladder"][0]["supplier_id"] == floor.cat.supplier_it
+    assert [row["name"] for row in watched["ladder"]] == [
+        "内蒙古草原信息技术有限公司",
+        "包头市办公用品有限公司",
+    ]
     assert floor.supplier.get(f"/api/auctions/{aid}/state").get_json()["mine"]["won"] is True
 
     # From here it is an order like any other: contract, acceptance, payment, closing.

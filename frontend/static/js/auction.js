@@ -335,7 +335,7 @@
         tr.setAttribute('data-testid', 'ladder-row');
         tr.setAttribute('data-label', row.label);
         if (bidder && mine.label && row.label === mine.label) { tr.className = 'mine'; }
-        [String(row.rank), row.label, Mall.yuan(row.price), row.at ? clockTime(Date.parse(row.at)) : '']
+        [String(row.rank), row.name ? row.name + ' (' + row.label + ')' : row.label, Mall.yuan(row.price), row.at ? clockTime(Date.parse(row.at)) : '']
           .forEach(function (value, i) {
             var td = document.createElement('td');
             td.textContent = value;
