@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --dev
 
-if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+# (grep reads all of fc-list: with pipefail, "grep -q" stopping early would fail the pipe)
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "noto.*cjk" >/dev/null; then
     if [ "$(id -u)" = "0" ]; then
         echo "Installing Chromium and CJK fonts for the browser tests..."
         export DEBIAN_FRONTEND=noninteractive

@@ -17,8 +17,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright import sync_api
@@ -197,6 +198,53 @@ def page(context) -> Iterator:
     page = context.new_page()
     yield page
     page.close()
+
+
+@pytest.fixture
+def js_errors() -> list[str]:
+    """Uncaught script errors of the pages ``open_as`` opened (a test asserts it stays empty)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def shots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a module's screenshots go (a temporary directory, printed for looking at them)."""
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    path = tmp_path_factory.mktemp(f"{name}-screens")
+    print(f"screenshots: {path}")
+    return path
+
+
+@pytest.fixture
+def open_as(browser, live_server: str, js_errors: list[str]) -> Iterator[Callable[..., Any]]:
+    """``open_as(username, width=1280)``: a page in a fresh browser profile, signed in as
+    ``username`` (or not, for None); 390 wide is a phone. Uncaught script errors are collected in
+    ``js_errors``."""
+    contexts = []
+
+    def _open(username: str | None, width: int = 1280) -> sync_api.Page:
+        phone = width < 640
+        ctx = browser.new_context(
+            base_url=live_server,
+            viewport={"width": width, "height": 844 if phone else 900},
+            device_scale_factor=2 if phone else 1,
+            is_mobile=phone,
+            has_touch=phone,
+            locale="zh-CN",
+            accept_downloads=True,
+        )
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda error: js_errors.append(f"{page.url}: {error}"))
+        if username is not None:
+            sign_in(page, username)
+            page.wait_for_url("**/")
+        return page
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
 
 
 def path_of(page) -> str:

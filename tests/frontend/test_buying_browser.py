@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +30,7 @@ from playwright.sync_api import expect
 
 from core.accounts.demo import DEMO_PASSWORD
 from frontend.i18n import TEXT
-from tests.frontend.conftest import ROOT, SERVER_ENVS, assert_fits, path_of, sign_in
+from tests.frontend.conftest import ROOT, SERVER_ENVS, assert_fits, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -54,48 +53,6 @@ def en(key: str) -> str:
 
 def yuan(amount: Decimal) -> str:
     return f"¥{amount:,.2f}"
-
-
-@pytest.fixture
-def js_errors() -> list[str]:
-    return []
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the screenshots go (a temporary directory; the test prints it)."""
-    return tmp_path_factory.mktemp("buying-screens")
-
-
-@pytest.fixture
-def open_as(
-    browser, live_server: str, js_errors: list[str]
-) -> Iterator[Callable[..., sync_api.Page]]:
-    """Open a page in a fresh browser profile, signed in as ``username``; 390 wide is a phone.
-    Uncaught script errors are collected in ``js_errors``."""
-    contexts = []
-
-    def _open(username: str, width: int = 1280) -> sync_api.Page:
-        phone = width < 640
-        ctx = browser.new_context(
-            base_url=live_server,
-            viewport={"width": width, "height": 844 if phone else 900},
-            device_scale_factor=2 if phone else 1,
-            is_mobile=phone,
-            has_touch=phone,
-            locale="zh-CN",
-        )
-        ctx.set_default_timeout(10_000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda error: js_errors.append(f"{page.url}: {error}"))
-        sign_in(page, username)
-        page.wait_for_url("**/")
-        return page
-
-    yield _open
-    for ctx in contexts:
-        ctx.close()
 
 
 # ---------------------------------------------------------------- set-up through the JSON API

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, path_of, sign_in
+from tests.frontend.conftest import assert_fits, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -58,43 +57,6 @@ def png(width: int = 96, height: int = 72) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"".join(rows)))
         + chunk(b"IEND", b"")
     )
-
-
-@pytest.fixture
-def js_errors() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def open_as(
-    browser, live_server: str, js_errors: list[str]
-) -> Iterator[Callable[..., sync_api.Page]]:
-    """Open a page in a fresh browser profile, signed in as ``username`` (or not, for None); 390 wide
-    is a phone. Uncaught script errors are collected in ``js_errors``."""
-    contexts = []
-
-    def _open(username: str | None, width: int = 1280) -> sync_api.Page:
-        phone = width < 640
-        ctx = browser.new_context(
-            base_url=live_server,
-            viewport={"width": width, "height": 844 if phone else 900},
-            device_scale_factor=2 if phone else 1,
-            is_mobile=phone,
-            has_touch=phone,
-            locale="zh-CN",
-        )
-        ctx.set_default_timeout(10_000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda error: js_errors.append(f"{page.url}: {error}"))
-        if username is not None:
-            sign_in(page, username)
-            page.wait_for_url("**/")
-        return page
-
-    yield _open
-    for ctx in contexts:
-        ctx.close()
 
 
 def flash(page: sync_api.Page, key: str) -> None:

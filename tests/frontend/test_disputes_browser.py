@@ -18,21 +18,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.frontend import test_buying_browser as buying
 from tests.frontend.conftest import assert_fits, path_of
 from tests.frontend.test_buying_browser import PURCHASER, SUPPLIER, call
 from tests.frontend.test_services_ratings_browser import paid_order
 
 pytestmark = pytest.mark.browser
 
-open_as = buying.open_as
-js_errors = buying.js_errors
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 256
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("dispute-screens")
 
 
 def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(

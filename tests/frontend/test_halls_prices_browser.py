@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, path_of, sign_in
+from tests.frontend.conftest import assert_fits, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -49,43 +48,6 @@ def zh(key: str) -> str:
 def yuan(amount: str) -> str:
     """The page's money format, for an amount the API gave as a string."""
     return f"¥{Decimal(amount):,.2f}"
-
-
-@pytest.fixture
-def js_errors() -> list[str]:
-    return []
-
-
-@pytest.fixture
-def open_as(
-    browser, live_server: str, js_errors: list[str]
-) -> Iterator[Callable[..., sync_api.Page]]:
-    """A page in a fresh browser profile, signed in as ``username``; 390 wide is a phone. Uncaught
-    script errors are collected in ``js_errors``."""
-    contexts = []
-
-    def _open(username: str, width: int = 1280) -> sync_api.Page:
-        phone = width < 640
-        ctx = browser.new_context(
-            base_url=live_server,
-            viewport={"width": width, "height": 844 if phone else 900},
-            device_scale_factor=2 if phone else 1,
-            is_mobile=phone,
-            has_touch=phone,
-            locale="zh-CN",
-            accept_downloads=True,
-        )
-        ctx.set_default_timeout(10_000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda error: js_errors.append(f"{page.url}: {error}"))
-        sign_in(page, username)
-        page.wait_for_url("**/")
-        return page
-
-    yield _open
-    for ctx in contexts:
-        ctx.close()
 
 
 def call(page: sync_api.Page, method: str, url: str, body: Any = None) -> tuple[int, Any]:

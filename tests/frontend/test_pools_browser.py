@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright import sync_api
@@ -22,7 +20,7 @@ from playwright.sync_api import expect
 
 from core import clock
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, sign_in
+from tests.frontend.conftest import assert_fits
 from tests.frontend.test_auction_browser import Api, budget_line
 
 pytestmark = pytest.mark.browser
@@ -33,42 +31,6 @@ PHONE = 390
 
 def zh(key: str) -> str:
     return TEXT[key][0]
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pool-screens")
-    print(f"screenshots: {path}")
-    return path
-
-
-@pytest.fixture
-def open_as(browser, live_server: str) -> Iterator[Callable[..., sync_api.Page]]:
-    contexts = []
-    errors: list[str] = []
-
-    def _open(username: str, width: int = 1280) -> sync_api.Page:
-        phone = width < 640
-        ctx = browser.new_context(
-            base_url=live_server,
-            viewport={"width": width, "height": 844 if phone else 900},
-            device_scale_factor=2 if phone else 1,
-            is_mobile=phone,
-            has_touch=phone,
-            locale="zh-CN",
-        )
-        ctx.set_default_timeout(10_000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        sign_in(page, username)
-        page.wait_for_url("**/")
-        return page
-
-    yield _open
-    for ctx in contexts:
-        ctx.close()
-    assert errors == []
 
 
 def add_demand(page: sync_api.Page, pool_url: str, line: int, quantity: int, address: str) -> None:

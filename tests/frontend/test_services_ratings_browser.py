@@ -27,7 +27,6 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from supervision.credit.criteria import CRITERIA
-from tests.frontend import test_buying_browser as buying
 from tests.frontend.conftest import assert_fits, path_of
 from tests.frontend.test_buying_browser import (
     ADDRESS,
@@ -44,9 +43,6 @@ from tests.frontend.test_buying_browser import (
 
 pytestmark = pytest.mark.browser
 
-# The buying tests' fixtures: a page signed in as a user (390 wide is a phone), and script errors.
-open_as = buying.open_as
-js_errors = buying.js_errors
 
 #: The demo's supplier users, and the purchaser users that may buy from them.
 SUPPLIER_USERS = ("supplier.office", SUPPLIER)
@@ -54,12 +50,6 @@ PURCHASER_USERS = ("purchaser.hospital", PURCHASER, "purchaser.banner")
 SERVICE_PLACE = "包头市昆都仑区钢铁大街 2 号 医院行政楼一层"
 INVALID = re.compile(r"\binvalid\b")
 SERVICE_DETAILS = "印制门诊宣传册 500 份，A4 双面彩印，骑马钉装订；交付前请提供样稿确认。"
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the screenshots go (a temporary directory; the tests print it)."""
-    return tmp_path_factory.mktemp("services-ratings-screens")
 
 
 def china_today() -> datetime:
