@@ -2,11 +2,13 @@
 
 A client connects with its session cookie or ``auth={"token": …}``; it ``join``s an auction it may
 see and gets the state the rules allow; a bidder ``bid``s through the same service as the HTTP API
-and gets its own acknowledgement at once. After each committed change the room is told, coalesced
-to at most one update per ``UPDATE_INTERVAL`` per auction: everyone in ``auction:<id>`` gets the
-public state, each bidding organisation its own rank in ``auction:<id>:org:<org>``, the purchaser
-and supervisors the anonymised ladder in ``auction:<id>:watch``. With ``REDIS_URL`` set the rooms
-span every server process.
+and gets its own acknowledgement as soon as its unit of work commits (the bids of one auction that
+queue up while another is being placed go into one unit of work together, see ``_submit``).
+After each committed change the room is told, coalesced to at most one update per
+``UPDATE_INTERVAL`` per auction: everyone in ``auction:<id>`` gets the public state, each bidding
+organisation its own rank in ``auction:<id>:org:<org>``, the purchaser and supervisors the
+anonymised ladder in ``auction:<id>:watch``. With ``REDIS_URL`` set the rooms span every server
+process.
 """
 
 from __future__ import annotations

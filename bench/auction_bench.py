@@ -1,11 +1,12 @@
 """Auction fan-out benchmark: real socket clients bidding into the mall, on SQLite and PostgreSQL,
 against a bare Flask-SocketIO broadcast server measured in the same run.
 
-For each server: 100 bidders (python-socketio, websocket transport, in a separate process) and a
-watcher join one auction; bids go at rising total rates for a few seconds each; the report gives
-accepted bids/s and bid → broadcast latency (send → the watcher's first update that includes the bid).
-Then 50 auctions of 20 bidders each run at once. Afterwards every accepted bid must be on the
-ledger and ``flask ledger verify`` must pass.
+For each server: 100 bidders (python-socketio, websocket transport, spread over several client
+processes so that the load generator is not the limit) and a watcher join one auction; bids go at
+rising total rates for a few seconds each; the report gives accepted bids/s and bid → broadcast
+latency (send → the watcher's first update that includes the bid). Then 50 auctions of 20 bidders
+each run at once. Afterwards every accepted bid must be on the ledger and ``flask ledger verify``
+must pass.
 
     .venv/bin/python -m bench.auction_bench --write
 """
@@ -79,7 +80,9 @@ def _database(kind: str, tmp: Path) -> str:
     return f"{PG_URL}?options={quote(f'-csearch_path={name}')}"
 
 
-def _bidders(url: str, setup: Path, rates: list[int], seconds: float) -> dict[str, Any]:
+def _bidders(
+    url: str, setup: Path, rates: list[int], seconds: float, processes: int
+) -> dict[str, Any]:
     done = subprocess.run(
         [
             sys.executable,
@@ -93,6 +96,8 @@ def _bidders(url: str, setup: Path, rates: list[int], seconds: float) -> dict[st
             ",".join(map(str, rates)),
             "--seconds",
             str(seconds),
+            "--processes",
+            str(processes),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -155,7 +160,9 @@ def _mall(kind: str, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
         )
         try:
             _wait(f"http://127.0.0.1:{port}/signin", server)
-            results[label] = _bidders(f"http://127.0.0.1:{port}", setup, rates, args.seconds)
+            results[label] = _bidders(
+                f"http://127.0.0.1:{port}", setup, rates, args.seconds, args.processes
+            )
         finally:
             _stop(server)
     results["ledger"] = _check_ledger(database, env)
@@ -171,12 +178,15 @@ def _check_ledger(database: str, env: dict[str, str]) -> dict[str, Any]:
     engine = create_engine(_database_url(database, Path(env["MALL_INSTANCE_PATH"])))
     with engine.connect() as conn:
         bids = conn.scalar(select(func.count()).select_from(Bid))
-        entries = conn.scalar(
-            select(func.count())
-            .select_from(LedgerEntry)
-            .where(LedgerEntry.action == "auction.bid_accepted")
+        bid_ids = set(conn.scalars(select(Bid.id)))
+        payloads = list(
+            conn.scalars(
+                select(LedgerEntry.payload).where(LedgerEntry.action == "auction.bid_accepted")
+            )
         )
     engine.dispose()
+    entries = len(payloads)
+    missing = len(bid_ids - {json.loads(p)["bid_id"] for p in payloads})
     verify = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "ledger", "verify"],
         cwd=ROOT,
@@ -187,6 +197,7 @@ def _check_ledger(database: str, env: dict[str, str]) -> dict[str, Any]:
     return {
         "bids": bids,
         "ledgered": entries,
+        "missing": missing,
         "verify_ok": verify.returncode == 0,
         "verify": (verify.stdout or verify.stderr).strip().splitlines()[-1:],
     }
@@ -228,7 +239,11 @@ def _bare(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
     )
     try:
         _wait(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", server)
-        return {"one": _bidders(f"http://127.0.0.1:{port}", setup, args.rates, args.seconds)}
+        return {
+            "one": _bidders(
+                f"http://127.0.0.1:{port}", setup, args.rates, args.seconds, args.processes
+            )
+        }
     finally:
         _stop(server)
 
@@ -244,6 +259,11 @@ def _max_sustained(steps: list[dict[str, Any]]) -> float:
     return best
 
 
+def args_processes(runs: dict[str, dict[str, Any]]) -> int:
+    """How many client processes the sockets were spread over (the same for every run)."""
+    return max(run["one"].get("processes", 1) for run in runs.values())
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -256,8 +276,9 @@ def report(runs: dict[str, dict[str, Any]], command: str) -> str:
         f"Machine: {platform.machine()}, CPython {platform.python_version()}, "
         f"{os.cpu_count()} cores; run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        "One auction, 100 bidders (python-socketio, websocket transport, in a separate process) "
-        "and a watcher; bids at a fixed total rate for a few seconds per step. Latency: send → "
+        f"One auction, 100 bidders (python-socketio, websocket transport, spread over "
+        f"{args_processes(runs)} client processes) and a watcher; bids at a fixed total rate for a "
+        "few seconds per step. Latency: send → "
         "the watcher's first room update that includes the bid. The bare baseline is a "
         "Flask-SocketIO server under gevent that acknowledges and broadcasts each bid with no "
         "database, rules or ledger.",
@@ -303,7 +324,8 @@ def report(runs: dict[str, dict[str, Any]], command: str) -> str:
         if ledger:
             lines.append(
                 f"- {name} ledger: {ledger['bids']} accepted bids, {ledger['ledgered']} "
-                f"`auction.bid_accepted` entries; `flask ledger verify`: "
+                f"`auction.bid_accepted` entries, {ledger.get('missing', '?')} accepted bids "
+                f"missing from the ledger; `flask ledger verify`: "
                 f"{'passed' if ledger['verify_ok'] else 'FAILED'} ({' '.join(ledger['verify'])})."
             )
     return "\n".join(lines) + "\n"
@@ -329,6 +351,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--many-auctions", type=int, default=50)
     parser.add_argument("--many-bidders", type=int, default=20)
     parser.add_argument("--many-rate", type=int, default=100)
+    parser.add_argument(
+        "--processes", type=int, default=4, help="client processes the sockets are spread over"
+    )
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args(argv)
     args.rates = [int(r) for r in args.rates.split(",")]
