@@ -21,9 +21,17 @@ limit_request_line = 8190
 
 def post_worker_init(worker):
     """Start the auction clock in the worker, so auctions open and close on time without traffic
-    (AUCTION_CLOCK_SECONDS=0 leaves it to ``flask auction clock`` elsewhere)."""
+    (AUCTION_CLOCK_SECONDS=0 leaves it to ``flask auction clock`` elsewhere).
+
+    The objects made while loading the application live as long as the process: they are moved
+    out of the garbage collector's reach (``gc.freeze``), so that a full collection, which
+    stops every connection while it runs, walks only what requests make."""
     if getattr(worker.wsgi, "name", None) != "mall.app":
         return
+    import gc
+
     from auction.clock import start
 
     start(worker.wsgi)
+    gc.collect()
+    gc.freeze()

@@ -18,9 +18,10 @@ from auction.schemas import (
     BidSchema,
     StateSchema,
 )
+from auction.sockets import notify
 from core.accounts.auth import require_actor
 from core.api import paginate
-from core.db import db, keep_on_error
+from core.db import after_commit, db, keep_on_error
 
 blp = Blueprint(
     "auctions",
@@ -87,7 +88,10 @@ def bid(args: dict[str, Any], auction_id: int):  # type: ignore[no-untyped-def]
     """报价: a unit price. A refused bid answers 409 with the reason and stays on the ledger."""
     actor = require_actor()
     outcome = service.place_bid(db.session, actor, auction_id, args["price"], "http")
-    if not outcome.accepted:
+    if outcome.accepted:
+        # The rooms hear of a bid placed over HTTP as of one placed over the socket.
+        after_commit(db.session, lambda: notify(auction_id))
+    else:
         keep_on_error(db.session)
         raise outcome.error()
     assert outcome.bid is not None

@@ -14,15 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from auction import announce, rules
 from auction.models import Auction, AuctionBidder, Bid
 from auction.pools.models import PoolDemand
 from catalog.categories.models import Category, StandardProduct
-from catalog.enrolment.models import SupplierProfile
-from catalog.enrolment.service import check_eligible
+from catalog.enrolment.service import ineligible
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
@@ -33,7 +33,7 @@ from mall import policy
 from mall.budgets import service as budgets
 from mall.locks import lock
 from mall.orders.access import require_purchaser
-from supervision.ledger import record
+from supervision.ledger import Entry, record, record_many
 
 #: Bounds of an auction's terms (the shortest run is ``AUCTION_MIN_MINUTES``, 5 by default).
 MAX_DURATION = timedelta(days=7)
@@ -319,18 +319,6 @@ def require_bidder(actor: Actor) -> None:
         raise Forbidden("Only suppliers bid.", "仅供应商可以报价。", code="supplier_only")
 
 
-def _eligibility_problem(session: Session, auction: Auction, supplier_id: int) -> str | None:
-    try:
-        check_eligible(session, supplier_id, auction.category)
-    except Forbidden as refusal:
-        return refusal.code
-    if auction.sme_only:
-        profile = session.get(SupplierProfile, supplier_id)
-        if profile is None or not profile.sme:
-            return "sme_only"
-    return None
-
-
 _ELIGIBILITY = {
     "not_enrolled": ("Your company is not enrolled in this category.", "贵公司未入驻该品目。"),
     "supplier_suspended": ("Your company is suspended.", "贵公司已被暂停交易资格。"),
@@ -341,117 +329,241 @@ _ELIGIBILITY = {
 }
 
 
+@dataclass
+class BidRequest:
+    """One bid to place: who, at what unit price, through which channel (http | socket)."""
+
+    actor: Actor
+    price: Decimal
+    channel: str = "http"
+
+
 def place_bid(
     session: Session, actor: Actor, auction_id: int, price: Decimal, channel: str = "http"
 ) -> BidOutcome:
-    """报价: a unit price for the lot. Serialised per auction by the row lock; recorded on the
-    ledger whether accepted or rejected.
+    """报价: a unit price for the lot (``place_bids`` with one bid)."""
+    return place_bids(session, auction_id, [BidRequest(actor, price, channel)])[0]
 
-    The bid's own rows are written before its ledger entries, so the ledger's head (which every
-    writer shares) is locked as late as possible."""
-    require_bidder(actor)
-    auction = lock(session, Auction, auction_id)
-    if auction is None or auction.status == "draft":
-        raise NotFound("No such auction.", "没有该竞价项目。")
-    now = clock.now()
-    supplier_id = actor.organisation_id
-    assert supplier_id is not None
-    bidder = session.scalars(
-        select(AuctionBidder).where(
-            AuctionBidder.auction_id == auction.id, AuctionBidder.supplier_id == supplier_id
-        )
+
+def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) -> list[BidOutcome]:
+    """报价: bids on one auction, in the order given, in the caller's transaction. Serialised per
+    auction by the row lock; each is checked against the state the bids before it left and is
+    recorded on the ledger whether accepted or rejected.
+
+    The statements do not grow with the number of bids: the row lock, one read of the bidders'
+    rows, the eligibility queries, one INSERT of the accepted bids, one INSERT and one UPDATE of
+    the bidders' rows, the auction's UPDATE, and the ledger entries last, so that the ledger's head
+    (which every writer shares) is locked as late as possible."""
+    for request in requests:
+        require_bidder(request.actor)
+    # The auction's row lock, and the category's path for the eligibility check, in one statement.
+    found = session.execute(
+        select(Auction, Category.path)
+        .join(Category, Category.id == Auction.category_id)
+        .where(Auction.id == auction_id)
+        .with_for_update(of=Auction)
+        .execution_options(populate_existing=True)
     ).first()
-    own = bidder.last_price if bidder else None
-    if auction.status != "published":
-        code = "closed"
-    else:
-        code = rules.rejection(terms_of(auction), price, now, auction.best_price, own)
-        if code is None or code not in ("not_open", "closed"):
-            problem = _eligibility_problem(session, auction, supplier_id)
-            if problem is not None:
-                code = problem
-    where = {"ip": actor.ip, "device_id": actor.device_id, "channel": channel}
-    if code is not None:
-        en, zh = (
-            rules.REJECTIONS.get(code) or _ELIGIBILITY.get(code) or rules.REJECTIONS["not_eligible"]
+    if found is None or found[0].status == "draft":
+        raise NotFound("No such auction.", "没有该竞价项目。")
+    auction, category_path = found
+    supplier_ids = {request.actor.organisation_id for request in requests}
+    table = AuctionBidder.__table__
+    conn = session.connection()
+    known = {
+        row.supplier_id: row
+        for row in conn.execute(
+            select(table.c.id, table.c.supplier_id, table.c.label_no, table.c.last_price).where(
+                table.c.auction_id == auction.id, table.c.supplier_id.in_(supplier_ids)
+            )
         )
-        _record(
+    }
+    last: dict[int, Decimal] = {sid: row.last_price for sid, row in known.items()}
+    labels: dict[int, int] = {sid: row.label_no for sid, row in known.items()}
+    problems = (
+        ineligible(
             session,
-            actor,
-            "auction.bid_rejected",
-            auction,
-            supplier_id=supplier_id,
-            price=str(price) if price.is_finite() else "invalid",
-            reason=code,
-            at=now,
-            **where,
+            supplier_ids,  # type: ignore[arg-type]
+            Category.ids_in_path(category_path),
+            auction.sme_only,
         )
-        return BidOutcome(auction, False, price, code=code, message=en, message_zh=zh)
+        if auction.status == "published"
+        else {}
+    )
+    subject = ("auction", auction.id)
+    outcomes: list[BidOutcome] = []
+    entries: list[Entry] = []
+    accepted: list[tuple[BidOutcome, dict[str, Any], list[dict[str, Any]]]] = []
+    joined: dict[int, dict[str, Any]] = {}
+    best: int | None = None
+    for request in requests:
+        actor, price = request.actor, request.price
+        supplier_id = actor.organisation_id
+        assert supplier_id is not None
+        now = clock.now()
+        if auction.status != "published":
+            code: str | None = "closed"
+        else:
+            code = rules.rejection(
+                terms_of(auction), price, now, auction.best_price, last.get(supplier_id)
+            )
+            if code is None or code not in ("not_open", "closed"):
+                code = problems.get(supplier_id, code)
+        where = {"ip": actor.ip, "device_id": actor.device_id, "channel": request.channel}
+        if code is not None:
+            en, zh = (
+                rules.REJECTIONS.get(code)
+                or _ELIGIBILITY.get(code)
+                or rules.REJECTIONS["not_eligible"]
+            )
+            entries.append(
+                Entry(
+                    actor,
+                    "auction.bid_rejected",
+                    subject,
+                    {
+                        "status": auction.status,
+                        "supplier_id": supplier_id,
+                        "price": str(price) if price.is_finite() else "invalid",
+                        "reason": code,
+                        "at": now,
+                        **where,
+                    },
+                    auction.region_id,
+                )
+            )
+            outcomes.append(BidOutcome(auction, False, price, code=code, message=en, message_zh=zh))
+            continue
 
-    # The bid first, alone, for its id; then one UPDATE each of the auction and the bidder.
-    bid = Bid(
-        auction_id=auction.id,
-        seq=auction.bid_count + 1,
-        supplier_id=supplier_id,
-        user_id=actor.user_id,
-        price=price,
-        placed_at=now,
-        ip=actor.ip,
-        device_id=actor.device_id,
-        channel=channel,
-    )
-    session.add(bid)
-    session.flush()
-    auction.bid_count = bid.seq
-    if bidder is None:
-        auction.bidder_count += 1
-        bidder = AuctionBidder(
-            auction_id=auction.id,
-            supplier_id=supplier_id,
-            label_no=auction.bidder_count,
-            last_price=price,
-            joined_at=now,
+        auction.bid_count += 1
+        if supplier_id not in last:
+            auction.bidder_count += 1
+            labels[supplier_id] = auction.bidder_count
+            joined[supplier_id] = {
+                "auction_id": auction.id,
+                "supplier_id": supplier_id,
+                "label_no": auction.bidder_count,
+                "joined_at": now,
+            }
+        last[supplier_id] = price
+        row = {
+            "auction_id": auction.id,
+            "seq": auction.bid_count,
+            "supplier_id": supplier_id,
+            "user_id": actor.user_id,
+            "price": price,
+            "placed_at": now,
+            "ip": actor.ip,
+            "device_id": actor.device_id,
+            "channel": request.channel,
+        }
+        # Strictly lower only: an equal price never displaces the earlier bid.
+        if auction.best_price is None or price < auction.best_price:
+            auction.best_price = price
+            best = len(accepted)
+        auction.updated_at = now
+        previous = auction.ends_at
+        extended = rules.extended_end(terms_of(auction), now)
+        payloads = [
+            {
+                "status": auction.status,
+                "seq": row["seq"],
+                "supplier_id": supplier_id,
+                "label": labels[supplier_id],
+                "price": price,
+                "at": now,
+                "best_price": auction.best_price,
+                **where,
+            }
+        ]
+        entries.append(
+            Entry(actor, "auction.bid_accepted", subject, payloads[0], auction.region_id)
         )
-        session.add(bidder)
-    bidder.last_price = price
-    bidder.last_bid_id, bidder.last_bid_at = bid.id, now
-    # Strictly lower only: an equal price never displaces the earlier bid.
-    if auction.best_price is None or price < auction.best_price:
-        auction.best_price = price
-        auction.best_bid_id = bid.id
-    auction.updated_at = now
-    previous = auction.ends_at
-    extended = rules.extended_end(terms_of(auction), now)
-    if extended is not None and extended != previous:
-        auction.ends_at = extended
-        auction.extensions_used += 1
-    session.flush()
-    _record(
-        session,
-        actor,
-        "auction.bid_accepted",
-        auction,
-        bid_id=bid.id,
-        seq=bid.seq,
-        supplier_id=supplier_id,
-        label=bidder.label_no,
-        price=price,
-        at=now,
-        best_price=auction.best_price,
-        **where,
-    )
-    if extended is not None and extended != previous:
-        _record(
-            session,
-            actor,
-            "auction.extended",
-            auction,
-            bid_id=bid.id,
-            previous_end=previous,
-            ends_at=extended,
-            extensions_used=auction.extensions_used,
+        if extended is not None and extended != previous:
+            auction.ends_at = extended
+            auction.extensions_used += 1
+            payloads.append(
+                {
+                    "status": auction.status,
+                    "previous_end": previous,
+                    "ends_at": extended,
+                    "extensions_used": auction.extensions_used,
+                }
+            )
+            entries.append(
+                Entry(actor, "auction.extended", subject, payloads[1], auction.region_id)
+            )
+        outcome = BidOutcome(auction, True, price, extended_to=extended)
+        outcomes.append(outcome)
+        accepted.append((outcome, row, payloads))
+
+    if accepted:
+        _write_bids(session, auction, accepted, known, joined, best)
+    record_many(session, entries)
+    return outcomes
+
+
+#: The auction's columns a bid may change.
+_LIVE = (
+    "bid_count",
+    "bidder_count",
+    "best_price",
+    "best_bid_id",
+    "updated_at",
+    "ends_at",
+    "extensions_used",
+)
+
+
+def _write_bids(
+    session: Session,
+    auction: Auction,
+    accepted: list[tuple[BidOutcome, dict[str, Any], list[dict[str, Any]]]],
+    known: dict[int, Any],
+    joined: dict[int, dict[str, Any]],
+    best: int | None,
+) -> None:
+    """The accepted bids in one INSERT (for their ids), then the bidders' rows and the auction's,
+    as plain statements: the auction object is only told its new values, with nothing left for the
+    session to flush."""
+    conn = session.connection()
+    bids = Bid.__table__
+    ids = conn.scalars(
+        insert(bids).returning(bids.c.id, sort_by_parameter_order=True),
+        [row for _, row, _ in accepted],
+    ).all()
+    final: dict[int, dict[str, Any]] = {}
+    for bid_id, (outcome, row, payloads) in zip(ids, accepted, strict=True):
+        outcome.bid = Bid(id=bid_id, **row)
+        for payload in payloads:
+            payload["bid_id"] = bid_id
+        final[row["supplier_id"]] = {
+            "last_price": row["price"],
+            "last_bid_id": bid_id,
+            "last_bid_at": row["placed_at"],
+        }
+    if best is not None:
+        auction.best_bid_id = ids[best]
+    bidders = AuctionBidder.__table__
+    new = [joined[sid] | final[sid] for sid in joined]
+    if new:
+        conn.execute(insert(bidders), new)
+    changed = [{"row_id": known[sid].id, **final[sid]} for sid in final if sid not in joined]
+    if changed:
+        conn.execute(
+            update(bidders)
+            .where(bidders.c.id == bindparam("row_id"))
+            .values(
+                last_price=bindparam("last_price"),
+                last_bid_id=bindparam("last_bid_id"),
+                last_bid_at=bindparam("last_bid_at"),
+            ),
+            changed,
         )
-    return BidOutcome(auction, True, price, bid=bid, extended_to=extended)
+    values = {key: getattr(auction, key) for key in _LIVE}
+    conn.execute(update(Auction.__table__).where(Auction.id == auction.id).values(values))
+    for key, value in values.items():
+        set_committed_value(auction, key, value)
 
 
 # ---------------------------------------------------------------- what each party sees
@@ -490,14 +602,32 @@ def ranked_rows(rows: list[Any]) -> list[rules.Offer]:
     )
 
 
-def standing(session: Session, auction_id: int) -> list[rules.Offer]:
-    """Each bidder's best offer — its last accepted bid, since every bid must go lower — ranked;
-    read from one row per bidder, so its cost does not grow with the number of bids."""
-    return ranked_rows(bidder_rows(session, auction_id))
-
-
 def labels(session: Session, auction_id: int) -> dict[int, int]:
     return {row.supplier_id: row.label_no for row in bidder_rows(session, auction_id)}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The bidders of an auction as read at one moment: their rows, their offers ranked, each
+    one's label number and place. Read once and shared by every party's view of that moment."""
+
+    rows: list[Any]
+    ranked: list[rules.Offer]
+    labels: dict[int, int]
+    places: dict[int, int]
+    by_supplier: dict[int, Any]
+
+    @classmethod
+    def read(cls, session: Session, auction_id: int) -> Standing:
+        rows = bidder_rows(session, auction_id)
+        ranked = ranked_rows(rows)
+        return cls(
+            rows=rows,
+            ranked=ranked,
+            labels={row.supplier_id: row.label_no for row in rows},
+            places={o.supplier_id: place for place, o in enumerate(ranked, start=1)},
+            by_supplier={row.supplier_id: row for row in rows},
+        )
 
 
 # ---------------------------------------------------------------- reading
@@ -570,19 +700,17 @@ def label_text(number: int, lang: str = "zh") -> str:
 
 
 def state(
-    session: Session, actor: Actor, auction: Auction, rows: list[Any] | None = None
+    session: Session, actor: Actor, auction: Auction, standing: Standing | None = None
 ) -> dict[str, Any]:
     """What the actor may see of the auction now (AUC-1 visibility, AUC-3 same information for
     every bidder): own rank always; the best price and the anonymised ladder as the auction says;
-    real names only after the award. ``rows`` are the auction's ``bidder_rows`` if already read."""
+    real names only after the award. ``standing`` is the auction's, if already read."""
     role = role_of(actor, auction)
     now = clock.now()
     terms = terms_of(auction)
     phase = rules.phase(terms, now) if auction.status == "published" else "after"
-    if rows is None:
-        rows = bidder_rows(session, auction.id)
-    ranked = ranked_rows(rows)
-    names = {row.supplier_id: row.label_no for row in rows}
+    if standing is None:
+        standing = Standing.read(session, auction.id)
     revealed = auction.status == "awarded"
     full = role in ("purchaser", "supervisor", "operator")
     out: dict[str, Any] = {
@@ -606,36 +734,45 @@ def state(
         "failure_reason": auction.failure_reason,
     }
     if full or auction.visibility == "ladder":
-        # Real names only after the award (AUC-1); before it everyone sees labels (供应商 3).
-        real = _names(session, [o.supplier_id for o in ranked]) if revealed else {}
-        out["ladder"] = [
-            {
-                "rank": place,
-                "label": label_text(names[o.supplier_id]),
-                "name": real.get(o.supplier_id),
-                "supplier_id": o.supplier_id if revealed or role in ("supervisor",) else None,
-                "price": o.price,
-                "at": o.placed_at,
-            }
-            for place, o in enumerate(ranked, start=1)
-        ]
+        out["ladder"] = ladder(
+            session, auction, standing, supplier_ids=revealed or role == "supervisor"
+        )
     if role == "bidder":
         supplier_id = actor.organisation_id
         assert supplier_id is not None
-        own = next((o.price for o in ranked if o.supplier_id == supplier_id), None)
-        bidder = next((row for row in rows if row.supplier_id == supplier_id), None)
+        bidder = standing.by_supplier.get(supplier_id)
         last = bidder.last_price if bidder else None
         out["mine"] = {
             "label": label_text(bidder.label_no) if bidder else None,
-            "best_own_price": own,
+            "best_own_price": last,
             "last_price": last,
-            "rank": rules.rank_of(ranked, supplier_id),
+            "rank": standing.places.get(supplier_id),
             "next_allowed": rules.highest_allowed(terms, auction.best_price, last)
             if phase != "after"
             else None,
             "won": revealed and auction.winner_id == supplier_id,
         }
     return out
+
+
+def ladder(
+    session: Session, auction: Auction, standing: Standing, supplier_ids: bool = False
+) -> list[dict[str, Any]]:
+    """The ranked offers under their labels (供应商 3); real names only after the award (AUC-1),
+    and supplier ids only when ``supplier_ids``."""
+    revealed = auction.status == "awarded"
+    real = _names(session, [o.supplier_id for o in standing.ranked]) if revealed else {}
+    return [
+        {
+            "rank": place,
+            "label": label_text(standing.labels[o.supplier_id]),
+            "name": real.get(o.supplier_id),
+            "supplier_id": o.supplier_id if supplier_ids else None,
+            "price": o.price,
+            "at": o.placed_at,
+        }
+        for place, o in enumerate(standing.ranked, start=1)
+    ]
 
 
 def auctions_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-untyped-def]

@@ -4,17 +4,18 @@ A client connects with its session cookie or ``auth={"token": …}``; it ``join`
 see and gets the state the rules allow; a bidder ``bid``s through the same service as the HTTP API
 and gets its own acknowledgement as soon as its unit of work commits (the bids of one auction that
 queue up while another is being placed go into one unit of work together, see ``_submit``).
-After each committed change the room is told, coalesced to at most one update per
-``UPDATE_INTERVAL`` per auction: everyone in ``auction:<id>`` gets the public state, each bidding
-organisation its own rank in ``auction:<id>:org:<org>``, the purchaser and supervisors the
-anonymised ladder in ``auction:<id>:watch``. With ``REDIS_URL`` set the rooms span every server
-process.
+After each committed change the rooms are told, coalesced per auction: the purchaser and
+supervisors get the anonymised ladder in ``auction:<id>:watch`` and everyone in ``auction:<id>``
+the public state, at most every ``UPDATE_INTERVAL``; each bidding organisation its own place in
+``auction:<id>:org:<org>``, at most every ``MINE_INTERVAL``. With ``REDIS_URL`` set the rooms span
+every server process.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -36,13 +37,13 @@ from mall.sockets import authenticate
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/auction"
-#: Seconds between two room updates of one auction, at most.
+#: Seconds between two updates of one auction's public state and watchers' ladder, at least.
 UPDATE_INTERVAL = 0.02
+#: Seconds between two updates of each bidder's own place in one auction, at least.
+MINE_INTERVAL = 0.25
 
 _actors: dict[str, Actor] = {}
 _joined: dict[str, set[int]] = {}
-_scheduled: set[int] = set()
-_dirty: set[int] = set()
 
 
 def room(auction_id: int) -> str:
@@ -139,6 +140,10 @@ class AuctionNamespace(Namespace):
         device = data.get("device_id")
         if isinstance(device, str) and device:
             actor = replace(actor, device_id=device[:64])
+        try:
+            service.require_bidder(actor)
+        except DomainError as error:
+            return {"ok": False, **error.to_dict()}
         pending = _Pending(actor, price)
         _submit(auction_id, pending)
         if pending.failure is not None:
@@ -209,16 +214,16 @@ def _submit(auction_id: int, pending: _Pending) -> None:
 def _place(auction_id: int, batch: list[_Pending]) -> None:
     try:
         with db.unit_of_work() as session:
-            for pending in batch:
-                pending.outcome = service.place_bid(
-                    session, pending.actor, auction_id, pending.price, "socket"
-                )
-                if pending.outcome.accepted:
-                    assert pending.outcome.bid is not None
-                    pending.answer = {
-                        "bid_id": pending.outcome.bid.id,
-                        "seq": pending.outcome.bid.seq,
-                    }
+            outcomes = service.place_bids(
+                session,
+                auction_id,
+                [service.BidRequest(p.actor, p.price, "socket") for p in batch],
+            )
+            for pending, outcome in zip(batch, outcomes, strict=True):
+                pending.outcome = outcome
+                if outcome.accepted:
+                    assert outcome.bid is not None
+                    pending.answer = {"bid_id": outcome.bid.id, "seq": outcome.bid.seq}
     except Exception as error:
         if len(batch) > 1:
             # Nothing of the batch was written: place each bid in a unit of work of its own, so
@@ -251,7 +256,7 @@ def _answer(auction_id: int, batch: list[_Pending]) -> None:
         try:
             auction = session.get(Auction, auction_id)
             assert auction is not None
-            rows = service.bidder_rows(session, auction_id)
+            standing = _standing(session, auction)
             schema = StateSchema()
             for pending, outcome in outcomes:
                 answer: dict[str, Any] = {"ok": outcome.accepted, "price": str(pending.price)}
@@ -262,7 +267,9 @@ def _answer(auction_id: int, batch: list[_Pending]) -> None:
                         "message_zh": outcome.message_zh,
                     }
                 answer |= pending.answer
-                answer["state"] = schema.dump(service.state(session, pending.actor, auction, rows))
+                answer["state"] = schema.dump(
+                    service.state(session, pending.actor, auction, standing)
+                )
                 pending.answer = answer
         finally:
             session.close()
@@ -292,88 +299,141 @@ def _price(value: Any) -> Decimal | None:
 # ---------------------------------------------------------------- room updates
 
 
+class _Coalescer:
+    """Sends one kind of room update for each auction that changed: the first at once, and the
+    changes made while it is being sent folded into one more, at most every ``interval`` seconds —
+    so the cost of the fan-out is bounded per auction, whatever the bid rate."""
+
+    def __init__(self, interval: float, send: Callable[[int], None]) -> None:
+        self.interval = interval
+        self.send = send
+        self.scheduled: set[int] = set()
+        self.dirty: set[int] = set()
+
+    def changed(self, app: Any, auction_id: int) -> None:
+        if auction_id in self.scheduled:
+            self.dirty.add(auction_id)
+            return
+        self.scheduled.add(auction_id)
+        socketio.start_background_task(self._run, app, auction_id)
+
+    def _run(self, app: Any, auction_id: int) -> None:
+        try:
+            while True:
+                self.dirty.discard(auction_id)
+                try:
+                    with app.app_context():
+                        self.send(auction_id)
+                except Exception:  # an update lost is repaired by the next one or a re-read
+                    log.exception("auction %s: room update failed", auction_id)
+                socketio.sleep(self.interval)
+                if auction_id not in self.dirty:
+                    return
+        finally:
+            self.scheduled.discard(auction_id)
+
+
 def notify(auction_id: int) -> None:
-    """Tell the auction's rooms that it changed (after commit). The first update goes at once;
-    changes while it is being sent are folded into one more, at most every UPDATE_INTERVAL."""
-    if auction_id in _scheduled:
-        _dirty.add(auction_id)
-        return
-    _scheduled.add(auction_id)
+    """Tell the auction's rooms that it changed (after commit): the watchers and the public state
+    at most every ``UPDATE_INTERVAL``, each bidder's own place at most every ``MINE_INTERVAL``
+    (a bidder's own bid is answered with its place at once)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    socketio.start_background_task(_flush, app, auction_id)
-
-
-def _flush(app: Any, auction_id: int) -> None:
-    try:
-        while True:
-            _dirty.discard(auction_id)
-            try:
-                with app.app_context():
-                    broadcast(auction_id)
-            except Exception:  # an update lost is repaired by the next one or a re-read
-                log.exception("auction %s: room update failed", auction_id)
-            socketio.sleep(UPDATE_INTERVAL)
-            if auction_id not in _dirty:
-                return
-    finally:
-        _scheduled.discard(auction_id)
+    _public.changed(app, auction_id)
+    _mine.changed(app, auction_id)
 
 
 def broadcast(auction_id: int) -> None:
     """Send every room of the auction what it may see now."""
+    broadcast_public(auction_id)
+    broadcast_mine(auction_id)
+
+
+def broadcast_public(auction_id: int) -> None:
+    """The watchers (purchaser, supervisors, operators) their ladder, then everyone the public
+    state."""
     session = db.new_session(write=False)
     try:
         auction = session.get(Auction, auction_id)
         if auction is None:
             return
-        rows = service.bidder_rows(session, auction.id)
-        ranked = service.ranked_rows(rows)
-        names = {row.supplier_id: row.label_no for row in rows}
-        public = public_state(session, auction, ranked, names)
-        terms = service.terms_of(auction)
-        bidders = rows
-        mine = {
-            b.supplier_id: {
-                "auction_id": auction.id,
-                "label": service.label_text(b.label_no),
-                "rank": rules.rank_of(ranked, b.supplier_id),
-                "last_price": str(b.last_price),
-                "next_allowed": str(rules.highest_allowed(terms, auction.best_price, b.last_price))
-                if public["phase"] != "after"
-                else None,
-                "won": auction.status == "awarded" and auction.winner_id == b.supplier_id,
-            }
-            for b in bidders
-        }
+        standing = _standing(session, auction)
+        public = public_state(session, auction, standing)
         watch = {
             "auction_id": auction.id,
             "bid_count": auction.bid_count,
             "bidder_count": auction.bidder_count,
             "best_price": str(auction.best_price) if auction.best_price is not None else None,
-            "ladder": [
-                {
-                    "rank": n,
-                    "label": service.label_text(names[o.supplier_id]),
-                    "supplier_id": o.supplier_id if auction.status == "awarded" else None,
-                    "price": str(o.price),
-                    "at": o.placed_at.isoformat(),
-                }
-                for n, o in enumerate(ranked, start=1)
-            ],
+            "ladder": _plain(
+                service.ladder(session, auction, standing, supplier_ids=auction.status == "awarded")
+            ),
         }
     finally:
         session.close()
+    socketio.emit("watch", watch, to=watch_room(auction_id), namespace=NAMESPACE)
     socketio.emit("state", public, to=room(auction_id), namespace=NAMESPACE)
+
+
+def broadcast_mine(auction_id: int) -> None:
+    """Each bidding organisation its own label, place, last price and next allowed price."""
+    session = db.new_session(write=False)
+    try:
+        auction = session.get(Auction, auction_id)
+        if auction is None:
+            return
+        standing = _standing(session, auction)
+        terms = service.terms_of(auction)
+        open_ = auction.status == "published" and rules.phase(terms, clock.now()) != "after"
+        won = auction.winner_id if auction.status == "awarded" else None
+        mine = {
+            b.supplier_id: {
+                "auction_id": auction.id,
+                "label": service.label_text(b.label_no),
+                "rank": standing.places.get(b.supplier_id),
+                "last_price": str(b.last_price),
+                "next_allowed": str(rules.highest_allowed(terms, auction.best_price, b.last_price))
+                if open_
+                else None,
+                "won": won == b.supplier_id,
+            }
+            for b in standing.rows
+        }
+    finally:
+        session.close()
     for supplier_id, own in mine.items():
         socketio.emit("mine", own, to=org_room(auction_id, supplier_id), namespace=NAMESPACE)
-    socketio.emit("watch", watch, to=watch_room(auction_id), namespace=NAMESPACE)
+
+
+#: The last standing read of each auction, with the bid count and status it was read at: the
+#: answers to a batch and the room updates after it share one read while nothing has changed.
+_standings: dict[int, tuple[tuple[int, str], service.Standing]] = {}
+
+
+_read_locks: dict[int, Any] = {}
+
+
+def _standing(session: Any, auction: Auction) -> service.Standing:
+    key = (auction.bid_count, auction.status)
+    # One read at a time per auction, so that the others waiting for it share it.
+    with _read_locks.setdefault(auction.id, threading.Lock()):
+        held = _standings.get(auction.id)
+        if held is not None and held[0] == key:
+            return held[1]
+        standing = service.Standing.read(session, auction.id)
+        if len(_standings) >= 1000:
+            _standings.clear()
+        _standings[auction.id] = (key, standing)
+        return standing
+
+
+def _plain(ladder: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A ladder as JSON values: prices as strings, times in ISO 8601."""
+    return [
+        entry | {"price": str(entry["price"]), "at": entry["at"].isoformat()} for entry in ladder
+    ]
 
 
 def public_state(
-    session: Any,
-    auction: Auction,
-    ranked: list[rules.Offer] | None = None,
-    names: dict[int, int] | None = None,
+    session: Any, auction: Auction, standing: service.Standing | None = None
 ) -> dict[str, Any]:
     """What every participant may see: the same for all bidders."""
     now = clock.now()
@@ -382,19 +442,9 @@ def public_state(
     )
     ladder = None
     if auction.visibility == "ladder":
-        if ranked is None or names is None:
-            rows = service.bidder_rows(session, auction.id)
-            ranked = service.ranked_rows(rows)
-            names = {row.supplier_id: row.label_no for row in rows}
-        ladder = [
-            {
-                "rank": n,
-                "label": service.label_text(names[o.supplier_id]),
-                "price": str(o.price),
-                "at": o.placed_at.isoformat(),
-            }
-            for n, o in enumerate(ranked, start=1)
-        ]
+        if standing is None:
+            standing = _standing(session, auction)
+        ladder = _plain(service.ladder(session, auction, standing))
     return {
         "auction_id": auction.id,
         "status": auction.status,
@@ -411,6 +461,10 @@ def public_state(
         "ladder": ladder,
         "failure_reason": auction.failure_reason,
     }
+
+
+_public = _Coalescer(UPDATE_INTERVAL, broadcast_public)
+_mine = _Coalescer(MINE_INTERVAL, broadcast_mine)
 
 
 def init_sockets() -> None:

@@ -131,6 +131,8 @@ def _mall(kind: str, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
         ("one", 1, args.bidders, args.rates),
         ("many", args.many_auctions, args.many_bidders, [args.many_rate]),
     ):
+        if auctions == 0:
+            continue
         setup = tmp / f"{kind}-{label}.json"
         with setup.open("w") as f:
             subprocess.run(
@@ -158,15 +160,49 @@ def _mall(kind: str, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
             {**env, "MALL_BIND": f"127.0.0.1:{port}"},
             log,
         )
+        spy = None
         try:
             _wait(f"http://127.0.0.1:{port}/signin", server)
+            if args.profile:
+                spy = _profile(server, Path(args.profile) / f"{kind}-{label}.txt")
             results[label] = _bidders(
                 f"http://127.0.0.1:{port}", setup, rates, args.seconds, args.processes
             )
         finally:
+            if spy is not None:
+                spy.send_signal(2)
+                spy.wait(timeout=60)
             _stop(server)
     results["ledger"] = _check_ledger(database, env)
     return results
+
+
+def _profile(server: subprocess.Popen, out: Path) -> subprocess.Popen:
+    """py-spy on the gunicorn worker (the server's only child) until interrupted."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + 10
+    children: list[str] = []
+    while not children and time.monotonic() < deadline:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        time.sleep(0.1)
+    spy = Path(sys.executable).parent / "py-spy"
+    return subprocess.Popen(
+        [
+            str(spy),
+            "record",
+            "-p",
+            children[0],
+            "-o",
+            str(out),
+            "-r",
+            "200",
+            "--nonblocking",
+            "-f",
+            "raw",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _check_ledger(database: str, env: dict[str, str]) -> dict[str, Any]:
@@ -355,12 +391,21 @@ def main(argv: list[str] | None = None) -> None:
         "--processes", type=int, default=4, help="client processes the sockets are spread over"
     )
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the bare server (for trying changes only)"
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="record py-spy flame graphs of the mall's worker into DIR"
+    )
     args = parser.parse_args(argv)
     args.rates = [int(r) for r in args.rates.split(",")]
     runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
-        runs["bare Flask-SocketIO (baseline)"] = _bare(tmp, args)
+        if args.write and args.no_baseline:
+            parser.error("results are written only with the baseline measured in the same run")
+        if not args.no_baseline:
+            runs["bare Flask-SocketIO (baseline)"] = _bare(tmp, args)
         for kind in args.databases.split(","):
             runs[f"mall on {kind}"] = _mall(kind, tmp, args)
             print(json.dumps(runs[f"mall on {kind}"]["one"]["steps"]), file=sys.stderr)

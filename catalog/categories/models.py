@@ -38,7 +38,12 @@ class Category(Base):
 
     @property
     def path_ids(self) -> tuple[int, ...]:
-        return tuple(int(part) for part in self.path.strip("/").split("/") if part)
+        return self.ids_in_path(self.path)
+
+    @staticmethod
+    def ids_in_path(path: str) -> tuple[int, ...]:
+        """The ids of a category and its ancestors, from its ``path``."""
+        return tuple(int(part) for part in path.strip("/").split("/") if part)
 
     @property
     def active(self) -> bool:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from catalog.categories.models import Category
 from catalog.categories.service import require_operator
+from catalog.designations.models import Designation
 from catalog.designations.service import check_designated
+from catalog.designations.service import today as designations_today
 from catalog.enrolment.models import (
     SIZES,
+    SME_SIZES,
     EnrolmentApplication,
     SupplierCategory,
     SupplierProfile,
@@ -303,6 +308,88 @@ def suppliers_in(session: Session, category: Category, sme_only: bool = False) -
         }
         out = [i for i in out if i in profiles and profiles[i].sme]
     return out
+
+
+@functools.cache
+def _eligibility_query() -> Select[Any]:
+    """Per supplier (``ids``): enrolled in the category path (``path``), suspended at ``now``,
+    whether the path is a designated service, holding a valid designation on ``today``, and its
+    enterprise size. Built once; only the parameters change."""
+    org = Organisation.__table__
+
+    def path(name: str) -> BindParameter[Any]:
+        return bindparam(name, expanding=True)
+
+    enrolled = exists().where(
+        SupplierCategory.supplier_id == org.c.id,
+        SupplierCategory.category_id.in_(path("path_enrolled")),
+    )
+    suspended = exists().where(
+        Suspension.supplier_id == org.c.id,
+        Suspension.lifted_at.is_(None),
+        Suspension.starts_at <= bindparam("now_start"),
+        Suspension.ends_at > bindparam("now_end"),
+    )
+    designated_category = exists().where(
+        Category.id.in_(path("path_designated")), Category.designated_service.is_(True)
+    )
+    designated = exists().where(
+        Designation.supplier_id == org.c.id,
+        Designation.category_id.in_(path("path_designation")),
+        Designation.revoked_at.is_(None),
+        Designation.valid_until >= bindparam("today"),
+    )
+    size = (
+        select(SupplierProfile.enterprise_size)
+        .where(SupplierProfile.organisation_id == org.c.id)
+        .scalar_subquery()
+    )
+    return select(
+        org.c.id,
+        enrolled.label("enrolled"),
+        suspended.label("suspended"),
+        designated_category.label("designated_category"),
+        designated.label("designated"),
+        size.label("size"),
+    ).where(org.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def ineligible(
+    session: Session, supplier_ids: set[int], path_ids: Sequence[int], sme_only: bool = False
+) -> dict[int, str]:
+    """The suppliers among ``supplier_ids`` that may not trade now in the category whose path is
+    ``path_ids`` (its ancestors' ids and its own), each with the code ``check_eligible`` would
+    refuse it with; ``sme_only`` adds the SME rule (code ``sme_only``). One query, however many
+    suppliers: for a batch of bids."""
+    ids = sorted(set(supplier_ids))
+    if not ids:
+        return {}
+    now = clock.now()
+    path = list(path_ids)
+    rows = session.connection().execute(
+        _eligibility_query(),
+        {
+            "ids": ids,
+            "path_enrolled": path,
+            "path_designated": path,
+            "path_designation": path,
+            "now_start": now,
+            "now_end": now,
+            "today": designations_today(),
+        },
+    )
+    problems = dict.fromkeys(ids, "not_enrolled")  # unless its row says otherwise
+    for row in rows:
+        del problems[row.id]
+        if not row.enrolled:
+            problems[row.id] = "not_enrolled"
+        elif row.suspended:
+            problems[row.id] = "supplier_suspended"
+        elif row.designated_category and not row.designated:
+            problems[row.id] = "not_designated"
+        elif sme_only and row.size not in SME_SIZES:
+            problems[row.id] = "sme_only"
+    return problems
 
 
 def check_eligible(session: Session, supplier_id: int, category: Category) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,9 @@ def _transaction(session: Session) -> Any:
     return session.get_nested_transaction() or session.get_transaction()
 
 
+_HEAD_TABLE = LedgerHead.__table__
+
+
 def _lock_head(session: Session) -> tuple[int, str]:
     """Take the ledger's append lock and return the head (seq, hash).
 
@@ -68,20 +72,29 @@ def _lock_head(session: Session) -> tuple[int, str]:
     held = session.info.get(_HEAD)
     if held is not None and held[0] is _transaction(session):
         return held[1], held[2]
-    head = select(LedgerHead.seq, LedgerHead.hash).where(LedgerHead.id == 1)
-    if session.get_bind().dialect.name == "sqlite":
+    conn = session.connection()
+    head = select(_HEAD_TABLE.c.seq, _HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1)
+    if conn.dialect.name == "sqlite":
         # Writing first takes SQLite's write lock before we read the head.
-        session.execute(
-            update(LedgerHead).where(LedgerHead.id == 1).values(seq=LedgerHead.seq),
-            execution_options={"synchronize_session": False},
-        )
+        conn.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(seq=_HEAD_TABLE.c.seq))
     else:
         head = head.with_for_update()
-    row = session.execute(head).first()
+    row = conn.execute(head).first()
     if row is None:  # the migration creates the row; this covers a database built otherwise
-        session.execute(insert(LedgerHead).values(id=1, seq=0, hash=GENESIS))
+        conn.execute(insert(_HEAD_TABLE).values(id=1, seq=0, hash=GENESIS))
         return 0, GENESIS
     return row.seq, row.hash
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry to append with ``record_many``: the same arguments as ``record``."""
+
+    actor: Actor
+    action: str
+    subject: tuple[str, Any]
+    payload: dict[str, Any]
+    region_id: int | None = None
 
 
 def record(
@@ -93,37 +106,60 @@ def record(
     region_id: int | None = None,
 ) -> LedgerEntry:
     """Append one entry in the caller's transaction; it commits or rolls back with the change."""
-    head_seq, head_hash = _lock_head(session)
-    subject_type, subject_id = subject
-    entry = LedgerEntry(
-        seq=head_seq + 1,
-        at=clock.now(),
-        actor_user_id=actor.user_id,
-        actor_username=actor.username,
-        actor_org_id=actor.organisation_id,
-        actor_ip=actor.ip,
-        actor_device=actor.device_id,
-        region_id=region_id if region_id is not None else actor.region_id,
-        action=action,
-        subject_type=subject_type,
-        subject_id=None if subject_id is None else str(subject_id),
-        payload=canonical.dumps(payload),
-        prev_hash=head_hash,
-    )
-    entry.hash = entry_hash(entry)
-    # A plain INSERT (the entry is never changed, so it needs no tracking by the session).
-    session.execute(
-        insert(LedgerEntry).values(
-            {column.key: getattr(entry, column.key) for column in LedgerEntry.__table__.columns}
-        )
-    )
-    session.execute(
-        update(LedgerHead).where(LedgerHead.id == 1).values(seq=entry.seq, hash=entry.hash),
-        execution_options={"synchronize_session": False},
-    )
-    session.info[_HEAD] = (_transaction(session), entry.seq, entry.hash)
-    after_commit(session, lambda: entry_recorded.send(entry, entry=entry))
+    (entry,) = record_many(session, [Entry(actor, action, subject, payload, region_id)])
     return entry
+
+
+def record_many(session: Session, entries: Sequence[Entry]) -> list[LedgerEntry]:
+    """Append several entries, in order, in the caller's transaction: one chain, one INSERT of all
+    the rows and one move of the head, however many there are."""
+    if not entries:
+        return []
+    # The caller's pending changes first: their row locks are taken before the ledger's.
+    session.flush()
+    head_seq, head_hash = _lock_head(session)
+    made: list[LedgerEntry] = []
+    for item in entries:
+        subject_type, subject_id = item.subject
+        actor = item.actor
+        entry = LedgerEntry(
+            seq=head_seq + 1,
+            at=clock.now(),
+            actor_user_id=actor.user_id,
+            actor_username=actor.username,
+            actor_org_id=actor.organisation_id,
+            actor_ip=actor.ip,
+            actor_device=actor.device_id,
+            region_id=item.region_id if item.region_id is not None else actor.region_id,
+            action=item.action,
+            subject_type=subject_type,
+            subject_id=None if subject_id is None else str(subject_id),
+            payload=canonical.dumps(item.payload),
+            prev_hash=head_hash,
+        )
+        entry.hash = entry_hash(entry)
+        head_seq, head_hash = entry.seq, entry.hash
+        made.append(entry)
+    # Plain INSERTs (an entry is never changed, so it needs no tracking by the session).
+    conn = session.connection()
+    conn.execute(
+        insert(LedgerEntry.__table__),
+        [{key: getattr(entry, key) for key in _COLUMNS} for entry in made],
+    )
+    conn.execute(
+        update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(seq=head_seq, hash=head_hash)
+    )
+    session.info[_HEAD] = (_transaction(session), head_seq, head_hash)
+    after_commit(session, lambda: _announce(made))
+    return made
+
+
+_COLUMNS = [column.key for column in LedgerEntry.__table__.columns]
+
+
+def _announce(entries: list[LedgerEntry]) -> None:
+    for entry in entries:
+        entry_recorded.send(entry, entry=entry)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from auction.models import Bid
+from auction.models import Auction, Bid
 from core import clock
 from mall.budgets.models import BudgetLine
 from supervision.ledger.models import LedgerEntry
@@ -207,3 +207,73 @@ def test_what_each_party_sees(floor, session):
         }
     ]
     assert seen["mine"]["rank"] is None and seen["mine"]["next_allowed"] == "3980.00"
+
+
+def test_a_batch_of_bids_is_placed_in_order_each_against_the_state_before_it(app, floor, session):
+    """Bids queued on one auction go into one unit of work (AUC-1, the socket path): each is judged
+    after the ones before it, refusals are refused alone, a new bidder gets one label however often
+    it bids in the batch, a late bid extends the end, and every bid is on the ledger in order."""
+    from auction import service as auctions
+    from core.accounts.auth import actor_for
+    from core.accounts.models import User
+
+    auction = published(floor, visibility="ladder", snipe_window_seconds=60, extension_seconds=120)
+    aid = auction["id"]
+    open_now(auction, timedelta(minutes=29, seconds=30))  # 30 s before the end
+    with app.app_context():
+        small, large = (
+            actor_for(session.scalar(select(User).where(User.username == name)), "socket")
+            for name in ("supplier", "supplier.office")
+        )
+        outcomes = auctions.place_bids(
+            session,
+            aid,
+            [
+                auctions.BidRequest(small, Decimal("4990.00"), "socket"),
+                auctions.BidRequest(small, Decimal("4985.00"), "socket"),  # under the decrement
+                auctions.BidRequest(large, Decimal("4900.00"), "socket"),  # not an SME
+                auctions.BidRequest(small, Decimal("4980.00"), "socket"),
+            ],
+        )
+        assert [(o.accepted, o.code) for o in outcomes] == [
+            (True, None),
+            (False, "decrement"),
+            (False, "sme_only"),
+            (True, None),
+        ]
+        first, last = outcomes[0].bid, outcomes[3].bid
+        assert (first.seq, last.seq) == (1, 2) and last.id > first.id
+        assert outcomes[0].extended_to is not None and outcomes[3].extended_to is None
+        standing = auctions.Standing.read(session, aid)
+        assert [(r.label_no, r.last_price, r.last_bid_id) for r in standing.rows] == [
+            (1, Decimal("4980.00"), last.id)
+        ]
+    session.expire_all()
+    row = session.get(Auction, aid)
+    assert (row.bid_count, row.bidder_count, row.best_price, row.best_bid_id) == (
+        2,
+        1,
+        Decimal("4980.00"),
+        last.id,
+    )
+    assert row.extensions_used == 1
+    trail = [
+        (e.action, json.loads(e.payload).get("bid_id"), json.loads(e.payload).get("reason"))
+        for e in session.scalars(
+            select(LedgerEntry)
+            .where(LedgerEntry.subject_type == "auction", LedgerEntry.subject_id == str(aid))
+            .order_by(LedgerEntry.seq)
+        )
+    ][2:]
+    assert trail == [
+        ("auction.bid_accepted", first.id, None),
+        ("auction.extended", first.id, None),
+        ("auction.bid_rejected", None, "decrement"),
+        ("auction.bid_rejected", None, "sme_only"),
+        ("auction.bid_accepted", last.id, None),
+    ]
+    accepted = _entries(session, aid, "auction.bid_accepted")
+    assert [(e["label"], e["best_price"], e["channel"]) for e in accepted] == [
+        (1, "4990.00", "socket"),
+        (1, "4980.00", "socket"),
+    ]

@@ -382,3 +382,56 @@ def test_the_demo_designates_suppliers_for_its_designated_services(app, session,
     assert services
     for listing in services:
         assert valid_designation(session, listing.supplier_id, listing.category) is not None
+
+
+def test_the_eligibility_of_many_suppliers_at_once_agrees_with_the_check_of_each(
+    app, repair, session
+):
+    """AUC-1 / MALL-2: the set-at-a-time check a batch of bids uses refuses exactly whom the
+    one-supplier check refuses, with the same code: not enrolled, not designated (none, expired),
+    suspended."""
+    from catalog.enrolment.models import Suspension
+    from catalog.enrolment.service import check_eligible, ineligible
+    from core import clock
+    from core.errors import Forbidden
+
+    vehicle = session.get(Category, repair.vehicle)
+    it, office = repair.cat.supplier_it, repair.cat.supplier_office
+    nobody = 10**9  # no such organisation
+
+    def each(ids):
+        out = {}
+        for supplier_id in ids:
+            try:
+                check_eligible(session, supplier_id, vehicle)
+            except Forbidden as refusal:
+                out[supplier_id] = refusal.code
+        return out
+
+    ids = {it, office, nobody}
+    with app.app_context():
+        assert ineligible(session, ids, vehicle.path_ids) == each(ids) | {nobody: "not_enrolled"}
+        assert ineligible(session, ids, vehicle.path_ids) == {
+            office: "not_designated",
+            nobody: "not_enrolled",
+        }
+        designation = session.get(Designation, repair.designation)
+        designation.valid_until = today() - timedelta(days=1)
+        session.flush()
+        assert ineligible(session, {it}, vehicle.path_ids) == each({it}) == {it: "not_designated"}
+        designation.valid_until = today()
+        session.add(
+            Suspension(
+                supplier_id=it,
+                reason="测试",
+                starts_at=clock.now() - timedelta(hours=1),
+                ends_at=clock.now() + timedelta(days=1),
+            )
+        )
+        session.flush()
+        assert ineligible(session, {it}, vehicle.path_ids) == each({it})
+        assert each({it}) == {it: "supplier_suspended"}
+        desktops = session.get(Category, repair.cat.desktop)
+        assert ineligible(session, {office}, desktops.path_ids) == {}
+        # A small enterprise passes the SME rule (a large one is refused: tests/auction).
+        assert ineligible(session, {office}, desktops.path_ids, sme_only=True) == {}
