@@ -9,9 +9,9 @@ keep that record while it tells the bidder why.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
@@ -304,6 +304,8 @@ class BidOutcome:
     message: str | None = None
     message_zh: str | None = None
     extended_to: Any = None
+    #: the bidder's row as this bid left it (accepted bids)
+    bidder: BidderRow | None = None
 
     def error(self) -> DomainError:
         return Conflict(
@@ -373,9 +375,13 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
     known = {
         row.supplier_id: row
         for row in conn.execute(
-            select(table.c.id, table.c.supplier_id, table.c.label_no, table.c.last_price).where(
-                table.c.auction_id == auction.id, table.c.supplier_id.in_(supplier_ids)
-            )
+            select(
+                table.c.id,
+                table.c.supplier_id,
+                table.c.label_no,
+                table.c.last_price,
+                table.c.joined_at,
+            ).where(table.c.auction_id == auction.id, table.c.supplier_id.in_(supplier_ids))
         )
     }
     last: dict[int, Decimal] = {sid: row.last_price for sid, row in known.items()}
@@ -537,11 +543,21 @@ def _write_bids(
         outcome.bid = Bid(id=bid_id, **row)
         for payload in payloads:
             payload["bid_id"] = bid_id
-        final[row["supplier_id"]] = {
+        supplier_id = row["supplier_id"]
+        final[supplier_id] = {
             "last_price": row["price"],
             "last_bid_id": bid_id,
             "last_bid_at": row["placed_at"],
         }
+        first = joined.get(supplier_id) or known[supplier_id]._mapping
+        outcome.bidder = BidderRow(
+            supplier_id,
+            first["label_no"],
+            row["price"],
+            bid_id,
+            row["placed_at"],
+            first["joined_at"],
+        )
     if best is not None:
         auction.best_bid_id = ids[best]
     bidders = AuctionBidder.__table__
@@ -576,21 +592,36 @@ def offers(session: Session, auction_id: int) -> list[rules.Offer]:
     ]
 
 
-def bidder_rows(session: Session, auction_id: int) -> list[Any]:
+class BidderRow(NamedTuple):
+    """A bidder of an auction as ranks and labels need it."""
+
+    supplier_id: int
+    label_no: int
+    last_price: Decimal
+    last_bid_id: int | None
+    last_bid_at: datetime | None
+    joined_at: datetime
+
+
+_BIDDER_COLUMNS = (
+    AuctionBidder.supplier_id,
+    AuctionBidder.label_no,
+    AuctionBidder.last_price,
+    AuctionBidder.last_bid_id,
+    AuctionBidder.last_bid_at,
+    AuctionBidder.joined_at,
+)
+
+
+def bidder_rows(session: Session, auction_id: int) -> list[BidderRow]:
     """One plain row per bidder (supplier, label, last price and bid): what ranks and labels are
     made of, read in one query without loading ORM objects."""
-    return list(
-        session.execute(
-            select(
-                AuctionBidder.supplier_id,
-                AuctionBidder.label_no,
-                AuctionBidder.last_price,
-                AuctionBidder.last_bid_id,
-                AuctionBidder.last_bid_at,
-                AuctionBidder.joined_at,
-            ).where(AuctionBidder.auction_id == auction_id)
+    return [
+        BidderRow(*row)
+        for row in session.execute(
+            select(*_BIDDER_COLUMNS).where(AuctionBidder.auction_id == auction_id)
         )
-    )
+    ]
 
 
 def ranked_rows(rows: list[Any]) -> list[rules.Offer]:
@@ -619,7 +650,10 @@ class Standing:
 
     @classmethod
     def read(cls, session: Session, auction_id: int) -> Standing:
-        rows = bidder_rows(session, auction_id)
+        return cls.of(bidder_rows(session, auction_id))
+
+    @classmethod
+    def of(cls, rows: list[BidderRow]) -> Standing:
         ranked = ranked_rows(rows)
         return cls(
             rows=rows,
@@ -628,6 +662,13 @@ class Standing:
             places={o.supplier_id: place for place, o in enumerate(ranked, start=1)},
             by_supplier={row.supplier_id: row for row in rows},
         )
+
+    def updated(self, changed: list[BidderRow]) -> Standing:
+        """The standing once ``changed`` (bidders' rows as a batch of bids left them) is in."""
+        rows = dict(self.by_supplier)
+        for row in changed:
+            rows[row.supplier_id] = row
+        return Standing.of(list(rows.values()))
 
 
 # ---------------------------------------------------------------- reading
@@ -700,16 +741,18 @@ def label_text(number: int, lang: str = "zh") -> str:
 
 
 def state(
-    session: Session, actor: Actor, auction: Auction, standing: Standing | None = None
+    session: Session | None, actor: Actor, auction: Auction, standing: Standing | None = None
 ) -> dict[str, Any]:
     """What the actor may see of the auction now (AUC-1 visibility, AUC-3 same information for
     every bidder): own rank always; the best price and the anonymised ladder as the auction says;
-    real names only after the award. ``standing`` is the auction's, if already read."""
+    real names only after the award. ``standing`` is the auction's, if already read; without a
+    session it must be given, and the auction not yet awarded."""
     role = role_of(actor, auction)
     now = clock.now()
     terms = terms_of(auction)
     phase = rules.phase(terms, now) if auction.status == "published" else "after"
     if standing is None:
+        assert session is not None
         standing = Standing.read(session, auction.id)
     revealed = auction.status == "awarded"
     full = role in ("purchaser", "supervisor", "operator")
@@ -756,12 +799,14 @@ def state(
 
 
 def ladder(
-    session: Session, auction: Auction, standing: Standing, supplier_ids: bool = False
+    session: Session | None, auction: Auction, standing: Standing, supplier_ids: bool = False
 ) -> list[dict[str, Any]]:
     """The ranked offers under their labels (供应商 3); real names only after the award (AUC-1),
-    and supplier ids only when ``supplier_ids``."""
-    revealed = auction.status == "awarded"
-    real = _names(session, [o.supplier_id for o in standing.ranked]) if revealed else {}
+    read then with ``session``, and supplier ids only when ``supplier_ids``."""
+    real: dict[int, str] = {}
+    if auction.status == "awarded":
+        assert session is not None
+        real = _names(session, [o.supplier_id for o in standing.ranked])
     return [
         {
             "rank": place,

@@ -22,6 +22,7 @@ from typing import Any
 
 from flask import current_app, request
 from flask_socketio import Namespace, join_room, leave_room
+from sqlalchemy import inspect as sa_inspect
 
 from auction import rules, service
 from auction.models import Auction
@@ -238,6 +239,8 @@ def _place(auction_id: int, batch: list[_Pending]) -> None:
             pending.answer = {"ok": False, **error.to_dict()}
         else:
             pending.failure = error
+    else:
+        _advance(outcomes)
     finally:
         for pending in batch:
             pending.placed = True
@@ -252,11 +255,17 @@ def _answer(auction_id: int, batch: list[_Pending]) -> None:
             notify(auction_id)
         if not outcomes:
             return
-        session = db.new_session(write=False)
+        # The auction as the batch's commit left it, and its standing if this process knows it;
+        # otherwise (or once the auction is over) both are read afresh.
+        auction = outcomes[0][1].auction
+        standing = _cached(auction) if _loaded(auction, "published") else None
+        session = None
         try:
-            auction = session.get(Auction, auction_id)
-            assert auction is not None
-            standing = _standing(session, auction)
+            if standing is None:
+                session = db.read_session()
+                auction = session.get(Auction, auction_id)
+                assert auction is not None
+                standing = _standing(session, auction)
             schema = StateSchema()
             for pending, outcome in outcomes:
                 answer: dict[str, Any] = {"ok": outcome.accepted, "price": str(pending.price)}
@@ -272,7 +281,8 @@ def _answer(auction_id: int, batch: list[_Pending]) -> None:
                 )
                 pending.answer = answer
         finally:
-            session.close()
+            if session is not None:
+                session.close()
     except Exception as error:
         for pending in batch:
             if pending.failure is None and "state" not in pending.answer:
@@ -351,7 +361,7 @@ def broadcast(auction_id: int) -> None:
 def broadcast_public(auction_id: int) -> None:
     """The watchers (purchaser, supervisors, operators) their ladder, then everyone the public
     state."""
-    session = db.new_session(write=False)
+    session = db.read_session()
     try:
         auction = session.get(Auction, auction_id)
         if auction is None:
@@ -375,7 +385,7 @@ def broadcast_public(auction_id: int) -> None:
 
 def broadcast_mine(auction_id: int) -> None:
     """Each bidding organisation its own label, place, last price and next allowed price."""
-    session = db.new_session(write=False)
+    session = db.read_session()
     try:
         auction = session.get(Auction, auction_id)
         if auction is None:
@@ -411,18 +421,48 @@ _standings: dict[int, tuple[tuple[int, str], service.Standing]] = {}
 _read_locks: dict[int, Any] = {}
 
 
+def _loaded(auction: Auction, status: str) -> bool:
+    """Whether the object still holds what its commit left (a session that expires objects on
+    commit leaves nothing to read without it) and the auction is in ``status``."""
+    return not sa_inspect(auction).expired_attributes and auction.status == status
+
+
+def _key(auction: Auction) -> tuple[int, str]:
+    return (auction.bid_count, auction.status)
+
+
+def _cached(auction: Auction) -> service.Standing | None:
+    held = _standings.get(auction.id)
+    return held[1] if held is not None and held[0] == _key(auction) else None
+
+
 def _standing(session: Any, auction: Auction) -> service.Standing:
-    key = (auction.bid_count, auction.status)
     # One read at a time per auction, so that the others waiting for it share it.
     with _read_locks.setdefault(auction.id, threading.Lock()):
-        held = _standings.get(auction.id)
-        if held is not None and held[0] == key:
-            return held[1]
-        standing = service.Standing.read(session, auction.id)
-        if len(_standings) >= 1000:
-            _standings.clear()
-        _standings[auction.id] = (key, standing)
+        standing = _cached(auction)
+        if standing is None:
+            standing = service.Standing.read(session, auction.id)
+            if len(_standings) >= 1000:
+                _standings.clear()
+            _standings[auction.id] = (_key(auction), standing)
         return standing
+
+
+def _advance(outcomes: list[service.BidOutcome]) -> None:
+    """After a batch commits: if this process holds the standing the batch started from, bring it
+    up to date from the batch's own rows instead of reading it again."""
+    changed = [o.bidder for o in outcomes if o.accepted and o.bidder is not None]
+    auction = outcomes[0].auction
+    if not changed or not _loaded(auction, "published"):
+        return
+    before = (auction.bid_count - len(changed), auction.status)
+    with _read_locks.setdefault(auction.id, threading.Lock()):
+        held = _standings.pop(auction.id, None)
+        if held is not None and held[0] == before:
+            try:
+                _standings[auction.id] = (_key(auction), held[1].updated(changed))
+            except Exception:  # the next reader reads it; the bids are committed regardless
+                log.exception("auction %s: standing not brought up to date", auction.id)
 
 
 def _plain(ladder: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -444,7 +484,15 @@ def public_state(
     if auction.visibility == "ladder":
         if standing is None:
             standing = _standing(session, auction)
-        ladder = _plain(service.ladder(session, auction, standing))
+        # Labels — and the real names once awarded — never the suppliers' ids.
+        ladder = [
+            {
+                key: value
+                for key, value in entry.items()
+                if key in ("rank", "label", "price", "at") or (key == "name" and value)
+            }
+            for entry in _plain(service.ladder(session, auction, standing))
+        ]
     return {
         "auction_id": auction.id,
         "status": auction.status,

@@ -314,7 +314,7 @@ def report(runs: dict[str, dict[str, Any]], command: str) -> str:
         "",
         f"One auction, 100 bidders (python-socketio, websocket transport, spread over "
         f"{args_processes(runs)} client processes) and a watcher; bids at a fixed total rate for a "
-        "few seconds per step. Latency: send → "
+        "few seconds per step, after 3 s of bids at the first rate that are not counted. Latency: send → "
         "the watcher's first room update that includes the bid. The bare baseline is a "
         "Flask-SocketIO server under gevent that acknowledges and broadcasts each bid with no "
         "database, rules or ledger.",

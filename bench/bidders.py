@@ -180,8 +180,63 @@ def _gather(conns: list[Connection], kind: str) -> list[tuple[Any, ...]]:
     return answers
 
 
+def _step(conns: list[Connection], rate: int, seconds: float) -> dict[str, Any]:
+    """Bids at ``rate`` a second for ``seconds`` over every worker; what became of them."""
+    total = int(rate * seconds)
+    start = time.monotonic() + 0.5
+    for conn in conns:
+        conn.send(("step", rate, total, start))
+    acks: list[tuple[float, float, bool]] = []
+    sent: dict[tuple[int, int], float] = {}
+    errors: dict[str, int] = {}
+    for _, part_acks, part_sent, part_errors in _gather(conns, "acked"):
+        acks += part_acks
+        sent.update({(i, seq): at for i, seq, at in part_sent})
+        for code, n in part_errors.items():
+            errors[code] = errors.get(code, 0) + n
+    time.sleep(1.0)  # let the last updates arrive
+    for conn in conns:
+        conn.send(("collect",))
+    seen: dict[int, list[tuple[float, int]]] = {}
+    for _, part in _gather(conns, "seen"):
+        seen.update(part)
+    accepted = [a for a in acks if a[2]]
+    span = max(a[1] for a in acks) - start if acks else seconds
+    latencies = []
+    for (i, seq), at in sent.items():
+        at_seen = first_seen(seen.get(i, []), seq)
+        if at_seen is not None:
+            latencies.append((at_seen - at) * 1000)
+    ack_ms = [(a[1] - a[0]) * 1000 for a in acks]
+    return {
+        "offered": rate,
+        "sent": total,
+        "accepted": len(accepted),
+        "rejected": len(acks) - len(accepted),
+        "errors": errors,
+        "accepted_per_s": round(len(accepted) / span, 1),
+        "seconds": round(span, 2),
+        "broadcast_ms": {
+            "p50": percentile(latencies, 50),
+            "p95": percentile(latencies, 95),
+            "p99": percentile(latencies, 99),
+            "missing": len(sent) - len(latencies),
+        },
+        "ack_ms": {
+            "p50": percentile(ack_ms, 50),
+            "p99": percentile(ack_ms, 99),
+            "mean": round(statistics.fmean(ack_ms), 1) if ack_ms else None,
+        },
+    }
+
+
 def run(
-    url: str, setup: dict[str, Any], rates: list[int], seconds: float, processes: int
+    url: str,
+    setup: dict[str, Any],
+    rates: list[int],
+    seconds: float,
+    processes: int,
+    warmup: float = 3.0,
 ) -> dict[str, Any]:
     seats = [
         (number, i, b)
@@ -212,56 +267,11 @@ def run(
         workers.append(worker)
     try:
         _gather(conns, "ready")
+        if warmup > 0 and rates:
+            _step(conns, rates[0], warmup)  # not counted: the server's first moments under load
         results = []
         for rate in rates:
-            total = int(rate * seconds)
-            start = time.monotonic() + 0.5
-            for conn in conns:
-                conn.send(("step", rate, total, start))
-            acks: list[tuple[float, float, bool]] = []
-            sent: dict[tuple[int, int], float] = {}
-            errors: dict[str, int] = {}
-            for _, part_acks, part_sent, part_errors in _gather(conns, "acked"):
-                acks += part_acks
-                sent.update({(i, seq): at for i, seq, at in part_sent})
-                for code, n in part_errors.items():
-                    errors[code] = errors.get(code, 0) + n
-            time.sleep(1.0)  # let the last updates arrive
-            for conn in conns:
-                conn.send(("collect",))
-            seen: dict[int, list[tuple[float, int]]] = {}
-            for _, part in _gather(conns, "seen"):
-                seen.update(part)
-            accepted = [a for a in acks if a[2]]
-            span = max(a[1] for a in acks) - start if acks else seconds
-            latencies = []
-            for (i, seq), at in sent.items():
-                at_seen = first_seen(seen.get(i, []), seq)
-                if at_seen is not None:
-                    latencies.append((at_seen - at) * 1000)
-            ack_ms = [(a[1] - a[0]) * 1000 for a in acks]
-            results.append(
-                {
-                    "offered": rate,
-                    "sent": total,
-                    "accepted": len(accepted),
-                    "rejected": len(acks) - len(accepted),
-                    "errors": errors,
-                    "accepted_per_s": round(len(accepted) / span, 1),
-                    "seconds": round(span, 2),
-                    "broadcast_ms": {
-                        "p50": percentile(latencies, 50),
-                        "p95": percentile(latencies, 95),
-                        "p99": percentile(latencies, 99),
-                        "missing": len(sent) - len(latencies),
-                    },
-                    "ack_ms": {
-                        "p50": percentile(ack_ms, 50),
-                        "p99": percentile(ack_ms, 99),
-                        "mean": round(statistics.fmean(ack_ms), 1) if ack_ms else None,
-                    },
-                }
-            )
+            results.append(_step(conns, rate, seconds))
             if results[-1]["accepted_per_s"] < 0.8 * rate:
                 break  # past what the server keeps up with: higher rates would only queue
         for conn in conns:
@@ -286,6 +296,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rates", default="20,100")
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument(
+        "--warmup", type=float, default=3.0, help="seconds of bids at the first rate, not counted"
+    )
+    parser.add_argument(
         "--processes",
         type=int,
         default=int(os.environ.get("BENCH_BIDDER_PROCESSES", "4")),
@@ -295,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     with open(args.setup) as f:
         setup = json.load(f)
     rates = [int(r) for r in args.rates.split(",")]
-    print(json.dumps(run(args.url, setup, rates, args.seconds, args.processes)))
+    print(json.dumps(run(args.url, setup, rates, args.seconds, args.processes, args.warmup)))
 
 
 if __name__ == "__main__":

@@ -118,9 +118,11 @@ class Database:
         self.engine: Engine | None = None
         # Tests bind every session to one outer connection whose transaction is rolled back.
         self.bind_override: Connection | None = None
+        self._autocommit: Engine | None = None
 
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"])
+        self._autocommit = None
         app.extensions["db"] = self
         app.after_request(self._finish_request)
         app.teardown_request(self._teardown_request)
@@ -129,6 +131,17 @@ class Database:
     def dialect(self) -> str:
         assert self.engine is not None
         return self.engine.dialect.name
+
+    def read_session(self) -> Session:
+        """A session for reading only, outside any request: on PostgreSQL each statement runs in
+        its own snapshot (autocommit), so no BEGIN or ROLLBACK goes to the server. For reads that
+        need no two statements to agree, such as the room updates of an auction."""
+        if self.bind_override is not None or self.dialect != "postgresql":
+            return self.new_session(write=False)
+        if self._autocommit is None:
+            assert self.engine is not None
+            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return Session(bind=self._autocommit, expire_on_commit=False)
 
     def new_session(self, write: bool = True) -> Session:
         if self.bind_override is not None:
