@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from auction import service
 from auction.schemas import (
     AuctionCreateSchema,
+    AuctionEditSchema,
     AuctionPage,
     AuctionQuerySchema,
     AuctionReasonSchema,
@@ -56,6 +57,14 @@ def get(auction_id: int):  # type: ignore[no-untyped-def]
         not auction.show_ceiling and service.role_of(actor, auction) == "bidder"
     )
     return auction
+
+
+@blp.route("/<int:auction_id>", methods=["PATCH"])
+@blp.arguments(AuctionEditSchema(partial=True))
+@blp.response(200, AuctionSchema)
+def edit(args: dict[str, Any], auction_id: int):  # type: ignore[no-untyped-def]
+    """修改: change a draft before it is published (its terms are checked again as a whole)."""
+    return service.edit_draft(db.session, require_actor(), auction_id, args)
 
 
 @blp.route("/<int:auction_id>/publish", methods=["POST"])

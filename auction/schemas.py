@@ -50,6 +50,11 @@ class AuctionCreateSchema(Schema):
     min_bidders = fields.Integer(load_default=3, validate=validate.Range(min=1, max=50))
 
 
+class AuctionEditSchema(AuctionCreateSchema):
+    """The terms of a draft to change: any of those it was created with, checked again as a
+    whole."""
+
+
 class AuctionSchema(Schema):
     id = fields.Integer()
     number = fields.String()

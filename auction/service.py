@@ -76,9 +76,38 @@ def _invalid(field: str, problem: str, en: str, zh: str) -> ValidationFailed:
 # ---------------------------------------------------------------- setting up
 
 
-def create(session: Session, actor: Actor, data: dict[str, Any]) -> Auction:
-    """发起竞价: a purchaser's draft auction, checked against the rules before anyone sees it."""
-    require_purchaser(actor)
+#: The terms a purchaser sets, as the create form and ``update`` name them.
+TERMS = (
+    "title",
+    "category_id",
+    "standard_product_id",
+    "required_params",
+    "quantity",
+    "unit",
+    "delivery_region_id",
+    "delivery_address",
+    "delivery_date",
+    "contact_name",
+    "contact_phone",
+    "budget_line_id",
+    "ceiling",
+    "show_ceiling",
+    "starts_at",
+    "ends_at",
+    "decrement_mode",
+    "decrement_value",
+    "must_beat",
+    "snipe_window_seconds",
+    "extension_seconds",
+    "max_extensions",
+    "visibility",
+    "min_bidders",
+)
+
+
+def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    """The auction's columns from a purchaser's terms, once they are checked against the rules:
+    the category and product, the times, the decrement, the e-mall's limit and the budget."""
     category = session.get(Category, data["category_id"])
     if category is None or not category.active:
         raise _invalid("category_id", "no such category", "No such category.", "没有该品目。")
@@ -135,45 +164,73 @@ def create(session: Session, actor: Actor, data: dict[str, Any]) -> Auction:
         )
     line = budgets.get_line(session, actor, data["budget_line_id"])
     budgets.check_reservable(actor, line, lot)
+    return {
+        "title": data["title"].strip(),
+        "category_id": category.id,
+        "standard_product_id": product_id,
+        "required_params": data.get("required_params") or {},
+        "quantity": data["quantity"],
+        "unit": data.get("unit") or "台",
+        "delivery_region_id": region.id,
+        "delivery_address": data["delivery_address"].strip(),
+        "contact_name": data["contact_name"].strip(),
+        "contact_phone": data["contact_phone"].strip(),
+        "delivery_date": data["delivery_date"],
+        "budget_line_id": line.id,
+        "ceiling": cny(data["ceiling"]),
+        "show_ceiling": data.get("show_ceiling", True),
+        "starts_at": starts,
+        "ends_at": ends,
+        "scheduled_end": ends,
+        "decrement_mode": data["decrement_mode"],
+        "decrement_value": cny(data["decrement_value"]),
+        "must_beat": data.get("must_beat", "best"),
+        "snipe_window_seconds": data.get("snipe_window_seconds", 120),
+        "extension_seconds": data.get("extension_seconds", 180),
+        "max_extensions": data.get("max_extensions", 5),
+        "visibility": data.get("visibility", "best"),
+        "min_bidders": data.get("min_bidders", 3),
+        # The SME rule (MALL-10) applies by itself: small lots in SME-suitable categories.
+        "sme_only": category.sme_suitable and policy.sme_reserved(category.kind, lot, settings),
+    }
+
+
+def create(session: Session, actor: Actor, data: dict[str, Any]) -> Auction:
+    """发起竞价: a purchaser's draft auction, checked against the rules before anyone sees it."""
+    require_purchaser(actor)
     auction = Auction(
         purchaser_id=actor.organisation_id,
         created_by=actor.user_id,
         region_id=actor.region_id,
         status="draft",
-        title=data["title"].strip(),
-        category_id=category.id,
-        standard_product_id=product_id,
-        required_params=data.get("required_params") or {},
-        quantity=data["quantity"],
-        unit=data.get("unit") or "台",
-        delivery_region_id=region.id,
-        delivery_address=data["delivery_address"].strip(),
-        contact_name=data["contact_name"].strip(),
-        contact_phone=data["contact_phone"].strip(),
-        delivery_date=data["delivery_date"],
-        budget_line_id=line.id,
-        ceiling=cny(data["ceiling"]),
-        show_ceiling=data.get("show_ceiling", True),
-        starts_at=starts,
-        ends_at=ends,
-        scheduled_end=ends,
-        decrement_mode=data["decrement_mode"],
-        decrement_value=cny(data["decrement_value"]),
-        must_beat=data.get("must_beat", "best"),
-        snipe_window_seconds=data.get("snipe_window_seconds", 120),
-        extension_seconds=data.get("extension_seconds", 180),
-        max_extensions=data.get("max_extensions", 5),
-        extensions_used=0,
-        visibility=data.get("visibility", "best"),
-        min_bidders=data.get("min_bidders", 3),
-        # The SME rule (MALL-10) applies by itself: small lots in SME-suitable categories.
-        sme_only=category.sme_suitable and policy.sme_reserved(category.kind, lot, settings),
         bid_count=0,
         bidder_count=0,
+        extensions_used=0,
+        **_checked_terms(session, actor, data),
     )
     session.add(auction)
     session.flush()
     _record(session, actor, "auction.created", auction, **announcement(auction))
+    return auction
+
+
+def edit_draft(session: Session, actor: Actor, auction_id: int, changes: dict[str, Any]) -> Auction:
+    """修改: the purchaser changes its draft before publishing it (new times after the start has
+    passed, a corrected quantity). The terms are checked again as a whole, as at creation; the
+    change is on the ledger with the fields it touched."""
+    require_purchaser(actor)
+    auction = _own(session, actor, auction_id)
+    _expect(auction, "draft", doing=("changed", "修改"))
+    data = {name: getattr(auction, name) for name in TERMS} | changes
+    values = _checked_terms(session, actor, data)
+    changed = sorted(name for name, value in values.items() if getattr(auction, name) != value)
+    if not changed:
+        return auction
+    for name in changed:
+        setattr(auction, name, values[name])
+    auction.updated_at = clock.now()
+    session.flush()
+    _record(session, actor, "auction.updated", auction, changed=changed, **announcement(auction))
     return auction
 
 

@@ -158,10 +158,12 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
     ),
     "auc_publish": ("发布", "Publish"),
     "auc_start_passed": (
-        "开始时间已过超过 1 分钟，不能发布；请撤销后重新发起。",
-        "The start passed more than a minute ago, so it cannot be published; withdraw it and "
-        "start again.",
+        "开始时间已过超过 1 分钟，不能发布；请修改时间后再发布。",
+        "The start passed more than a minute ago, so it cannot be published: change the times "
+        "first.",
     ),
+    "auc_edit": ("修改", "Edit"),
+    "auc_edit_title": ("修改竞价草稿 %s", "Edit draft %s"),
     "auc_withdraw": ("撤销竞价", "Withdraw"),
     "auc_withdraw_reason": ("撤销原因", "Reason for withdrawing"),
     "auc_withdraw_hint": (
@@ -203,9 +205,9 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
     "auc_f_must_beat": ("报价须低于", "A bid must beat"),
     "auc_f_start_now": ("立即开始（发布后即开放报价）", "Start now (open once published)"),
     "auc_f_start_now_hint": (
-        "开始时间即保存时刻，保存后请在 1 分钟内发布；否则须撤销后重新发起。",
-        "The start is the moment the draft is saved: publish it within a minute, or withdraw it "
-        "and start again.",
+        "开始时间即保存时刻，保存后请在 1 分钟内发布；否则请修改时间后再发布。",
+        "The start is the moment the draft is saved: publish it within a minute, or change the "
+        "times before publishing.",
     ),
     "auc_f_starts_at": ("开始时间（北京时间）", "Start (Beijing time)"),
     "auc_f_duration": ("竞价时长（分钟）", "Duration (minutes)"),

@@ -201,6 +201,35 @@ def new() -> Any:
     """发起竞价: the demand, the ceiling and the rules, with defaults a purchaser rarely changes."""
     actor = signed_in()
     require_purchaser(actor)
+    return _form(actor)
+
+
+@bp.route("/auctions/<int:auction_id>/edit")
+def edit(auction_id: int) -> Any:
+    """修改: the same form, filled in with the draft's terms; saving checks them all again."""
+    actor = signed_in()
+    require_purchaser(actor)
+    auction = service.get_auction(db.session, actor, auction_id)
+    if service.role_of(actor, auction) != "purchaser" or auction.pool_id is not None:
+        abort(403)
+    if auction.status != "draft":
+        abort(409)
+    starts = clock.local(auction.starts_at)
+    draft = {name: getattr(auction, name) for name in service.TERMS}
+    draft |= {
+        "id": auction.id,
+        "number": auction.number,
+        "ceiling": str(auction.ceiling),
+        "decrement_value": str(auction.decrement_value),
+        "delivery_date": auction.delivery_date.isoformat(),
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "duration": int((auction.ends_at - auction.starts_at).total_seconds() // 60),
+    }
+    del draft["ends_at"], draft["required_params"]
+    return _form(actor, draft)
+
+
+def _form(actor: Actor, draft: dict[str, Any] | None = None) -> Any:
     session = db.session
     now = clock.now()
     categories = show.categories_by_id(session)
@@ -232,6 +261,7 @@ def new() -> Any:
     settings = policy.settings()
     return render_template(
         "auction/new.html",
+        draft=draft,
         leaves=[categories[i] for i in leaves],
         category_path=lambda c: " › ".join(
             show.name_of(categories[p]) for p in c.path_ids if p in categories

@@ -12,7 +12,7 @@ from auction.models import Auction, Bid
 from core import clock
 from mall.budgets.models import BudgetLine
 from supervision.ledger.models import LedgerEntry
-from tests.auction.conftest import auction_body, bid, open_now, published
+from tests.auction.conftest import T0, auction_body, bid, open_now, published
 from tests.mall.conftest import actions
 
 
@@ -277,3 +277,58 @@ def test_a_batch_of_bids_is_placed_in_order_each_against_the_state_before_it(app
         (1, "4990.00", "socket"),
         (1, "4980.00", "socket"),
     ]
+
+
+def test_a_draft_is_changed_and_checked_again_before_it_is_published(floor, session, login):
+    """AUC-1: a purchaser corrects its draft — here new times once the planned start has passed —
+    with the same checks as at creation; refusals change nothing; only its own unit may, and only
+    while it is a draft."""
+    created = floor.purchaser.post("/api/auctions", json=auction_body(floor))
+    assert created.status_code == 201
+    draft = created.get_json()
+    url = f"/api/auctions/{draft['id']}"
+    clock.freeze(T0 + timedelta(hours=1))  # the draft's start has passed
+    late = floor.purchaser.post(f"{url}/publish")
+    assert late.status_code == 409 and late.get_json()["code"] == "start_passed"
+
+    starts = T0 + timedelta(hours=1, minutes=10)
+    times = {
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(minutes=30)).isoformat(),
+    }
+    hospital = login("purchaser.hospital")  # (signing in is on the ledger too)
+    before = session.scalar(select(func.count()).select_from(LedgerEntry))
+    for change, status, field in (
+        ({"ends_at": (T0 + timedelta(hours=1, minutes=20)).isoformat()}, 422, "starts_at"),
+        (times | {"decrement_mode": "percent", "decrement_value": "5.00"}, 422, "decrement_value"),
+        (times | {"quantity": 0}, 422, "quantity"),
+        (times | {"ceiling": "200000.00"}, 409, None),  # over the e-mall's limit
+    ):
+        refused = floor.purchaser.patch(url, json=change)
+        assert refused.status_code == status, (change, refused.get_json())
+        if field:
+            assert field in refused.get_json()["details"], refused.get_json()
+    assert hospital.patch(url, json=times).status_code == 403
+    assert floor.supplier.patch(url, json=times).status_code == 403
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == before
+
+    changed = floor.purchaser.patch(url, json=times | {"quantity": 20})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["quantity"] == 20 and changed.get_json()["title"] == draft["title"]
+    edits = [
+        json.loads(e.payload)
+        for e in session.scalars(
+            select(LedgerEntry).where(
+                LedgerEntry.action == "auction.updated", LedgerEntry.subject_id == str(draft["id"])
+            )
+        )
+    ]
+    assert [e["changed"] for e in edits] == [["ends_at", "quantity", "scheduled_end", "starts_at"]]
+    assert edits[0]["quantity"] == 20
+    published = floor.purchaser.post(f"{url}/publish")
+    assert published.status_code == 200, published.get_json()
+    session.expire_all()
+    assert session.get(BudgetLine, floor.line).reserved == Decimal("100000.00")  # 20 × 5,000
+    again = floor.purchaser.patch(url, json={"quantity": 10})
+    assert again.status_code == 409 and again.get_json()["code"] == "bad_status"

@@ -231,6 +231,29 @@ def test_form_shows_refusals_then_saves_and_publishes(
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "draft")
     expect(page.locator("[data-testid=terms-quantity]")).to_have_text("500 台")
     page.screenshot(path=str(shots / "draft.png"), full_page=True)
+
+    # the draft is changed through the same form, filled in with its terms
+    draft_url = page.url
+    page.click("[data-testid=edit-draft]")
+    page.wait_for_url(re.compile(r"/auctions/\d+/edit$"))
+    expect(page.locator("h1")).to_contain_text("修改竞价草稿")
+    expect(page.locator("[data-testid=f-title]")).to_have_value("台式计算机 500 台网上竞价")
+    expect(page.locator("[data-testid=f-quantity]")).to_have_value(str(QUANTITY))
+    expect(page.locator("[data-testid=f-ceiling]")).to_have_value(CEILING)
+    expect(page.locator("[data-testid=f-visibility]")).to_have_value("ladder")
+    expect(page.locator("[data-testid=f-duration]")).to_have_value("30")
+    expect(page.locator("[data-testid=f-lot]")).to_have_text("¥2,500,000.00")
+    page.check("[data-testid=f-start-now]")
+    page.fill("[data-testid=f-contact-phone]", "0471-6669999")
+    page.screenshot(path=str(shots / "draft-edit.png"), full_page=True)
+    page.click("[data-testid=save-auction]")
+    page.wait_for_url(draft_url)
+    auction_id = int(draft_url.rsplit("/", 1)[1])
+    terms = Api(live_server, PURCHASER).call("GET", f"/api/auctions/{auction_id}")
+    span = datetime.fromisoformat(terms["ends_at"]) - datetime.fromisoformat(terms["starts_at"])
+    assert span == timedelta(minutes=30) and terms["status"] == "draft"
+    assert terms["contact_phone"] == "0471-6669999" and terms["quantity"] == QUANTITY
+
     page.click("[data-testid=publish]")
     expect(page.locator("[data-testid=flash]")).to_contain_text(zh("auc_js_published"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "open")

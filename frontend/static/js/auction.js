@@ -157,11 +157,26 @@
       return { body: body, problems: problems };
     }
 
+    /* Editing a draft: its terms in the fields (the category first, for its products). */
+    function fillDraft(terms) {
+      field('category_id').value = String(terms.category_id);
+      fillProducts();
+      Object.keys(terms).forEach(function (name) {
+        var input = field(name);
+        var value = terms[name];
+        if (!input || name === 'category_id' || !input.tagName) { return; }
+        if (input.type === 'checkbox') { input.checked = Boolean(value); return; }
+        input.value = value === null || value === undefined ? '' : String(value);
+      });
+    }
+
     field('category_id').addEventListener('change', fillProducts);
     form.addEventListener('input', refresh);
     form.addEventListener('change', refresh);
     window.setInterval(function () { if (field('start_now').checked) { refresh(); } }, 1000);
     fillProducts();
+    var draftTerms = document.getElementById('auction-draft-terms');
+    if (draftTerms) { fillDraft(JSON.parse(draftTerms.textContent)); }
     refresh();
 
     form.addEventListener('submit', function (event) {
@@ -180,7 +195,7 @@
       }
       saving = true;
       form.querySelector('[data-testid=save-auction]').disabled = true;
-      Mall.api('POST', form.getAttribute('data-url'), data.body).then(function (auction) {
+      Mall.api(form.getAttribute('data-method') || 'POST', form.getAttribute('data-url'), data.body).then(function (auction) {
         Mall.flashLater(text('auc_js_saved') + ' · ' + auction.number);
         window.location.assign(form.getAttribute('data-room').replace(/\/0$/, '/' + auction.id));
       }, function (error) {
