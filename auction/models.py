@@ -48,7 +48,26 @@ MUST_BEAT = {
 }
 
 
-class Auction(Base):
+class BiddingRules:
+    """The rules of the bidding, the same for an auction and for the volume purchase that sets up
+    its auction (AUC-1, AUC-2): the ceiling, the minimum decrement and what a bid must beat,
+    anti-sniping, what bidders see, and the fewest bidders for a valid result."""
+
+    #: 最高限价, a unit price
+    ceiling: Mapped[Decimal] = mapped_column(Money)
+    show_ceiling: Mapped[bool] = mapped_column(Boolean, default=True)
+    decrement_mode: Mapped[str] = mapped_column(String(8))
+    #: CNY for ``absolute``; percent of the price to beat for ``percent``
+    decrement_value: Mapped[Decimal] = mapped_column(Money)
+    must_beat: Mapped[str] = mapped_column(String(4))
+    snipe_window_seconds: Mapped[int] = mapped_column(Integer)
+    extension_seconds: Mapped[int] = mapped_column(Integer)
+    max_extensions: Mapped[int] = mapped_column(Integer)
+    visibility: Mapped[str] = mapped_column(String(8))
+    min_bidders: Mapped[int] = mapped_column(Integer)
+
+
+class Auction(BiddingRules, Base):
     """网上竞价: one purchaser's demand that eligible suppliers bid down, as a unit price."""
 
     __tablename__ = "auctions"
@@ -88,23 +107,11 @@ class Auction(Base):
     budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"))
     #: the volume purchase (带量采购, AUC-2) whose pooled lot this auction sells, if any
     pool_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    #: 最高限价, a unit price
-    ceiling: Mapped[Decimal] = mapped_column(Money)
-    show_ceiling: Mapped[bool] = mapped_column(Boolean, default=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: the current end, moved by extensions
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     scheduled_end: Mapped[datetime] = mapped_column(UTCDateTime)
-    decrement_mode: Mapped[str] = mapped_column(String(8))
-    #: CNY for ``absolute``; percent of the price to beat for ``percent``
-    decrement_value: Mapped[Decimal] = mapped_column(Money)
-    must_beat: Mapped[str] = mapped_column(String(4))
-    snipe_window_seconds: Mapped[int] = mapped_column(Integer)
-    extension_seconds: Mapped[int] = mapped_column(Integer)
-    max_extensions: Mapped[int] = mapped_column(Integer)
     extensions_used: Mapped[int] = mapped_column(Integer, default=0)
-    visibility: Mapped[str] = mapped_column(String(8))
-    min_bidders: Mapped[int] = mapped_column(Integer)
     sme_only: Mapped[bool] = mapped_column(Boolean, default=False)
     # The contested state, changed only under the row lock.
     best_price: Mapped[Decimal | None] = mapped_column(Money)

@@ -9,7 +9,7 @@ keep that record while it tells the bidder why.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -76,7 +76,48 @@ def _invalid(field: str, problem: str, en: str, zh: str) -> ValidationFailed:
 # ---------------------------------------------------------------- setting up
 
 
-#: The terms a purchaser sets, as the create form and ``update`` name them.
+def shortest_run() -> timedelta:
+    """The shortest an auction may run (``AUCTION_MIN_MINUTES``, 5 by default)."""
+    return timedelta(minutes=int(current_app.config.get("AUCTION_MIN_MINUTES", 5)))
+
+
+def check_run_terms(
+    starts: datetime,
+    ends: datetime,
+    delivery_date: date,
+    decrement_mode: str,
+    decrement_value: Decimal,
+    ends_field: str = "ends_at",
+) -> None:
+    """The terms every auction keeps, whoever sets them (a purchaser, or a volume purchase for its
+    pooled lot): it runs from ``shortest_run`` to 7 days, delivery is not before its end, and the
+    minimum decrement is within bounds. ``ends_field`` names the end in the refusal."""
+    minutes = int(shortest_run().total_seconds() // 60)
+    if not shortest_run() <= ends - starts <= MAX_DURATION:
+        raise _invalid(
+            ends_field,
+            f"{minutes} minutes to 7 days after the start",
+            f"An auction runs from {minutes} minutes to 7 days.",
+            f"竞价时长须在 {minutes} 分钟至 7 天之间。",
+        )
+    if delivery_date < clock.local(ends).date():
+        raise _invalid(
+            "delivery_date",
+            "before the auction ends",
+            "Delivery cannot be before the auction ends.",
+            "交货日期不能早于竞价结束。",
+        )
+    problem = rules.check_decrement_terms(decrement_mode, decrement_value)
+    if problem:
+        raise _invalid(
+            "decrement_value",
+            problem,
+            "The minimum decrement is out of bounds.",
+            "最小降价幅度不符合要求（百分比须在 0.5%–3% 之间）。",
+        )
+
+
+#: The terms a purchaser sets, as the create form and ``edit_draft`` name them.
 TERMS = (
     "title",
     "category_id",
@@ -128,29 +169,9 @@ def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict
     starts, ends = data["starts_at"], data["ends_at"]
     if starts < now - timedelta(minutes=1):
         raise _invalid("starts_at", "in the past", "The start is in the past.", "开始时间已过。")
-    shortest = int(current_app.config.get("AUCTION_MIN_MINUTES", 5))
-    if not timedelta(minutes=shortest) <= ends - starts <= MAX_DURATION:
-        raise _invalid(
-            "ends_at",
-            f"{shortest} minutes to 7 days after the start",
-            f"An auction runs from {shortest} minutes to 7 days.",
-            f"竞价时长须在 {shortest} 分钟至 7 天之间。",
-        )
-    if data["delivery_date"] < clock.local(ends).date():
-        raise _invalid(
-            "delivery_date",
-            "before the end",
-            "Delivery cannot be before the auction ends.",
-            "交货日期不能早于竞价结束。",
-        )
-    problem = rules.check_decrement_terms(data["decrement_mode"], data["decrement_value"])
-    if problem:
-        raise _invalid(
-            "decrement_value",
-            problem,
-            "The minimum decrement is out of bounds.",
-            "最小降价幅度不符合要求（百分比须在 0.5%–3% 之间）。",
-        )
+    check_run_terms(
+        starts, ends, data["delivery_date"], data["decrement_mode"], data["decrement_value"]
+    )
     settings = policy.settings()
     lot = rules.lot_total(data["ceiling"], data["quantity"])
     if lot >= settings.purchase_limit:

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -26,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from auction.models import BiddingRules
 from catalog.categories.models import Category
 from core import clock
 from core.accounts.models import Organisation
@@ -37,7 +37,7 @@ DEMAND_STATUSES = ("active", "withdrawn", "awarded", "released")
 DEMAND_REF = "pool_demand"
 
 
-class Pool(Base):
+class Pool(BiddingRules, Base):
     """带量采购: a window in which purchaser units add demand for one standard product; at its
     close the pooled quantity goes to a reverse auction on the unit price."""
 
@@ -71,25 +71,15 @@ class Pool(Base):
     standard_product_id: Mapped[int | None] = mapped_column(ForeignKey("standard_products.id"))
     required_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     unit: Mapped[str] = mapped_column(String(10))
-    #: 最高限价, a unit price; each demand holds its quantity times this
-    ceiling: Mapped[Decimal] = mapped_column(Money)
-    show_ceiling: Mapped[bool] = mapped_column(Boolean, default=True)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     delivery_date: Mapped[date] = mapped_column(Date)
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(String(30))
-    # The terms of the auction the pool goes to.
+    # The times of the auction the pool goes to (its rules: ``BiddingRules``; each demand holds
+    # its quantity times the ceiling).
     auction_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     auction_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    decrement_mode: Mapped[str] = mapped_column(String(8))
-    decrement_value: Mapped[Decimal] = mapped_column(Money)
-    must_beat: Mapped[str] = mapped_column(String(4))
-    snipe_window_seconds: Mapped[int] = mapped_column(Integer)
-    extension_seconds: Mapped[int] = mapped_column(Integer)
-    max_extensions: Mapped[int] = mapped_column(Integer)
-    visibility: Mapped[str] = mapped_column(String(8))
-    min_bidders: Mapped[int] = mapped_column(Integer)
     #: how many suppliers may share the award, each up to the capacity it declared
     max_winners: Mapped[int] = mapped_column(Integer, default=1)
     # The contested state, changed only under the row lock.

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,10 +56,6 @@ def _record(session: Session, actor: Actor, action: str, pool: Pool, **payload: 
 
 def _invalid(field: str, problem: str, en: str, zh: str) -> ValidationFailed:
     return ValidationFailed(en, zh, details={field: [problem]})
-
-
-def _shortest() -> timedelta:
-    return timedelta(minutes=int(current_app.config.get("AUCTION_MIN_MINUTES", 5)))
 
 
 # ---------------------------------------------------------------- who may do what
@@ -207,7 +202,7 @@ def open_pool(session: Session, actor: Actor, data: dict[str, Any]) -> Pool:
         raise _invalid(
             "opens_at", "in the past", "The window opens in the past.", "征集开始时间已过。"
         )
-    shortest = _shortest()
+    shortest = auctions.shortest_run()
     minutes = int(shortest.total_seconds() // 60)
     if not shortest <= closes - opens <= MAX_WINDOW:
         raise _invalid(
@@ -224,28 +219,14 @@ def open_pool(session: Session, actor: Actor, data: dict[str, Any]) -> Pool:
             "The auction cannot start before the demand window closes.",
             "竞价开始时间不能早于需求征集截止时间。",
         )
-    if not shortest <= ends - starts <= auctions.MAX_DURATION:
-        raise _invalid(
-            "auction_ends_at",
-            f"{minutes} minutes to 7 days after the start",
-            f"An auction runs from {minutes} minutes to 7 days.",
-            f"竞价时长须在 {minutes} 分钟至 7 天之间。",
-        )
-    if data["delivery_date"] < clock.local(ends).date():
-        raise _invalid(
-            "delivery_date",
-            "before the auction ends",
-            "Delivery cannot be before the auction ends.",
-            "交货日期不能早于竞价结束。",
-        )
-    problem = rules.check_decrement_terms(data["decrement_mode"], data["decrement_value"])
-    if problem:
-        raise _invalid(
-            "decrement_value",
-            problem,
-            "The minimum decrement is out of bounds.",
-            "最小降价幅度不符合要求（百分比须在 0.5%–3% 之间）。",
-        )
+    auctions.check_run_terms(
+        starts,
+        ends,
+        data["delivery_date"],
+        data["decrement_mode"],
+        data["decrement_value"],
+        ends_field="auction_ends_at",
+    )
     if cny(data["ceiling"]) <= 0:
         raise _invalid(
             "ceiling", "above zero", "The ceiling must be above zero.", "最高限价须大于零。"
