@@ -58,7 +58,7 @@ NAV: dict[str, list[str]] = {
     ],
     Role.SUPPLIER: ["listings", "enrolment", "auctions", "volume", "orders", "disputes", "notices"],
     Role.OPERATOR: ["review", "enrolment", "halls", "volume", "prices", "organisations"],
-    Role.SUPERVISOR: ["ledger", "warnings", "prices", "disputes"],
+    Role.SUPERVISOR: ["ledger", "warnings", "auctions", "volume", "prices", "disputes"],
     Role.PRICE_MONITOR: ["prices", "catalog"],
     Role.DISPUTE_HANDLER: ["disputes", "notices"],
     Role.BANKER: ["financing"],

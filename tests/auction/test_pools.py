@@ -23,7 +23,7 @@ from mall.budgets.models import BudgetLine
 from mall.contracts.models import Contract
 from mall.orders.models import Order
 from supervision.ledger.models import LedgerEntry
-from tests.auction.conftest import T0, bid
+from tests.auction.conftest import T0, auction_body, bid
 from tests.mall.conftest import new_line
 
 CLOSES = T0 + timedelta(hours=2)
@@ -478,3 +478,32 @@ def test_the_organiser_withdraws_an_open_pool_and_the_funds_come_back(floor, ses
     assert done.status_code == 200 and done.get_json()["status"] == "cancelled"
     assert _line(session, floor.line).reserved == Decimal("0.00")
     assert datetime.fromisoformat(done.get_json()["closed_at"]) == T0
+
+
+def test_supervisors_watch_the_pools_and_auctions_of_their_region(floor, session, app, login):
+    """SUP-1 with AUC-2: a supervisor follows the volume purchases and auctions of its region and
+    below — in the API and on the pages its navigation links to — and is refused those above it."""
+    local = open_pool(floor, api=floor.purchaser)  # led by a Hohhot school
+    regional = open_pool(floor, title="全区台式计算机带量采购")  # opened by the operator
+    auction = floor.purchaser.post("/api/auctions", json=auction_body(floor)).get_json()
+    floor.purchaser.post(f"/api/auctions/{auction['id']}/publish")
+    hohhot, region = login("supervisor.hohhot"), login("supervisor")
+
+    seen = [p["id"] for p in hohhot.get("/api/pools").get_json()["items"]]
+    assert local["id"] in seen and regional["id"] not in seen
+    assert hohhot.get(f"/api/pools/{local['id']}").status_code == 200
+    refused = hohhot.get(f"/api/pools/{regional['id']}")
+    assert refused.status_code == 403 and refused.get_json()["code"] == "other_organisation"
+    assert region.get(f"/api/pools/{regional['id']}").status_code == 200
+    watched = hohhot.get(f"/api/auctions/{auction['id']}/state").get_json()
+    assert watched["bidder_count"] == 0 and watched["ladder"] == []
+
+    home = hohhot.get("/").get_data(as_text=True)
+    assert 'href="/auctions#auctions"' in home and 'href="/pools#volume"' in home
+    listing = hohhot.get("/pools")
+    assert listing.status_code == 200 and local["number"] in listing.get_data(as_text=True)
+    page = hohhot.get(f"/pools/{local['id']}")
+    assert page.status_code == 200 and local["title"] in page.get_data(as_text=True)
+    assert hohhot.get(f"/pools/{regional['id']}").status_code == 403
+    room = hohhot.get(f"/auctions/{auction['id']}")
+    assert room.status_code == 200 and auction["number"] in room.get_data(as_text=True)
