@@ -257,7 +257,7 @@ def _answer(auction_id: int, batch: list[_Pending]) -> None:
             return
         # The auction as the batch's commit left it, and its standing if this process knows it;
         # otherwise (or once the auction is over) both are read afresh.
-        auction = outcomes[0][1].auction
+        auction = outcomes[-1][1].auction
         standing = _cached(auction) if _loaded(auction, "published") else None
         session = None
         try:
