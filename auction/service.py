@@ -431,9 +431,9 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
     recorded on the ledger whether accepted or rejected.
 
     The statements do not grow with the number of bids: the row lock, one read of the bidders'
-    rows, the eligibility queries, one INSERT of the accepted bids, one INSERT and one UPDATE of
-    the bidders' rows, the auction's UPDATE, and the ledger entries last, so that the ledger's head
-    (which every writer shares) is locked as late as possible."""
+    rows, one eligibility query, one INSERT of the accepted bids, one INSERT and one UPDATE of the
+    bidders' rows, the auction's UPDATE, and the ledger entries last (one INSERT, one move of the
+    head), so that the ledger's head (which every writer shares) is locked as late as possible."""
     for request in requests:
         require_bidder(request.actor)
     # The auction's row lock, and the category's path for the eligibility check, in one statement.
@@ -720,7 +720,7 @@ class Standing:
     """The bidders of an auction as read at one moment: their rows, their offers ranked, each
     one's label number and place. Read once and shared by every party's view of that moment."""
 
-    rows: list[Any]
+    rows: list[BidderRow]
     ranked: list[rules.Offer]
     labels: dict[int, int]
     places: dict[int, int]
