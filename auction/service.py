@@ -724,7 +724,7 @@ class Standing:
     ranked: list[rules.Offer]
     labels: dict[int, int]
     places: dict[int, int]
-    by_supplier: dict[int, Any]
+    by_supplier: dict[int, BidderRow]
 
     @classmethod
     def read(cls, session: Session, auction_id: int) -> Standing:

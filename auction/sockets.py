@@ -352,12 +352,6 @@ def notify(auction_id: int) -> None:
     _mine.changed(app, auction_id)
 
 
-def broadcast(auction_id: int) -> None:
-    """Send every room of the auction what it may see now."""
-    broadcast_public(auction_id)
-    broadcast_mine(auction_id)
-
-
 def broadcast_public(auction_id: int) -> None:
     """The watchers (purchaser, supervisors, operators) their ladder, then everyone the public
     state."""
