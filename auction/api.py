@@ -23,6 +23,7 @@ from auction.sockets import notify
 from core.accounts.auth import require_actor
 from core.api import paginate
 from core.db import after_commit, db, keep_on_error
+from core.limits import limit_bids
 
 blp = Blueprint(
     "auctions",
@@ -53,9 +54,6 @@ def get(auction_id: int):  # type: ignore[no-untyped-def]
     """The auction's terms (the ceiling only where it is shown, or to its purchaser)."""
     actor = require_actor()
     auction = service.get_auction(db.session, actor, auction_id)
-    auction.hide_ceiling = (  # type: ignore[attr-defined]
-        not auction.show_ceiling and service.role_of(actor, auction) == "bidder"
-    )
     return auction
 
 
@@ -93,6 +91,7 @@ def live_state(auction_id: int):  # type: ignore[no-untyped-def]
 @blp.route("/<int:auction_id>/bids", methods=["POST"])
 @blp.arguments(BidSchema)
 @blp.response(201, BidResultSchema)
+@limit_bids
 def bid(args: dict[str, Any], auction_id: int):  # type: ignore[no-untyped-def]
     """报价: a unit price. A refused bid answers 409 with the reason and stays on the ledger."""
     actor = require_actor()

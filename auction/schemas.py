@@ -1,30 +1,34 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
+from auction import service
 from auction.service import MAX_EXTENSION, MAX_EXTENSIONS, MAX_QUANTITY, MAX_SNIPE_WINDOW
-from core.api import MAX_ID, MoneyField, PageArgs, page_of
+from core.accounts.auth import current_actor
+from core.api import MAX_ID, IntField, MoneyField, PageArgs, page_of
 
 _id = validate.Range(min=1, max=MAX_ID)
 
 
 class AuctionCreateSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=2, max=200))
-    category_id = fields.Integer(required=True, validate=_id)
-    standard_product_id = fields.Integer(load_default=None, allow_none=True, validate=_id)
+    category_id = IntField(required=True, validate=_id)
+    standard_product_id = IntField(load_default=None, allow_none=True, validate=_id)
     required_params = fields.Dict(
         keys=fields.String(validate=validate.Length(max=60)), load_default=dict
     )
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    quantity = IntField(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
     unit = fields.String(load_default="台", validate=validate.Length(min=1, max=10))
-    delivery_region_id = fields.Integer(required=True, validate=_id)
+    delivery_region_id = IntField(required=True, validate=_id)
     delivery_address = fields.String(required=True, validate=validate.Length(min=2, max=300))
     delivery_date = fields.Date(required=True)
     contact_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     contact_phone = fields.String(
         required=True, validate=validate.Regexp(r"^\+?[0-9][0-9 -]{5,28}$")
     )
-    budget_line_id = fields.Integer(required=True, validate=_id)
+    budget_line_id = IntField(required=True, validate=_id)
     ceiling = MoneyField(required=True, metadata={"description": "最高限价, a unit price"})
     show_ceiling = fields.Boolean(load_default=True)
     starts_at = fields.AwareDateTime(required=True)
@@ -35,19 +39,17 @@ class AuctionCreateSchema(Schema):
         metadata={"description": "CNY (absolute) or percent of the price to beat, 0.5–3"},
     )
     must_beat = fields.String(load_default="best", validate=validate.OneOf(["best", "own"]))
-    snipe_window_seconds = fields.Integer(
+    snipe_window_seconds = IntField(
         load_default=120, validate=validate.Range(min=0, max=MAX_SNIPE_WINDOW)
     )
-    extension_seconds = fields.Integer(
+    extension_seconds = IntField(
         load_default=180, validate=validate.Range(min=0, max=MAX_EXTENSION)
     )
-    max_extensions = fields.Integer(
-        load_default=5, validate=validate.Range(min=0, max=MAX_EXTENSIONS)
-    )
+    max_extensions = IntField(load_default=5, validate=validate.Range(min=0, max=MAX_EXTENSIONS))
     visibility = fields.String(
         load_default="best", validate=validate.OneOf(["rank", "best", "ladder"])
     )
-    min_bidders = fields.Integer(load_default=3, validate=validate.Range(min=1, max=50))
+    min_bidders = IntField(load_default=3, validate=validate.Range(min=1, max=50))
 
 
 class AuctionEditSchema(AuctionCreateSchema):
@@ -55,24 +57,30 @@ class AuctionEditSchema(AuctionCreateSchema):
     whole."""
 
 
+def _ceiling(auction: Any) -> str | None:
+    """Hidden unless the caller may see it: every view that dumps an auction goes through here."""
+    amount = service.visible_ceiling(current_actor(), auction)
+    return None if amount is None else str(amount)
+
+
 class AuctionSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     number = fields.String()
     status = fields.String()
     title = fields.String()
-    purchaser_id = fields.Integer()
-    category_id = fields.Integer()
-    standard_product_id = fields.Integer(allow_none=True)
+    purchaser_id = IntField()
+    category_id = IntField()
+    standard_product_id = IntField(allow_none=True)
     required_params = fields.Dict()
-    quantity = fields.Integer()
+    quantity = IntField()
     unit = fields.String()
-    delivery_region_id = fields.Integer()
+    delivery_region_id = IntField()
     delivery_address = fields.String()
     delivery_date = fields.Date()
     contact_name = fields.String()
     contact_phone = fields.String()
     ceiling = fields.Function(
-        lambda a: None if getattr(a, "hide_ceiling", False) else str(a.ceiling),
+        _ceiling,
         allow_none=True,
         metadata={"description": "最高限价 (unit price); null for bidders when it is not shown"},
     )
@@ -83,17 +91,17 @@ class AuctionSchema(Schema):
     decrement_mode = fields.String()
     decrement_value = MoneyField()
     must_beat = fields.String()
-    snipe_window_seconds = fields.Integer()
-    extension_seconds = fields.Integer()
-    max_extensions = fields.Integer()
-    extensions_used = fields.Integer()
+    snipe_window_seconds = IntField()
+    extension_seconds = IntField()
+    max_extensions = IntField()
+    extensions_used = IntField()
     visibility = fields.String()
-    min_bidders = fields.Integer()
+    min_bidders = IntField()
     sme_only = fields.Boolean()
     published_at = fields.DateTime(allow_none=True)
     opened_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
-    winner_id = fields.Integer(allow_none=True)
+    winner_id = IntField(allow_none=True)
     failure_reason = fields.String(allow_none=True)
     audit_sha256 = fields.String(allow_none=True)
 
@@ -116,12 +124,12 @@ class BidSchema(Schema):
 
 
 class LadderRowSchema(Schema):
-    rank = fields.Integer()
+    rank = IntField()
     label = fields.String()
     name = fields.String(
         allow_none=True, metadata={"description": "the supplier's name, only after the award"}
     )
-    supplier_id = fields.Integer(allow_none=True)
+    supplier_id = IntField(allow_none=True)
     price = MoneyField()
     at = fields.DateTime()
 
@@ -130,33 +138,33 @@ class MineSchema(Schema):
     label = fields.String(allow_none=True)
     best_own_price = MoneyField(allow_none=True)
     last_price = MoneyField(allow_none=True)
-    rank = fields.Integer(allow_none=True)
+    rank = IntField(allow_none=True)
     next_allowed = MoneyField(allow_none=True)
     won = fields.Boolean()
 
 
 class StateSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     status = fields.String()
     phase = fields.String(metadata={"description": "before | open | after"})
     now = fields.DateTime()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
-    seconds_left = fields.Integer()
-    extensions_used = fields.Integer()
-    bid_count = fields.Integer(allow_none=True)
-    bidder_count = fields.Integer(allow_none=True)
+    seconds_left = IntField()
+    extensions_used = IntField()
+    bid_count = IntField(allow_none=True)
+    bidder_count = IntField(allow_none=True)
     best_price = MoneyField(allow_none=True)
     ceiling = MoneyField(allow_none=True)
     ladder = fields.List(fields.Nested(LadderRowSchema), allow_none=True)
     mine = fields.Nested(MineSchema, allow_none=True)
-    winner_id = fields.Integer(allow_none=True)
+    winner_id = IntField(allow_none=True)
     failure_reason = fields.String(allow_none=True)
 
 
 class BidResultSchema(Schema):
-    bid_id = fields.Integer()
-    seq = fields.Integer()
+    bid_id = IntField()
+    seq = IntField()
     price = MoneyField()
     placed_at = fields.DateTime()
     extended_to = fields.DateTime(allow_none=True)

@@ -789,6 +789,16 @@ def role_of(actor: Actor, auction: Auction) -> str | None:
     return None
 
 
+def visible_ceiling(actor: Actor | None, auction: Auction) -> Decimal | None:
+    """The ceiling as ``actor`` may see it: when it is shown, or to the purchaser, its supervisors
+    and operators; hidden from bidders and from anyone the auction is not for."""
+    if auction.show_ceiling:
+        return auction.ceiling
+    if actor is not None and role_of(actor, auction) in ("purchaser", "supervisor", "operator"):
+        return auction.ceiling
+    return None
+
+
 def _in_pool(auction: Auction, organisation_id: int | None) -> bool:
     session = object_session(auction)
     if session is None:

@@ -173,7 +173,7 @@ def index() -> Any:
             "auction": a,
             "phase": phase_key(a, now),
             "category": categories.get(a.category_id),
-            "ceiling": a.ceiling if (a.show_ceiling or not supplier) else None,
+            "ceiling": service.visible_ceiling(actor, a),
             "mine": mine.get(a.id),
             "won": supplier and a.status == "awarded" and a.winner_id == actor.organisation_id,
         }
@@ -372,7 +372,7 @@ def _room_context(auction_id: int) -> dict[str, Any]:
         if role == "purchaser" and auction.budget_line_id
         else None
     )
-    show_ceiling = auction.show_ceiling or not bidder
+    show_ceiling = service.visible_ceiling(actor, auction) is not None
     phase = phase_key(auction, now)
     withdrawable = (
         role == "purchaser"

@@ -101,7 +101,7 @@ def index() -> Any:
         {
             "pool": p,
             "category": categories.get(p.category_id),
-            "ceiling": p.ceiling if (p.show_ceiling or not supplier) else None,
+            "ceiling": service.visible_ceiling(session, actor, p),
         }
         for p in result["items"]
     ]
@@ -301,7 +301,7 @@ def _page_context(pool_id: int) -> dict[str, Any]:
             if p in categories
         ),
         "product": product,
-        "show_ceiling": pool.show_ceiling or role != "supplier",
+        "show_ceiling": service.visible_ceiling(session, actor, pool) is not None,
         "demands": demands,
         "mine": mine,
         "shares": shares,

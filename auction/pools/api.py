@@ -54,9 +54,6 @@ def list_pools(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 def get(pool_id: int):  # type: ignore[no-untyped-def]
     actor = require_actor()
     pool = service.get_pool(db.session, actor, pool_id)
-    pool.hide_ceiling = (  # type: ignore[attr-defined]
-        not pool.show_ceiling and service.role_of(db.session, actor, pool) == "supplier"
-    )
     return pool
 
 

@@ -11,6 +11,7 @@ withdrawn; the pool's auction reserves nothing more.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -128,6 +129,21 @@ def role_of(session: Session, actor: Actor, pool: Pool) -> str | None:
         region = session.get(Region, pool.region_id)
         if region is not None and actor.sees_region(region.path):
             return "supervisor"
+    return None
+
+
+def visible_ceiling(session: Session, actor: Actor | None, pool: Pool) -> Decimal | None:
+    """The ceiling as ``actor`` may see it: when it is shown, or to the organiser, the purchaser
+    units, supervisors and operators; hidden from suppliers and from anyone the pool is not for."""
+    if pool.show_ceiling:
+        return pool.ceiling
+    if actor is not None and role_of(session, actor, pool) in (
+        "organiser",
+        "operator",
+        "purchaser",
+        "supervisor",
+    ):
+        return pool.ceiling
     return None
 
 

@@ -82,6 +82,19 @@ def _run_step(args: list[str], env: dict[str, str], log: Path) -> None:
         pytest.fail(f"{' '.join(args)} failed ({result.returncode}):\n{output}", pytrace=False)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser journeys run on one database (SQLite): what they check is the pages, and the API and
+    race tests already run on both. ``BROWSER_ON_POSTGRES=1`` runs them on PostgreSQL as well."""
+    if not os.environ.get("TEST_DATABASE_URL") or os.environ.get("BROWSER_ON_POSTGRES") == "1":
+        return
+    skip = pytest.mark.skip(
+        reason="browser tests run on SQLite (BROWSER_ON_POSTGRES=1 to run here)"
+    )
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(skip)
+
+
 #: The environment each live server runs with, by base URL (tests run commands against its database).
 SERVER_ENVS: dict[str, dict[str, str]] = {}
 
