@@ -8,6 +8,8 @@ import os
 bind = os.environ.get("MALL_BIND", "127.0.0.1:5000")
 worker_class = "gevent"
 workers = 1
+# No preload_app: the app is loaded in the worker after gevent's patching, so the locks it makes
+# (the SQLite writers' turn, core.db) are gevent's and a waiting request never stops the others.
 worker_connections = 2000
 timeout = 60
 graceful_timeout = 20

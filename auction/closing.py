@@ -252,7 +252,14 @@ def audit_document(
             for e in extensions
         ],
         "ranking": [
-            {"rank": n, "supplier_id": o.supplier_id, "price": o.price, "at": o.placed_at}
+            {
+                "rank": n,
+                "supplier_id": o.supplier_id,
+                "price": o.price,
+                "deduction_bp": o.deduction_bp,
+                "evaluated_price": o.evaluated,
+                "at": o.placed_at,
+            }
             for n, o in enumerate(ranked, start=1)
         ],
         "result": result,

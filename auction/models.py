@@ -159,6 +159,9 @@ class AuctionBidder(Base):
     last_bid_id: Mapped[int | None] = mapped_column(Integer)
     last_bid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: the share taken off this bidder's prices when offers are ranked (价格扣除, MALL-7), in basis
+    #: points (1000 = 10 %), fixed when it first bids
+    deduction_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Bid(Base):

@@ -4,8 +4,11 @@ Bids are unit prices in CNY (``Decimal``, two places); the lot's total is the un
 quantity. Every bidder is held to the same rules: a bid is accepted only while the auction is open,
 at or below the ceiling, and lower than the reference price (the best price, or the bidder's own
 previous bid, as the auction says) by at least the minimum decrement. A bid in the last moments
-extends the end (anti-sniping), a bounded number of times. The lowest price wins; equal prices go to
-the earlier bid.
+extends the end (anti-sniping), a bounded number of times. Offers rank by their evaluated price
+(评审价格, MALL-7): the price less the deduction ``mall.policy`` gives the bidder (small and micro
+enterprises outside reserved purchases); without a deduction that is the price itself. "The best
+price" is the lowest evaluated price; the lowest evaluated price wins, at its offered price; equal
+evaluated prices go to the earlier bid.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 
 from core.money import cny
+from mall import policy
 
 #: A percentage decrement must lie within these bounds (0.5 % – 3 %).
 PERCENT_MIN = Decimal("0.5")
@@ -57,12 +61,19 @@ class Terms:
 
 @dataclass(frozen=True)
 class Offer:
-    """An accepted bid, as ranking sees it."""
+    """An accepted bid, as ranking sees it: its price, and the deduction its bidder's prices are
+    evaluated with (价格扣除, in basis points)."""
 
     bid_id: int
     supplier_id: int
     price: Decimal
     placed_at: datetime
+    deduction_bp: int = 0
+
+    @property
+    def evaluated(self) -> Decimal:
+        """The evaluated price (评审价格) the offer ranks by; the award is at ``price``."""
+        return policy.apply_deduction(self.price, policy.from_basis_points(self.deduction_bp))
 
 
 def check_decrement_terms(mode: str, value: Decimal) -> str | None:
@@ -91,12 +102,19 @@ def reference_price(terms: Terms, best: Decimal | None, own: Decimal | None) -> 
     return best if terms.must_beat == "best" else own
 
 
-def highest_allowed(terms: Terms, best: Decimal | None, own: Decimal | None) -> Decimal:
-    """The highest price the bidder may offer now (what the bid box suggests)."""
+def highest_allowed(
+    terms: Terms, best: Decimal | None, own: Decimal | None, deduction_bp: int = 0
+) -> Decimal:
+    """The highest price the bidder may offer now (what the bid box suggests). ``best`` is the
+    best evaluated price; a bidder whose prices are ranked with a deduction (``deduction_bp``) may
+    ask as much as brings its evaluated price a decrement below it (MALL-7)."""
     reference = reference_price(terms, best, own)
     if reference is None:
         return terms.ceiling
-    return min(terms.ceiling, reference - decrement(terms, reference))
+    target = reference - decrement(terms, reference)
+    if terms.must_beat == "best":
+        target = policy.highest_price_for(target, policy.from_basis_points(deduction_bp))
+    return min(terms.ceiling, target)
 
 
 def phase(terms: Terms, now: datetime) -> str:
@@ -109,7 +127,12 @@ def phase(terms: Terms, now: datetime) -> str:
 
 
 def rejection(
-    terms: Terms, price: Decimal, now: datetime, best: Decimal | None, own: Decimal | None
+    terms: Terms,
+    price: Decimal,
+    now: datetime,
+    best: Decimal | None,
+    own: Decimal | None,
+    deduction_bp: int = 0,
 ) -> str | None:
     """Why a bid of ``price`` at ``now`` is refused (a code of ``REJECTIONS``), or None."""
     current = phase(terms, now)
@@ -121,7 +144,7 @@ def rejection(
         return "bad_price"
     if price > terms.ceiling:
         return "above_ceiling"
-    if price > highest_allowed(terms, best, own):
+    if price > highest_allowed(terms, best, own, deduction_bp):
         return "decrement"
     return None
 
@@ -137,17 +160,18 @@ def extended_end(terms: Terms, now: datetime) -> datetime | None:
 
 
 def ranking(offers: Iterable[Offer]) -> list[Offer]:
-    """Each supplier's best offer, lowest price first; equal prices by the earlier bid."""
+    """Each supplier's best offer, lowest evaluated price first (MALL-7: the price after the
+    deduction the rules give its bidder); equal evaluated prices by the earlier bid."""
     best: dict[int, Offer] = {}
     for offer in offers:
         held = best.get(offer.supplier_id)
-        if held is None or (offer.price, offer.placed_at, offer.bid_id) < (
-            held.price,
+        if held is None or (offer.evaluated, offer.placed_at, offer.bid_id) < (
+            held.evaluated,
             held.placed_at,
             held.bid_id,
         ):
             best[offer.supplier_id] = offer
-    return sorted(best.values(), key=lambda o: (o.price, o.placed_at, o.bid_id))
+    return sorted(best.values(), key=lambda o: (o.evaluated, o.placed_at, o.bid_id))
 
 
 def rank_of(ranked: Sequence[Offer], supplier_id: int) -> int | None:

@@ -130,7 +130,11 @@ class LadderRowSchema(Schema):
         allow_none=True, metadata={"description": "the supplier's name, only after the award"}
     )
     supplier_id = IntField(allow_none=True)
-    price = MoneyField()
+    price = MoneyField(metadata={"description": "the offered unit price (the award is at it)"})
+    deduction = fields.Decimal(
+        as_string=True, metadata={"description": "价格扣除: the share taken off for ranking"}
+    )
+    evaluated_price = MoneyField(metadata={"description": "评审价格: what the offer ranks by"})
     at = fields.DateTime()
 
 
@@ -138,6 +142,8 @@ class MineSchema(Schema):
     label = fields.String(allow_none=True)
     best_own_price = MoneyField(allow_none=True)
     last_price = MoneyField(allow_none=True)
+    deduction = fields.Decimal(as_string=True, allow_none=True)
+    evaluated_price = MoneyField(allow_none=True)
     rank = IntField(allow_none=True)
     next_allowed = MoneyField(allow_none=True)
     won = fields.Boolean()
@@ -154,7 +160,9 @@ class StateSchema(Schema):
     extensions_used = IntField()
     bid_count = IntField(allow_none=True)
     bidder_count = IntField(allow_none=True)
-    best_price = MoneyField(allow_none=True)
+    best_price = MoneyField(
+        allow_none=True, metadata={"description": "the lowest evaluated price (MALL-7)"}
+    )
     ceiling = MoneyField(allow_none=True)
     ladder = fields.List(fields.Nested(LadderRowSchema), allow_none=True)
     mine = fields.Nested(MineSchema, allow_none=True)

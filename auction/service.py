@@ -22,6 +22,7 @@ from auction import announce, rules
 from auction.models import Auction, AuctionBidder, Bid
 from auction.pools.models import PoolDemand
 from catalog.categories.models import Category, StandardProduct
+from catalog.enrolment.models import SupplierProfile
 from catalog.enrolment.service import ineligible
 from core import clock
 from core.accounts.auth import Actor
@@ -459,11 +460,16 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
                 table.c.label_no,
                 table.c.last_price,
                 table.c.joined_at,
+                table.c.deduction_bp,
             ).where(table.c.auction_id == auction.id, table.c.supplier_id.in_(supplier_ids))
         )
     }
     last: dict[int, Decimal] = {sid: row.last_price for sid, row in known.items()}
     labels: dict[int, int] = {sid: row.label_no for sid, row in known.items()}
+    deductions: dict[int, int] = {sid: row.deduction_bp for sid, row in known.items()}
+    newcomers = {sid for sid in supplier_ids if sid not in known}
+    if newcomers and auction.status == "published":
+        deductions.update(deductions_for(session, auction, newcomers))  # type: ignore[arg-type]
     problems = (
         ineligible(
             session,
@@ -489,7 +495,12 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
             code: str | None = "closed"
         else:
             code = rules.rejection(
-                terms_of(auction), price, now, auction.best_price, last.get(supplier_id)
+                terms_of(auction),
+                price,
+                now,
+                auction.best_price,
+                last.get(supplier_id),
+                deductions.get(supplier_id, 0),
             )
             if code is None or code not in ("not_open", "closed"):
                 code = problems.get(supplier_id, code)
@@ -528,6 +539,7 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
                 "supplier_id": supplier_id,
                 "label_no": auction.bidder_count,
                 "joined_at": now,
+                "deduction_bp": deductions.get(supplier_id, 0),
             }
         last[supplier_id] = price
         row = {
@@ -541,9 +553,12 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
             "device_id": actor.device_id,
             "channel": request.channel,
         }
-        # Strictly lower only: an equal price never displaces the earlier bid.
-        if auction.best_price is None or price < auction.best_price:
-            auction.best_price = price
+        # The best price is the lowest evaluated price (MALL-7); strictly lower only: an equal
+        # evaluated price never displaces the earlier bid.
+        deduction = deductions.get(supplier_id, 0)
+        evaluated = policy.apply_deduction(price, policy.from_basis_points(deduction))
+        if auction.best_price is None or evaluated < auction.best_price:
+            auction.best_price = evaluated
             best = len(accepted)
         auction.updated_at = now
         previous = auction.ends_at
@@ -560,6 +575,9 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
                 **where,
             }
         ]
+        if deduction:
+            payloads[0]["deduction_bp"] = deduction
+            payloads[0]["evaluated_price"] = evaluated
         entries.append(
             Entry(actor, "auction.bid_accepted", subject, payloads[0], auction.region_id)
         )
@@ -635,6 +653,7 @@ def _write_bids(
             bid_id,
             row["placed_at"],
             first["joined_at"],
+            first["deduction_bp"],
         )
     if best is not None:
         auction.best_bid_id = ids[best]
@@ -664,10 +683,38 @@ def _write_bids(
 
 
 def offers(session: Session, auction_id: int) -> list[rules.Offer]:
-    return [
-        rules.Offer(b.id, b.supplier_id, b.price, b.placed_at)
-        for b in session.scalars(select(Bid).where(Bid.auction_id == auction_id).order_by(Bid.seq))
-    ]
+    """Every accepted bid of the auction, with the deduction its bidder is evaluated with."""
+    rows = session.execute(
+        select(Bid.id, Bid.supplier_id, Bid.price, Bid.placed_at, AuctionBidder.deduction_bp)
+        .join(
+            AuctionBidder,
+            (AuctionBidder.auction_id == Bid.auction_id)
+            & (AuctionBidder.supplier_id == Bid.supplier_id),
+        )
+        .where(Bid.auction_id == auction_id)
+        .order_by(Bid.seq)
+    )
+    return [rules.Offer(*row) for row in rows]
+
+
+def deductions_for(session: Session, auction: Auction, supplier_ids: set[int]) -> dict[int, int]:
+    """The deduction (basis points) each supplier's prices are ranked with in this auction: the
+    SME share for small and micro enterprises unless the auction is reserved for SMEs (MALL-7,
+    MALL-10). Bids are for the lot, not a certified listing, so no green share applies."""
+    sizes = dict(
+        session.execute(
+            select(SupplierProfile.organisation_id, SupplierProfile.enterprise_size).where(
+                SupplierProfile.organisation_id.in_(supplier_ids)
+            )
+        ).all()
+    )
+    s = policy.settings()
+    return {
+        sid: policy.to_basis_points(
+            policy.deduction_share(sizes.get(sid), False, auction.sme_only, s)
+        )
+        for sid in supplier_ids
+    }
 
 
 class BidderRow(NamedTuple):
@@ -679,6 +726,7 @@ class BidderRow(NamedTuple):
     last_bid_id: int | None
     last_bid_at: datetime | None
     joined_at: datetime
+    deduction_bp: int = 0
 
 
 _BIDDER_COLUMNS = (
@@ -688,6 +736,7 @@ _BIDDER_COLUMNS = (
     AuctionBidder.last_bid_id,
     AuctionBidder.last_bid_at,
     AuctionBidder.joined_at,
+    AuctionBidder.deduction_bp,
 )
 
 
@@ -705,7 +754,11 @@ def bidder_rows(session: Session, auction_id: int) -> list[BidderRow]:
 def ranked_rows(rows: list[Any]) -> list[rules.Offer]:
     return rules.ranking(
         rules.Offer(
-            row.last_bid_id or 0, row.supplier_id, row.last_price, row.last_bid_at or row.joined_at
+            row.last_bid_id or 0,
+            row.supplier_id,
+            row.last_price,
+            row.last_bid_at or row.joined_at,
+            row.deduction_bp,
         )
         for row in rows
     )
@@ -878,8 +931,16 @@ def state(
             "best_own_price": last,
             "last_price": last,
             "rank": standing.places.get(supplier_id),
-            "next_allowed": rules.highest_allowed(terms, auction.best_price, last)
+            "next_allowed": rules.highest_allowed(
+                terms, auction.best_price, last, bidder.deduction_bp if bidder else 0
+            )
             if phase != "after"
+            else None,
+            "deduction": policy.from_basis_points(bidder.deduction_bp) if bidder else None,
+            "evaluated_price": policy.apply_deduction(
+                last, policy.from_basis_points(bidder.deduction_bp)
+            )
+            if bidder and last is not None
             else None,
             "won": revealed and auction.winner_id == supplier_id,
         }
@@ -902,6 +963,8 @@ def ladder(
             "name": real.get(o.supplier_id),
             "supplier_id": o.supplier_id if supplier_ids else None,
             "price": o.price,
+            "deduction": policy.from_basis_points(o.deduction_bp),
+            "evaluated_price": o.evaluated,
             "at": o.placed_at,
         }
         for place, o in enumerate(standing.ranked, start=1)

@@ -16,8 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app, request
@@ -32,8 +31,11 @@ from core.accounts.auth import Actor
 from core.api import MAX_ID
 from core.db import db
 from core.errors import DomainError
+from core.limits import check_bid
+from core.money import AmountError, parse_amount
+from mall import policy
 from mall.extensions import socketio
-from mall.sockets import authenticate
+from mall.sockets import authenticate, forget, recheck
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class AuctionNamespace(Namespace):
         _joined[request.sid] = set()  # type: ignore[attr-defined]
 
     def on_disconnect(self, reason: Any = None) -> None:
+        forget()
         _actors.pop(request.sid, None)  # type: ignore[attr-defined]
         _joined.pop(request.sid, None)  # type: ignore[attr-defined]
 
@@ -90,6 +93,7 @@ class AuctionNamespace(Namespace):
         if auction_id is None:
             return _refusal("validation_failed", "Give an auction_id.", "缺少竞价项目编号。")
         try:
+            recheck()
             with db.unit_of_work() as session:
                 auction = service.get_auction(session, actor, auction_id)
                 role = service.role_of(actor, auction)
@@ -119,7 +123,9 @@ class AuctionNamespace(Namespace):
 
     def on_bid(self, data: Any) -> dict[str, Any]:
         """A bid, acknowledged at once: accepted with the bidder's new state, or refused with the
-        reason (and recorded on the ledger either way)."""
+        reason (and recorded on the ledger either way). Refused before the bid service when the
+        socket's sign-in no longer holds, or beyond the bidder's rate limit (``core.limits``: the
+        same count and answer as over HTTP)."""
         sid = request.sid  # type: ignore[attr-defined]
         actor = _actors.get(sid)
         auction_id = _auction_id(data)
@@ -138,10 +144,9 @@ class AuctionNamespace(Namespace):
                 "A bid is a price above zero with at most two decimals.",
                 "报价须为大于零、最多两位小数的金额。",
             )
-        device = data.get("device_id")
-        if isinstance(device, str) and device:
-            actor = replace(actor, device_id=device[:64])
         try:
+            recheck()
+            check_bid(actor, auction_id, "socket")
             service.require_bidder(actor)
         except DomainError as error:
             return {"ok": False, **error.to_dict()}
@@ -293,17 +298,13 @@ def _answer(auction_id: int, batch: list[_Pending]) -> None:
 
 
 def _price(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        return None
+    """A bid's price read as the HTTP API reads money (``core.money.parse_amount``: plain digits
+    with at most two decimals, or a JSON integer), above zero; None otherwise."""
     try:
-        price = Decimal(str(value).strip())
-    except InvalidOperation:
+        price = parse_amount(value)
+    except AmountError:
         return None
-    if not price.is_finite() or price <= 0 or price != price.quantize(rules.CENT):
-        return None
-    if price >= Decimal("1e12"):
-        return None
-    return price
+    return price if price > 0 else None
 
 
 # ---------------------------------------------------------------- room updates
@@ -394,7 +395,13 @@ def broadcast_mine(auction_id: int) -> None:
                 "label": service.label_text(b.label_no),
                 "rank": standing.places.get(b.supplier_id),
                 "last_price": str(b.last_price),
-                "next_allowed": str(rules.highest_allowed(terms, auction.best_price, b.last_price))
+                "deduction": str(policy.from_basis_points(b.deduction_bp)),
+                "evaluated_price": str(
+                    policy.apply_deduction(b.last_price, policy.from_basis_points(b.deduction_bp))
+                ),
+                "next_allowed": str(
+                    rules.highest_allowed(terms, auction.best_price, b.last_price, b.deduction_bp)
+                )
                 if open_
                 else None,
                 "won": won == b.supplier_id,
@@ -462,7 +469,14 @@ def _advance(outcomes: list[service.BidOutcome]) -> None:
 def _plain(ladder: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A ladder as JSON values: prices as strings, times in ISO 8601."""
     return [
-        entry | {"price": str(entry["price"]), "at": entry["at"].isoformat()} for entry in ladder
+        entry
+        | {
+            "price": str(entry["price"]),
+            "deduction": str(entry["deduction"]),
+            "evaluated_price": str(entry["evaluated_price"]),
+            "at": entry["at"].isoformat(),
+        }
+        for entry in ladder
     ]
 
 
@@ -483,7 +497,8 @@ def public_state(
             {
                 key: value
                 for key, value in entry.items()
-                if key in ("rank", "label", "price", "at") or (key == "name" and value)
+                if key in ("rank", "label", "price", "deduction", "evaluated_price", "at")
+                or (key == "name" and value)
             }
             for entry in _plain(service.ladder(session, auction, standing))
         ]

@@ -8,6 +8,11 @@ latency (send → the watcher's first update that includes the bid). Then 50 auc
 each run at once. Afterwards every accepted bid must be on the ledger and ``flask ledger verify``
 must pass.
 
+The mall runs under its default rate limits (core/limits.py): ``RATE_LIMIT_BIDS=10/second`` per
+bidding organisation. The highest step offers 300 bids/s round-robin over 100 bidders, 3 a second
+each, and the many-auction run 100 bids/s over 1,000 bidders, so no bid is throttled; the tokens
+are issued by ``bench.auction_setup`` directly, outside the token limit.
+
     .venv/bin/python -m bench.auction_bench --write
 """
 

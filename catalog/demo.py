@@ -18,6 +18,7 @@ from catalog.certificates import service as certificates
 from catalog.demo_data import LEAVES, PARAMS, TREE
 from catalog.designations import service as designations
 from catalog.enrolment import service as enrolment
+from catalog.enrolment.models import EnrolmentApplication
 from catalog.halls import service as halls
 from catalog.halls.models import Hall
 from catalog.listings import service as listings
@@ -125,6 +126,9 @@ def _build_tree(session: Session) -> dict[str, Category]:
 
 #: The suppliers of the demo users ``supplier`` and ``supplier.office``.
 DEMO_USER_SUPPLIERS = ("91150105MA0000008X", "91150203MA0000009X")
+#: The two demo supplier users' sizes: a small enterprise (whose auction prices are evaluated with
+#: the SME deduction outside reserved purchases) and a medium one (an SME, ranked as offered).
+DEMO_USER_SIZES = {"91150105MA0000008X": "small", "91150203MA0000009X": "medium"}
 DESKTOP_CODE = "A02010104"
 
 
@@ -150,8 +154,14 @@ def _suppliers(session: Session, rng: random.Random, leaves: list[Category]) -> 
             )
         )
         n += 1
+    waiting = set(
+        session.scalars(
+            select(EnrolmentApplication.supplier_id).where(EnrolmentApplication.status == "pending")
+        )
+    )
     for org in orgs:
-        if enrolment.status(session, org.id)["enrolled"]:
+        # Enrolled already, or registered and waiting for an operator's decision: not the demo's.
+        if org.id in waiting or enrolment.status(session, org.id)["enrolled"]:
             continue
         chosen = rng.sample(leaves, rng.randint(3, 8))
         # The two demo supplier users both sell desktop computers, so a demo auction in that
@@ -164,7 +174,7 @@ def _suppliers(session: Session, rng: random.Random, leaves: list[Category]) -> 
             _supplier_actor(org),
             {
                 "licence_no": org.credit_code,
-                "enterprise_size": rng.choice(SIZES),
+                "enterprise_size": DEMO_USER_SIZES.get(org.credit_code, rng.choice(SIZES)),
                 "region_id": org.region_id,
                 "category_ids": [c.id for c in chosen],
             },

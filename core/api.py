@@ -6,8 +6,11 @@ Every failure is ``{"code", "message", "message_zh", "details"}``. Lists are
 
 from __future__ import annotations
 
+import json
 import logging
-from decimal import Decimal, InvalidOperation
+import math
+import re
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -21,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from core.errors import DomainError, RateLimited
-from core.money import cny
+from core.money import AmountError, cny, parse_amount
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +63,116 @@ class ErrorSchema(Schema):
     details = fields.Dict(required=True, metadata={"description": "Failing fields or extra data"})
 
 
+#: How deeply arrays and objects may nest in a JSON request body. Real bodies nest a few levels;
+#: a deeper one is refused (400 ``bad_json``) before any parser sees it.
+MAX_JSON_DEPTH = 32
+
+# One pass over a JSON body: a complete string (skipped whole, so brackets inside it do not count),
+# a bracket, or the quote that opens a string which never ends.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{}]|"', re.DOTALL)
+_OPEN = frozenset(b"[{")
+_QUOTE = ord('"')
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether arrays and objects in ``body`` nest deeper than ``limit``: one linear scan of the
+    raw bytes that ignores brackets inside strings. It does not check that ``body`` is JSON."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(body):
+        first = body[token.start()]
+        if first == _QUOTE:
+            if token.end() - token.start() == 1:
+                break  # an unterminated string: the rest of the body is inside it
+        elif first in _OPEN:
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
+def bad_json(reason: str, reason_zh: str, details: dict[str, Any] | None = None) -> Response:
+    return error_response(
+        400,
+        {
+            "code": "bad_json",
+            "message": f"The request body is not valid JSON: {reason}.",
+            "message_zh": f"请求正文不是有效的 JSON：{reason_zh}。",
+            "details": details or {},
+        },
+    )
+
+
+def check_json_body() -> Response | None:
+    """Before any view: a JSON request body must be JSON (UTF-8, no NaN or Infinity, numbers a
+    float can hold) nested at most ``MAX_JSON_DEPTH`` deep; otherwise 400 ``bad_json``."""
+    if not request.is_json:
+        return None
+    body = request.get_data(cache=True)
+    if not body:
+        return None
+    if json_too_deep(body):
+        return bad_json(
+            f"nested deeper than {MAX_JSON_DEPTH} levels",
+            f"嵌套超过 {MAX_JSON_DEPTH} 层",
+            {"max_depth": MAX_JSON_DEPTH},
+        )
+    try:
+        json.loads(body.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite)
+    except UnicodeDecodeError:
+        return bad_json("not UTF-8", "须为 UTF-8 编码")
+    except (ValueError, RecursionError):
+        return bad_json("malformed", "格式错误")
+    return None
+
+
+class IntField(fields.Integer):
+    """A whole number. In a JSON body only a JSON integer is accepted: ``1.5``, ``2.0``, ``"3"``
+    and ``true`` are refused. With ``text=True`` (query-string and form fields, which always
+    arrive as text) a string of ASCII digits with an optional leading ``-`` is accepted too.
+    Validators (``Range`` …) apply as usual; dumps like ``fields.Integer``."""
+
+    default_error_messages = {  # noqa: RUF012
+        "invalid": "须为整数 / Must be a whole number.",
+        "too_large": "数值过大 / The number is too large.",
+        "required": "必填 / Missing data for required field.",
+        "null": "不能为空 / Field may not be null.",
+    }
+    _TEXT = re.compile(r"-?[0-9]{1,19}", re.ASCII)
+    #: Beyond any column: refused here rather than by the database.
+    LIMIT = 2**63 - 1
+
+    def __init__(self, *, text: bool = False, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+        self.text = text
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if self.text and isinstance(value, str) and self._TEXT.fullmatch(value):
+            value = int(value)
+        if not isinstance(value, int):
+            raise self.make_error("invalid")
+        if abs(value) > self.LIMIT:
+            raise self.make_error("too_large")
+        return value
+
+
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = IntField(text=True, load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = IntField(text=True, load_default=20, validate=validate.Range(min=1, max=100))
 
 
 def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
@@ -70,9 +180,9 @@ def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
     return Schema.from_dict(
         {
             "items": fields.List(fields.Nested(item_schema), required=True),
-            "page": fields.Integer(required=True),
-            "per_page": fields.Integer(required=True),
-            "total": fields.Integer(required=True),
+            "page": IntField(required=True),
+            "per_page": IntField(required=True),
+            "total": IntField(required=True),
         },
         name=name,
     )
@@ -106,10 +216,14 @@ def http_error(error: HTTPException) -> Response:
     status = error.code or 500
     details: dict[str, Any] = {}
     data = getattr(error, "data", None) or {}
-    if status == 422 and "messages" in data:
+    messages = data.get("messages")
+    if status == 400 and isinstance(messages, dict) and isinstance(messages.get("json"), list):
+        return bad_json("malformed", "格式错误")  # webargs could not parse the body
+    if status == 422 and isinstance(messages, dict):
         # webargs: {"json": {"field": [...]}} → {"field": [...]}
-        for location_errors in data["messages"].values():
-            details.update(location_errors)
+        for location_errors in messages.values():
+            if isinstance(location_errors, dict):
+                details.update(location_errors)
     headers = {}
     if status == 405:
         allow = dict(error.get_headers()).get("Allow")
@@ -214,6 +328,8 @@ def init_api(app: Flask) -> MallApi:
         },
     )
     api.register_field(MoneyField, "string", "decimal")
+    api.register_field(IntField, "integer", None)
+    app.before_request(check_json_body)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(OverflowError, out_of_range)  # SQLite: integer beyond 64 bits
@@ -224,31 +340,32 @@ def init_api(app: Flask) -> MallApi:
 
 
 class MoneyField(fields.Field):
-    """CNY amount: accepted as a string or number with at most two decimal places, at least zero;
-    returned as a string with two places ("1999.00"). Never a float inside the system."""
+    """CNY amount, at least zero: a string of ASCII digits with at most two decimal places
+    ("1999", "1999.5", "1999.00"; at most 12 digits before the point) or a JSON integer; returned
+    as a string with two places ("1999.00"). Exponents, NaN, Infinity, signs, spaces, non-ASCII
+    digits and JSON floats are refused: an amount is never a float inside the system."""
 
     default_error_messages = {  # noqa: RUF012
-        "invalid": "Not an amount of money.",
-        "places": "At most two decimal places.",
-        "negative": "Must not be negative.",
+        "invalid": "金额须为最多两位小数的数字字符串 / Amount must be a string of digits with at "
+        "most two decimals.",
+        "negative": "金额不能为负数 / Must not be negative.",
+        "too_large": "金额过大 / The amount is too large.",
+        "required": "必填 / Missing data for required field.",
+        "null": "不能为空 / Field may not be null.",
     }
+
+    #: The accepted text, as the OpenAPI document states it.
+    PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["metadata"] = {"pattern": self.PATTERN, **(kwargs.get("metadata") or {})}
+        super().__init__(**kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else str(cny(value))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.make_error("invalid")
         try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise self.make_error("invalid") from None
-        if not amount.is_finite():
-            raise self.make_error("invalid")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise self.make_error("places")
-        if amount < 0:
-            raise self.make_error("negative")
-        if amount >= Decimal("1e12"):
-            raise self.make_error("invalid")
-        return cny(amount)
+            return parse_amount(value)
+        except AmountError as error:
+            raise self.make_error(error.reason) from None

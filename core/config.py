@@ -66,6 +66,30 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _rate_limit(env: dict[str, str], name: str, default: str) -> str:
+    """One rate limit in the notation of the ``limits`` package: ``AMOUNT/PERIOD`` with the period
+    ``second``, ``minute``, ``hour`` or ``day`` (e.g. ``60/minute``, ``10 per second``)."""
+    from limits import parse_many
+
+    raw = env.get(name) or default
+    try:
+        items = parse_many(raw)
+    except ValueError:
+        items = []
+    if len(items) != 1 or items[0].amount < 1:
+        raise ConfigError(f"{name}={raw!r} is not a rate limit; write it like {default!r}")
+    return raw
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ConfigError(f"{name}={raw!r} is not a yes/no value; use 1 or 0")
+    return raw in ("1", "true", "yes", "on")
+
+
 def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
     """Read the configuration from ``env`` (default: ``os.environ``) and validate it."""
     env = dict(os.environ if env is None else env)
@@ -104,7 +128,30 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         # The embedded search index (when ELASTICSEARCH_URL is unset); None keeps it in memory.
         "SEARCH_INDEX_PATH": str(instance / "search-index"),
         "SESSION_HOURS": _int(env, "SESSION_HOURS", 12, minimum=1),
+        # Sign-in throttling. Failed sign-ins are counted per (account, address) and per address
+        # over the last SIGNIN_WINDOW_MINUTES. After SIGNIN_MAX_FAILURES failures for one account
+        # from one address, each further try from that address waits 1, 2, 4 … seconds after the
+        # last failure, at most SIGNIN_MAX_DELAY_SECONDS; the account stays open from elsewhere.
+        # After SIGNIN_ADDRESS_MAX_FAILURES failures from one address (any accounts), every try
+        # from it waits the same way, at most SIGNIN_ADDRESS_MAX_DELAY_SECONDS: slowed, not barred.
         "SIGNIN_MAX_FAILURES": _int(env, "SIGNIN_MAX_FAILURES", 5, minimum=1),
         "SIGNIN_WINDOW_MINUTES": _int(env, "SIGNIN_WINDOW_MINUTES", 15, minimum=1),
+        "SIGNIN_MAX_DELAY_SECONDS": _int(env, "SIGNIN_MAX_DELAY_SECONDS", 300, minimum=1),
+        "SIGNIN_ADDRESS_MAX_FAILURES": _int(env, "SIGNIN_ADDRESS_MAX_FAILURES", 50, minimum=1),
+        "SIGNIN_ADDRESS_MAX_DELAY_SECONDS": _int(
+            env, "SIGNIN_ADDRESS_MAX_DELAY_SECONDS", 30, minimum=1
+        ),
+        # Hours a one-time password-reset link stays usable.
+        "PASSWORD_RESET_HOURS": _int(env, "PASSWORD_RESET_HOURS", 24, minimum=1),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted;
+        # 0: none, the peer's address is the client's.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0, minimum=0),
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") in ("1", "true", "yes"),
+        # Rate limits (core.limits), counted in Redis when REDIS_URL is set, else in this process.
+        # API writes per user (per address when anonymous), API tokens issued per user, and bids
+        # per bidding organisation over HTTP and the socket together.
+        "RATE_LIMITS_ENABLED": _flag(env, "RATE_LIMITS_ENABLED", True),
+        "RATE_LIMIT_WRITES": _rate_limit(env, "RATE_LIMIT_WRITES", "60/minute"),
+        "RATE_LIMIT_TOKENS": _rate_limit(env, "RATE_LIMIT_TOKENS", "10/hour"),
+        "RATE_LIMIT_BIDS": _rate_limit(env, "RATE_LIMIT_BIDS", "10/second"),
     }

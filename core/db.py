@@ -3,11 +3,22 @@
 Services receive a ``Session`` and only flush. Exactly one boundary commits or rolls back: the request
 (``Database.init_app`` hooks), or ``unit_of_work()`` for commands and background jobs. Side effects that
 leave the process are queued with ``after_commit`` and run only once the commit succeeded.
+
+On SQLite one connection writes at a time. A write unit of work first waits its turn among the
+writers of this process (a lock that gevent's cooperative threads wait on without stopping the
+others), then opens with ``BEGIN IMMEDIATE``, which takes the database's write lock at once and is
+retried with short pauses while another process holds it. Under gevent every wait inside SQLite
+stops the whole process, so SQLite itself waits at most ``COOPERATIVE_BUSY_MS``; longer waits are
+cooperative sleeps. Readers never wait for writers (WAL) and take no turn.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
+from core.errors import DomainError
 from core.money import from_fen, to_fen
 
 log = logging.getLogger(__name__)
@@ -86,17 +98,109 @@ def _run_after_commit(session: Session) -> None:
             log.exception("after-commit callback failed")
 
 
+#: How long a SQLite writer waits for its turn in this process, and again for the database's write
+#: lock while another process holds it, before the unit of work is refused as busy.
+WRITE_WAIT_SECONDS = 30.0
+#: How long SQLite itself waits on a lock under gevent (blocking every connection of the process).
+COOPERATIVE_BUSY_MS = 50
+#: ... and in a process of ordinary threads (commands, tests), where only the caller waits.
+THREADED_BUSY_MS = 30_000
+
+
+class DatabaseBusy(DomainError):
+    """A writer waited ``WRITE_WAIT_SECONDS`` for the embedded database and did not get it."""
+
+    status = 503
+    code = "database_busy"
+    message = "The database is busy; try again in a moment."
+    message_zh = "数据库繁忙，请稍后再试。"
+
+
+def _cooperative() -> bool:
+    """Whether this process runs gevent's cooperative threads (the gunicorn worker)."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and bool(monkey.is_module_patched("threading"))
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "locked" in str(error)
+
+
+def _begin_immediate(dbapi_conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, again after a short pause (``time.sleep``, cooperative under gevent)
+    while another process holds the write lock, for at most ``WRITE_WAIT_SECONDS``."""
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not _locked(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy() from error
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+class WriterTurn:
+    """One writer at a time in this process (SQLite). Waiting is on a ``threading`` lock, which
+    under gevent's monkey-patching is a cooperative one; the writer that holds the turn keeps
+    running while the others wait."""
+
+    def __init__(self, timeout: float = WRITE_WAIT_SECONDS) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._holder: int | None = None
+
+    def take(self) -> None:
+        me = threading.get_ident()
+        if self._holder == me:
+            # A second writer in the same thread would wait for the first one forever.
+            raise RuntimeError("a write unit of work is already open in this thread")
+        if not self._lock.acquire(timeout=self.timeout):
+            raise DatabaseBusy()
+        self._holder = me
+
+    def give_back(self) -> None:
+        self._holder = None
+        self._lock.release()
+
+
+class _WriteSession(Session):
+    """A session whose every transaction writes: on SQLite it holds its process's writer turn
+    (``info["writer_turn"]``) from the start of each transaction to its end."""
+
+
+@event.listens_for(_WriteSession, "after_transaction_create")
+def _take_turn(session: Session, transaction: Any) -> None:
+    turn: WriterTurn | None = session.info.get("writer_turn")
+    if turn is not None and transaction.parent is None:
+        turn.take()
+        session.info["turn_held_by"] = transaction
+
+
+@event.listens_for(_WriteSession, "after_transaction_end")
+def _give_back_turn(session: Session, transaction: Any) -> None:
+    if session.info.get("turn_held_by") is transaction:
+        del session.info["turn_held_by"]
+        session.info["writer_turn"].give_back()
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
             # Let SQLAlchemy emit BEGIN itself so savepoints and transactional DDL work.
             dbapi_conn.isolation_level = None
+            busy = COOPERATIVE_BUSY_MS if _cooperative() else THREADED_BUSY_MS
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={busy}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
@@ -104,8 +208,10 @@ def make_engine(url: str) -> Engine:
         def _sqlite_begin(conn: Connection) -> None:
             # Write units take the write lock up front, so two writers never read the same
             # ledger head and then collide on upgrade.
-            immediate = conn.get_execution_options().get("sqlite_immediate")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if conn.get_execution_options().get("sqlite_immediate"):
+                _begin_immediate(conn.connection.dbapi_connection)  # type: ignore[arg-type]
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
@@ -119,10 +225,16 @@ class Database:
         # Tests bind every session to one outer connection whose transaction is rolled back.
         self.bind_override: Connection | None = None
         self._autocommit: Engine | None = None
+        self._immediate: Engine | None = None
+        self._turn: WriterTurn | None = None
 
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"])
         self._autocommit = None
+        if self.engine.dialect.name == "sqlite":
+            # Made here, in the server's worker, so that under gevent the lock is a cooperative one.
+            self._immediate = self.engine.execution_options(sqlite_immediate=True)
+            self._turn = WriterTurn()
         app.extensions["db"] = self
         app.after_request(self._finish_request)
         app.teardown_request(self._teardown_request)
@@ -144,11 +256,22 @@ class Database:
         return Session(bind=self._autocommit, expire_on_commit=False)
 
     def new_session(self, write: bool = True) -> Session:
+        """A session of its own. A writing one on SQLite begins at once: it waits for its turn
+        among this process's writers, then for the database's write lock (``BEGIN IMMEDIATE``),
+        and holds both until it commits or rolls back; ``DatabaseBusy`` if either takes longer
+        than ``WRITE_WAIT_SECONDS``."""
         if self.bind_override is not None:
             return Session(bind=self.bind_override, join_transaction_mode="create_savepoint")
-        session = Session(bind=self.engine, expire_on_commit=False)
-        if write and self.dialect == "sqlite":
-            session.connection(execution_options={"sqlite_immediate": True})
+        if not (write and self._turn is not None):
+            return Session(bind=self.engine, expire_on_commit=False)
+        session = _WriteSession(
+            bind=self._immediate, expire_on_commit=False, info={"writer_turn": self._turn}
+        )
+        try:
+            session.connection()
+        except BaseException:
+            session.close()
+            raise
         return session
 
     @property
@@ -157,6 +280,10 @@ class Database:
         session = g.get("_db_session")
         if session is None:
             write = request.method not in ("GET", "HEAD", "OPTIONS")
+            if write and self._turn is not None:
+                # Received before the writer's turn is taken, so a client slow to send its body
+                # keeps no other writer waiting.
+                request.get_data(cache=True)
             session = g._db_session = self.new_session(write=write)
         return session
 
@@ -197,6 +324,16 @@ class Database:
         session: Session | None = g.pop("_db_session", None)
         if session is not None:
             session.rollback()
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads, outside a request: it waits for no writer and ends
+        with a rollback."""
+        session = self.new_session(write=False)
+        try:
+            yield session
+        finally:
             session.close()
 
     @contextmanager

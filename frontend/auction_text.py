@@ -105,6 +105,17 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
     "auc_ladder_bidder": ("供应商", "Bidder"),
     "auc_ladder_price": ("单价", "Unit price"),
     "auc_ladder_at": ("报价时间", "Time"),
+    "auc_ladder_deduction": ("价格扣除", "Deduction"),
+    "auc_ladder_evaluated": ("评审价", "Evaluated price"),
+    "auc_best_evaluated": ("当前最低评审价", "Lowest evaluated price"),
+    "auc_my_evaluated": ("本方评审价", "Your evaluated price"),
+    "auc_deduction_rule": (
+        "本项目按评审价排名：小型、微型企业的报价扣除 %s 后参与排名，评审价最低者成交，"
+        "成交价格为其原报价；评审价相同的，报价在先者排前。",
+        "Offers rank by evaluated price: small and micro enterprises' prices are reduced by %s "
+        "for ranking; the lowest evaluated price wins, at its offered price; equal evaluated "
+        "prices go to the earlier bid.",
+    ),
     "auc_ladder_hidden": (
         "本项目不公开报价排名，仅显示本方排名。",
         "This auction does not show the ladder, only your own rank.",

@@ -381,6 +381,10 @@ def _room_context(auction_id: int) -> dict[str, Any]:
             auction.status == "draft" or (auction.status == "published" and now < auction.starts_at)
         )
     )
+    # The SME price deduction the ranking applies (MALL-7), shown with the ladder; none in an
+    # auction reserved for SMEs.
+    share = policy.deduction_share("small", False, auction.sme_only)
+    deduction = _percent(str(share)) if share > 0 else None
     return {
         "auction": auction,
         "role": role,
@@ -399,6 +403,8 @@ def _room_context(auction_id: int) -> dict[str, Any]:
         "budget_line": line,
         "show_ceiling": show_ceiling,
         "lot_ceiling": rules.lot_total(auction.ceiling, auction.quantity) if show_ceiling else None,
+        "deduction": deduction,
+        "percent": _percent,
         "purchaser_name": show.name_of(auction.purchaser),
         "outcome": _outcome(session, actor, auction, role),
         "participated": mine_row is not None,
@@ -415,6 +421,7 @@ def _room_context(auction_id: int) -> dict[str, Any]:
             "quantity": auction.quantity,
             "unit": auction.unit,
             "visibility": auction.visibility,
+            "deductions": deduction is not None,
             "starts_at": auction.starts_at.isoformat(),
             "state": state,
             "history": _history(session, auction, role, actor.organisation_id),
@@ -427,6 +434,13 @@ def _room_context(auction_id: int) -> dict[str, Any]:
             },
         },
     }
+
+
+def _percent(share: str | None) -> str:
+    """A share as the ladder shows it ("0.1" → "10%"; none → "—")."""
+    if share is None or Decimal(share) == 0:
+        return "—"
+    return f"{(Decimal(share) * 100).normalize():f}%"
 
 
 @bp.route("/auctions/<int:auction_id>")

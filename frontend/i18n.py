@@ -13,6 +13,7 @@ from frontend.dispute_text import (
     DISPUTE_TEXT,
 )
 from frontend.pool_text import POOL_ACTIONS, POOL_SUBJECTS, POOL_TEXT
+from frontend.registration_text import REGISTRATION_ACTIONS, REGISTRATION_TEXT
 
 LANGS = ("zh", "en")
 
@@ -359,6 +360,7 @@ TEXT.update(BUYING_TEXT)
 TEXT.update(AUCTION_TEXT)
 TEXT.update(DISPUTE_TEXT)
 TEXT.update(POOL_TEXT)
+TEXT.update(REGISTRATION_TEXT)
 
 
 #: The texts the pages' scripts need (handed over by ``js_text``).
@@ -482,6 +484,7 @@ ACTIONS.update(DISPUTE_ACTIONS)
 SUBJECTS.update(DISPUTE_SUBJECTS)
 ACTIONS.update(POOL_ACTIONS)
 SUBJECTS.update(POOL_SUBJECTS)
+ACTIONS.update(REGISTRATION_ACTIONS)
 
 
 def action_name(code: str) -> str:

@@ -87,6 +87,17 @@ def _page_arg() -> int:
 # ---------------------------------------------------------------- the list
 
 
+def _whole_numbers(form: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Form fields typed as whole numbers, as the API takes them (JSON integers): a field of ASCII
+    digits becomes an int; anything else is left for the schema to refuse with its message."""
+    out = dict(form)
+    for key in keys:
+        value = out.get(key)
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+            out[key] = int(value)
+    return out
+
+
 @bp.route("/pools")
 def index() -> Any:
     """带量采购: every pool (a purchaser unit joins by adding demand), or the unit's own."""
@@ -214,7 +225,11 @@ def new() -> Any:
     error = None
     if not errors:
         try:
-            data = PoolCreateSchema().load(body)
+            data = PoolCreateSchema().load(
+                _whole_numbers(
+                    body, ("category_id", "standard_product_id", "min_bidders", "max_winners")
+                )
+            )
             pool = service.open_pool(db.session, actor, data)
             return redirect(url_for("pool_ui.page", pool_id=pool.id, done="opened"))
         except ValidationError as refused:
@@ -369,7 +384,9 @@ def add_demand(pool_id: int) -> Any:
         )
     }
     try:
-        data = DemandCreateSchema().load(form)
+        data = DemandCreateSchema().load(
+            _whole_numbers(form, ("quantity", "budget_line_id", "delivery_region_id"))
+        )
         service.get_pool(db.session, actor, pool_id)
         service.add_demand(db.session, actor, pool_id, data)
     except ValidationError as refused:
@@ -413,7 +430,9 @@ def capacity(pool_id: int) -> Any:
         else url_for("pool_ui.page", pool_id=pool_id)
     )
     try:
-        quantity = CapacitySchema().load({"quantity": request.form.get("quantity", "")})
+        quantity = CapacitySchema().load(
+            _whole_numbers({"quantity": request.form.get("quantity", "")}, ("quantity",))
+        )
         service.declare_capacity(db.session, actor, pool_id, quantity["quantity"])
     except ValidationError:
         db.session.rollback()

@@ -34,6 +34,7 @@ from frontend import (
     halls_views,
     pool_views,
     prices_views,
+    registration_views,
 )
 from frontend.i18n import action_name, lang, pick, subject_name, t
 from supervision.ledger.service import entries_query, verify
@@ -217,3 +218,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auction_views.bp)
     app.register_blueprint(dispute_views.bp)
     app.register_blueprint(pool_views.bp)
+    app.register_blueprint(registration_views.bp)

@@ -6,10 +6,21 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import load_config
 from core.db import db
 from mall.extensions import socketio
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from the
+    X-Forwarded-For/-Proto/-Host values those proxies added; with 0, trust none of them."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     app.instance_path = app.config["INSTANCE_PATH"]
     app.config.setdefault("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    trust_proxies(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -44,12 +56,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from catalog.prices import api as prices_api
     from catalog.search import api as search_api
     from catalog.search import make_backend
-    from core import demo
+    from core import demo, headers
     from core.accounts import api as accounts_api
     from core.accounts import auth
     from core.accounts import demo as accounts_demo
     from core.api import init_api
     from core.cli import db_cli, demo_cli, users_cli
+    from core.limits import init_app as init_limits
     from core.notifications import api as notifications_api
     from frontend import views as frontend_views
     from mall import demo as mall_demo
@@ -67,11 +80,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     auth.init_app(app)
+    init_limits(app)  # rate limits: API writes, tokens, bids (core/limits.py)
+    headers.init_app(app)
     api = init_api(app)
     api.register_blueprint(accounts_api.blp)
     api.register_blueprint(ledger_api.blp)
     for module in (categories_api, enrolment_api, designations_api, listings_api):
         api.register_blueprint(module.blp)
+    api.register_blueprint(enrolment_api.registration_blp)
     frontend_views.init_app(app)
     app.extensions["search"] = make_backend(
         app.config["ELASTICSEARCH_URL"], app.config["SEARCH_INDEX_PATH"]

@@ -19,7 +19,19 @@ LINES = (
     ("ZC-002", "办公设备及耗材", "general", Decimal("200000.00")),
     ("ZC-003", "公务用车运行维护", "own_funds", Decimal("80000.00")),
 )
-_DEMO = Actor(user_id=None, username="demo", roles=frozenset({Role.OPERATOR}))
+
+
+def _issuer(unit: Organisation) -> Actor:
+    """Demo lines are issued as the finance department of the unit's region would issue them
+    (预算批复): an administrator of a finance department whose region covers the unit."""
+    return Actor(
+        user_id=None,
+        username="demo",
+        org_kind=OrgKind.SUPERVISOR,
+        region_id=unit.region_id,
+        region_path=unit.region.path,
+        roles=frozenset({Role.ORG_ADMIN}),
+    )
 
 
 def load(session: Session) -> list[str]:
@@ -42,7 +54,7 @@ def load(session: Session) -> list[str]:
                 continue
             budgets.create_line(
                 session,
-                _DEMO,
+                _issuer(unit),
                 {
                     "organisation_id": unit.id,
                     "fiscal_year": year,

@@ -44,14 +44,14 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
 from core.config import ConfigError
 from core.errors import Conflict
-from core.money import cny
+from core.money import CENT, cny
 
 #: key: (kind, default, minimum, maximum)
 _SPEC: dict[str, tuple[str, str, str, str]] = {
@@ -224,15 +224,49 @@ class Offer:
     compliant: bool = True
 
 
-def evaluated_price(offer: Offer, reserved: bool, s: Settings | None = None) -> Decimal:
-    """The price an offer is ranked by (评审价格)."""
+def deduction_share(
+    enterprise_size: str | None, green: bool, reserved: bool, s: Settings | None = None
+) -> Decimal:
+    """The share taken off an offer's price for ranking: the SME share for small and micro
+    enterprises outside reserved purchases, plus the green share for a certified offer."""
     s = s or settings()
     share = Decimal(0)
-    if not reserved and offer.enterprise_size in SMALL_SIZES:
+    if not reserved and enterprise_size in SMALL_SIZES:
         share += s.sme_price_deduction
-    if offer.green:
+    if green:
         share += s.green_price_deduction
-    return cny(offer.price * (1 - share))
+    return share
+
+
+def apply_deduction(price: Decimal, share: Decimal) -> Decimal:
+    """The evaluated price (评审价格) of ``price`` after taking off ``share``."""
+    return cny(price * (1 - share))
+
+
+def highest_price_for(evaluated: Decimal, share: Decimal) -> Decimal:
+    """The highest price, in cents, whose evaluated price is at most ``evaluated``: what an offer
+    with ``share`` taken off may ask to rank at or below that evaluated price."""
+    if share <= 0:
+        return cny(evaluated)
+    price = (evaluated / (1 - share)).quantize(CENT, rounding=ROUND_FLOOR) + CENT
+    while price > 0 and apply_deduction(price, share) > evaluated:
+        price -= CENT
+    return price
+
+
+def to_basis_points(share: Decimal) -> int:
+    return int((share * 10000).to_integral_value())
+
+
+def from_basis_points(points: int) -> Decimal:
+    return Decimal(points) / 10000
+
+
+def evaluated_price(offer: Offer, reserved: bool, s: Settings | None = None) -> Decimal:
+    """The price an offer is ranked by (评审价格)."""
+    return apply_deduction(
+        offer.price, deduction_share(offer.enterprise_size, offer.green, reserved, s)
+    )
 
 
 def rank_offers(

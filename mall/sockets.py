@@ -1,27 +1,176 @@
-"""Socket.IO authentication on connect, for every namespace.
+"""Socket.IO authentication, for every namespace: on connect, on each event, and while connected.
 
-Each namespace (e.g. ``/auction``) calls ``authenticate(auth)`` in its connect handler; the default
-namespace is covered here. A refused connection gets the API's error shape as its reason.
+Each namespace (e.g. ``/auction``) calls ``authenticate(auth)`` in its connect handler and
+``forget()`` in its disconnect handler; the default namespace is covered here. A refused connection
+gets the API's error shape as its reason.
+
+A socket does not outlive what signed it in. Each connection remembers its credential (the
+session behind the cookie, or the API token); ``recheck()`` — called by a namespace before each
+event that acts or reads — refuses once the session is signed out or expired, the token revoked or
+expired, or the user or the organisation deactivated (one query by primary or unique key, joined
+with the user's and the organisation's ``active`` flags). And every server process checks all its
+connections at once every ``RECHECK_SECONDS`` (one query) and disconnects the ones whose
+credential no longer holds, so nothing else needs to tell the sockets: signing out, revoking a
+token and deactivating a user or an organisation reach every process that shares the database.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO
+from sqlalchemy import or_, select
 
-from core.accounts.auth import Actor, socket_actor
-from core.errors import DomainError
+from core import clock
+from core.accounts.auth import Actor, socket_actor, token_hash
+from core.accounts.models import ApiToken, Organisation, User, UserSession
+from core.db import db
+from core.errors import DomainError, Unauthenticated
+from mall.extensions import socketio
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two checks of every connection's credential in this process, at most.
+RECHECK_SECONDS = 0.5
+#: Credentials checked by one query, at most.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What signed a connection in: a session (by id) or an API token (by its hash)."""
+
+    kind: str  # session | token
+    key: int | str
+
+
+#: This process's connections: (namespace, sid) → credential.
+_live: dict[tuple[str, str], Credential] = {}
+_watching: list[Any] = []
+
+
+def _credential(auth: Any, actor: Actor) -> Credential:
+    if isinstance(auth, dict) and auth.get("token"):
+        return Credential("token", token_hash(str(auth["token"])))
+    assert actor.session_id is not None
+    return Credential("session", actor.session_id)
 
 
 def authenticate(auth: Any) -> Actor:
+    """The actor of a connecting socket; refuses the connection without a valid credential."""
     try:
-        return socket_actor(auth)
+        actor = socket_actor(auth)
     except DomainError as error:
         raise ConnectionRefusedError(error.to_dict()) from None
+    _live[(request.namespace, request.sid)] = _credential(auth, actor)  # type: ignore[attr-defined]
+    _watch(current_app._get_current_object())  # type: ignore[attr-defined]
+    return actor
 
 
-def init_sockets(socketio: SocketIO) -> None:
-    @socketio.on("connect")
+def forget() -> None:
+    """The socket disconnected: stop checking it."""
+    _live.pop((request.namespace, request.sid), None)  # type: ignore[attr-defined]
+
+
+def recheck() -> None:
+    """Raise ``Unauthenticated`` unless the current socket's credential still holds (the socket
+    is then disconnected by the next round of checks)."""
+    credential = _live.get((request.namespace, request.sid))  # type: ignore[attr-defined]
+    if credential is None or credential in invalid([credential]):
+        raise Unauthenticated(
+            "Your sign-in is no longer valid; please sign in again.",
+            "登录已失效，请重新登录。",
+            code="signed_out",
+        )
+
+
+def invalid(credentials: Iterable[Credential]) -> set[Credential]:
+    """Those of ``credentials`` that no longer hold: signed out, revoked, expired, or their user
+    or organisation deactivated."""
+    wanted = set(credentials)
+    sessions = [c.key for c in wanted if c.kind == "session"]
+    tokens = [c.key for c in wanted if c.kind == "token"]
+    valid: set[Credential] = set()
+    now = clock.now()
+    session = db.read_session()
+    try:
+        for start in range(0, len(sessions), CHUNK):
+            chunk = sessions[start : start + CHUNK]
+            rows = session.scalars(
+                select(UserSession.id)
+                .join(User, User.id == UserSession.user_id)
+                .join(Organisation, Organisation.id == User.organisation_id)
+                .where(
+                    UserSession.id.in_(chunk),
+                    UserSession.revoked_at.is_(None),
+                    UserSession.expires_at > now,
+                    User.active.is_(True),
+                    Organisation.active.is_(True),
+                )
+            )
+            valid.update(Credential("session", key) for key in rows)
+        for start in range(0, len(tokens), CHUNK):
+            chunk = tokens[start : start + CHUNK]
+            rows = session.scalars(
+                select(ApiToken.token_hash)
+                .join(User, User.id == ApiToken.user_id)
+                .join(Organisation, Organisation.id == User.organisation_id)
+                .where(
+                    ApiToken.token_hash.in_(chunk),
+                    ApiToken.revoked_at.is_(None),
+                    or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+                    User.active.is_(True),
+                    Organisation.active.is_(True),
+                )
+            )
+            valid.update(Credential("token", key) for key in rows)
+    finally:
+        session.close()
+    return wanted - valid
+
+
+def disconnect_invalid() -> int:
+    """One round of checks: disconnect this process's sockets whose credential no longer holds;
+    how many were disconnected."""
+    if not _live:
+        return 0
+    bad = invalid(set(_live.values()))
+    gone = [(namespace, sid) for (namespace, sid), c in list(_live.items()) if c in bad]
+    for namespace, sid in gone:
+        _live.pop((namespace, sid), None)
+        try:
+            socketio.server.disconnect(sid, namespace=namespace, ignore_queue=True)
+        except Exception:  # already gone
+            log.exception("socket %s %s: disconnect failed", namespace, sid)
+    return len(gone)
+
+
+def _watch(app: Any) -> None:
+    """Start this process's round of checks, once."""
+    if _watching:
+        return
+    _watching.append(socketio.start_background_task(_rounds, app))
+
+
+def _rounds(app: Any) -> None:
+    while True:
+        socketio.sleep(RECHECK_SECONDS)
+        try:
+            with app.app_context():
+                disconnect_invalid()
+        except Exception:  # the next round tries again
+            log.exception("socket credential check failed")
+
+
+def init_sockets(server: SocketIO) -> None:
+    @server.on("connect")
     def _connect(auth: Any = None) -> None:
         authenticate(auth)
+
+    @server.on("disconnect")
+    def _disconnect(reason: Any = None) -> None:
+        forget()

@@ -43,7 +43,15 @@ def database_url(tmp_dir: str) -> str:
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     dbutil.upgrade(database_url)
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SEARCH_INDEX_PATH": None})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "SEARCH_INDEX_PATH": None,
+            # Off but in the tests of the limits, which turn them on (the `limited` fixture).
+            "RATE_LIMITS_ENABLED": False,
+        }
+    )
     with app.app_context(), db.unit_of_work() as s:
         accounts_demo.load(s)  # the catalog's demo data is tested on its own
     yield app

@@ -4,15 +4,16 @@ from marshmallow import Schema, fields, validate
 
 from catalog.categories.models import KINDS
 from catalog.categories.parameters import TYPES
+from core.api import IntField
 
 
 class CategorySchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = IntField(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
     name_zh = fields.String(required=True, validate=validate.Length(min=1, max=100))
     name_en = fields.String(validate=validate.Length(min=1, max=100))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    parent_id = fields.Integer(allow_none=True, load_default=None)
+    parent_id = IntField(allow_none=True, load_default=None)
     path = fields.String(dump_only=True)
     sme_suitable = fields.Boolean(load_default=False)
     energy_cert_mandatory = fields.Boolean(load_default=False)
@@ -23,7 +24,7 @@ class CategorySchema(Schema):
 class CategoryUpdateSchema(Schema):
     name_zh = fields.String(validate=validate.Length(min=1, max=100))
     name_en = fields.String(validate=validate.Length(min=1, max=100))
-    parent_id = fields.Integer(allow_none=True)
+    parent_id = IntField(allow_none=True)
     sme_suitable = fields.Boolean()
     energy_cert_mandatory = fields.Boolean()
     designated_service = fields.Boolean()
@@ -46,8 +47,8 @@ class ParameterSchemaDef(Schema):
 
 
 class ParameterSchemaSchema(Schema):
-    category_id = fields.Integer(dump_only=True)
-    version = fields.Integer(dump_only=True)
+    category_id = IntField(dump_only=True)
+    version = IntField(dump_only=True)
     params = fields.List(
         fields.Nested(ParameterSchemaDef), required=True, validate=validate.Length(max=60)
     )
@@ -55,14 +56,14 @@ class ParameterSchemaSchema(Schema):
 
 
 class SchemaQuerySchema(Schema):
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = IntField(text=True, validate=validate.Range(min=1))
 
 
 class StandardProductSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = IntField(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    category_id = fields.Integer(required=True)
-    schema_version = fields.Integer(dump_only=True)
+    category_id = IntField(required=True)
+    schema_version = IntField(dump_only=True)
     name_zh = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_en = fields.String(validate=validate.Length(min=1, max=200))
     params = fields.Dict(keys=fields.String(), load_default=dict)
@@ -70,4 +71,4 @@ class StandardProductSchema(Schema):
 
 
 class StandardProductQuerySchema(Schema):
-    category_id = fields.Integer()
+    category_id = IntField(text=True)

@@ -3,15 +3,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from catalog.designations.service import today
-from core.api import MAX_ID, PageArgs
+from core.api import MAX_ID, IntField, PageArgs
 
 _id = validate.Range(min=1, max=MAX_ID)
 
 
 class DesignationSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    supplier_id = fields.Integer(required=True, validate=_id)
-    category_id = fields.Integer(required=True, validate=_id)
+    id = IntField(dump_only=True)
+    supplier_id = IntField(required=True, validate=_id)
+    category_id = IntField(required=True, validate=_id)
     valid_until = fields.Date(
         required=True, metadata={"description": "last day of the designation (inclusive)"}
     )
@@ -26,6 +26,6 @@ class RevocationSchema(Schema):
 
 
 class DesignationQuerySchema(PageArgs):
-    supplier_id = fields.Integer(validate=_id)
-    category_id = fields.Integer(validate=_id)
+    supplier_id = IntField(text=True, validate=_id)
+    category_id = IntField(text=True, validate=_id)
     valid_only = fields.Boolean(load_default=False)

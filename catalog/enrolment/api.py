@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from catalog.enrolment import service
+from catalog.enrolment import registration, service
 from catalog.enrolment.schemas import (
     ApplicationQuerySchema,
     ApplicationSchema,
     DecisionSchema,
+    RegistrationFormSchema,
+    RegistrationResultSchema,
     SupplierStatusSchema,
     SuspensionSchema,
 )
+from core.accounts.api import set_session_cookie
 from core.accounts.auth import require_actor
 from core.accounts.models import Organisation
 from core.accounts.roles import OrgKind
 from core.api import page_of, paginate
 from core.db import db
+from core.downloads import send_upload
 from core.errors import NotFound
 
 blp = Blueprint(
@@ -78,3 +83,69 @@ def supplier_status(org_id: int):  # type: ignore[no-untyped-def]
 def suspend(args: dict[str, Any], org_id: int):  # type: ignore[no-untyped-def]
     """Suspend a supplier with a reason until a date; it is reinstated by itself after (operators)."""
     return service.suspend(db.session, require_actor(), org_id, args["reason"], args["ends_at"])
+
+
+# ---------------------------------------------------------------- self-registration
+
+registration_blp = Blueprint(
+    "supplier_registration",
+    __name__,
+    url_prefix="/api/suppliers",
+    description="供应商注册 Supplier self-registration (MALL-6)",
+)
+
+
+def licence_upload() -> registration.Licence | None:
+    """The ``licence`` file of the request; a file field left empty is none."""
+    upload = request.files.get("licence")
+    if upload is None or not upload.filename:
+        return None
+    return registration.Licence(upload.filename, upload.read(registration.MAX_LICENCE_BYTES + 1))
+
+
+def registered_body(done: registration.Registered) -> dict[str, Any]:
+    user = done.user
+    return RegistrationResultSchema().dump(
+        {
+            "organisation": done.organisation,
+            "user": {
+                "id": user.id,
+                "username": user.username,
+                "display_name": user.display_name,
+                "roles": user.roles,
+            },
+            "application": done.application,
+            "licence_sha256": done.registration.licence_sha256,
+            "csrf_token": done.session.csrf_token,
+        }
+    )
+
+
+@registration_blp.route("/registrations", methods=["POST"])
+@registration_blp.arguments(
+    RegistrationFormSchema, location="form", content_type="multipart/form-data"
+)
+@registration_blp.response(201, RegistrationResultSchema)
+def register(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """注册: an anonymous visitor registers a supplier with its business licence (multipart; the
+    double-submit CSRF cookie and token as for any anonymous form). The answer signs its admin in
+    (session cookie); the enrolment application waits for an operator's approval."""
+    done = registration.register(db.session, args, licence_upload(), request.remote_addr or "?")
+    g.csrf_token = done.session.csrf_token
+    response = jsonify(registered_body(done))
+    response.status_code = 201
+    set_session_cookie(response, done.token)
+    return response
+
+
+@registration_blp.route("/<int:org_id>/licence")
+@registration_blp.response(200, content_type="application/octet-stream")
+def licence(org_id: int):  # type: ignore[no-untyped-def]
+    """The business licence a supplier registered with (operators and the supplier's own admin)."""
+    row = registration.licence_document(db.session, require_actor(), org_id)
+    return send_upload(
+        registration.licence_dir(),
+        row.licence_filename,
+        row.licence_content_type,
+        row.licence_original_name,
+    )

@@ -13,6 +13,7 @@ from catalog.halls import service
 from catalog.halls.models import HALL_KINDS
 from catalog.search.schemas import HitSchema
 from core.accounts.auth import require_actor
+from core.api import IntField
 from core.db import db
 
 blp = Blueprint(
@@ -21,7 +22,7 @@ blp = Blueprint(
 
 
 class HallSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = IntField(dump_only=True)
     slug = fields.String(required=True, validate=validate.Length(min=2, max=60))
     kind = fields.String(required=True, validate=validate.OneOf(HALL_KINDS))
     name_zh = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -31,7 +32,7 @@ class HallSchema(Schema):
     rule = fields.Dict(
         allow_none=True, load_default=None, metadata={"description": "search arguments"}
     )
-    position = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
+    position = IntField(load_default=0, validate=validate.Range(min=0, max=1000))
     active = fields.Boolean(dump_only=True)
     picks = fields.Function(lambda h: [p.listing_id for p in h.picks], dump_only=True)
 
@@ -42,24 +43,24 @@ class HallUpdateSchema(Schema):
     description_zh = fields.String(validate=validate.Length(max=2000))
     description_en = fields.String(validate=validate.Length(max=2000))
     rule = fields.Dict(allow_none=True)
-    position = fields.Integer(validate=validate.Range(min=0, max=1000))
+    position = IntField(validate=validate.Range(min=0, max=1000))
     active = fields.Boolean()
 
 
 class PickSchema(Schema):
-    listing_id = fields.Integer(required=True)
+    listing_id = IntField(required=True)
 
 
 class HallPageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = IntField(text=True, load_default=1, validate=validate.Range(min=1, max=50))
+    per_page = IntField(text=True, load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class HallPageSchema(Schema):
     items = fields.List(fields.Nested(HitSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    total = IntField()
+    page = IntField()
+    per_page = IntField()
 
 
 @blp.route("/halls")

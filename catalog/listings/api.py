@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import send_from_directory
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -27,6 +26,7 @@ from catalog.listings.schemas import (
 from core.accounts.auth import require_actor
 from core.api import page_of, paginate
 from core.db import db
+from core.downloads import send_upload
 from core.errors import NotFound
 
 blp = Blueprint(
@@ -120,7 +120,9 @@ def image(listing_id: int, image_id: int):  # type: ignore[no-untyped-def]
     row = db.session.get(ListingImage, image_id)
     if row is None or row.listing_id != listing_id:
         raise NotFound("No such image.", "没有该图片。")
-    return send_from_directory(images.upload_dir(), row.filename, mimetype=row.content_type)
+    return send_upload(
+        images.upload_dir(), row.filename, row.content_type, row.original_name, inline=True
+    )
 
 
 @blp.route("/listings/<int:listing_id>/certificates")

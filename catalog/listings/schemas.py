@@ -4,40 +4,38 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from catalog.listings.models import STATUSES
-from core.api import MoneyField, PageArgs
+from core.api import IntField, MoneyField, PageArgs
 
 
 class ImageSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     original_name = fields.String()
     content_type = fields.String()
-    size = fields.Integer()
+    size = IntField()
     url = fields.Function(lambda i: f"/api/catalog/listings/{i.listing_id}/images/{i.id}")
 
 
 class ListingSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    supplier_id = fields.Integer(dump_only=True)
-    category_id = fields.Integer(required=True)
-    schema_version = fields.Integer(dump_only=True)
-    standard_product_id = fields.Integer(allow_none=True, load_default=None)
+    id = IntField(dump_only=True)
+    supplier_id = IntField(dump_only=True)
+    category_id = IntField(required=True)
+    schema_version = IntField(dump_only=True)
+    standard_product_id = IntField(allow_none=True, load_default=None)
     title_zh = fields.String(required=True, validate=validate.Length(min=2, max=200))
     title_en = fields.String(validate=validate.Length(min=1, max=200))
     brand = fields.String(required=True, validate=validate.Length(min=1, max=100))
     model = fields.String(required=True, validate=validate.Length(min=1, max=100))
     params = fields.Dict(keys=fields.String(), load_default=dict)
     price = MoneyField(required=True)
-    stock = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000_000))
-    region_ids = fields.List(
-        fields.Integer(), required=True, validate=validate.Length(min=1, max=200)
-    )
+    stock = IntField(required=True, validate=validate.Range(min=0, max=10_000_000))
+    region_ids = fields.List(IntField(), required=True, validate=validate.Length(min=1, max=200))
     sku = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
     barcode = fields.String(
         allow_none=True, load_default=None, validate=validate.Regexp(r"^\d{8,14}$")
     )
     status = fields.String(dump_only=True)
     review_note = fields.String(dump_only=True, allow_none=True)
-    sales = fields.Integer(dump_only=True)
+    sales = IntField(dump_only=True)
     submitted_at = fields.DateTime(dump_only=True, allow_none=True)
     approved_at = fields.DateTime(dump_only=True, allow_none=True)
     expires_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -46,23 +44,23 @@ class ListingSchema(Schema):
 
 
 class ListingUpdateSchema(Schema):
-    category_id = fields.Integer()
-    standard_product_id = fields.Integer(allow_none=True)
+    category_id = IntField()
+    standard_product_id = IntField(allow_none=True)
     title_zh = fields.String(validate=validate.Length(min=2, max=200))
     title_en = fields.String(validate=validate.Length(min=1, max=200))
     brand = fields.String(validate=validate.Length(min=1, max=100))
     model = fields.String(validate=validate.Length(min=1, max=100))
     params = fields.Dict(keys=fields.String())
     price = MoneyField()
-    stock = fields.Integer(validate=validate.Range(min=0, max=10_000_000))
-    region_ids = fields.List(fields.Integer(), validate=validate.Length(min=1, max=200))
+    stock = IntField(validate=validate.Range(min=0, max=10_000_000))
+    region_ids = fields.List(IntField(), validate=validate.Length(min=1, max=200))
     sku = fields.String(allow_none=True, validate=validate.Length(max=64))
     barcode = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{8,14}$"))
 
 
 class ListingQuerySchema(PageArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
-    category_id = fields.Integer()
+    category_id = IntField(text=True)
 
 
 class ReviewSchema(Schema):
@@ -78,7 +76,7 @@ class PriceChangeSchema(Schema):
     old_price = MoneyField(allow_none=True)
     new_price = MoneyField()
     at = fields.DateTime()
-    actor_user_id = fields.Integer(allow_none=True)
+    actor_user_id = IntField(allow_none=True)
 
 
 class UploadSchema(Schema):
@@ -86,11 +84,11 @@ class UploadSchema(Schema):
 
 
 class TermSchema(Schema):
-    days = fields.Integer(required=True, validate=validate.Range(min=1, max=3650))
+    days = IntField(required=True, validate=validate.Range(min=1, max=3650))
 
 
 class CertificateSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = IntField(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(("energy_saving", "eco_label")))
     number = fields.String(required=True, validate=validate.Length(min=1, max=60))
     issuer = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -99,4 +97,4 @@ class CertificateSchema(Schema):
 
 
 class AttachSchema(Schema):
-    certificate_id = fields.Integer(required=True)
+    certificate_id = IntField(required=True)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from catalog.search.base import SORTS
-from core.api import MAX_ID, MoneyField
+from core.api import MAX_ID, IntField, MoneyField
 
 
 class SearchArgs(Schema):
     q = fields.String(load_default="", validate=validate.Length(max=50))
-    category_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    category_id = IntField(text=True, validate=validate.Range(min=1, max=MAX_ID))
     price_min = MoneyField()
     price_max = MoneyField()
     # Bounded so that a whole query string fits in one request line (gunicorn: 8190 bytes).
@@ -28,22 +28,22 @@ class SearchArgs(Schema):
     )
     sme_only = fields.Boolean(load_default=False)
     green_only = fields.Boolean(load_default=False)
-    region_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    region_id = IntField(text=True, validate=validate.Range(min=1, max=MAX_ID))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = IntField(text=True, load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = IntField(text=True, load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class HitSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     title_zh = fields.String()
     title_en = fields.String()
     brand = fields.String()
     model = fields.String()
-    category_id = fields.Integer()
+    category_id = IntField()
     price = MoneyField()
-    sales = fields.Integer()
-    supplier_id = fields.Integer()
+    sales = IntField()
+    supplier_id = IntField()
     supplier_name = fields.String()
     supplier_name_en = fields.String()
     sme = fields.Boolean()
@@ -56,13 +56,13 @@ class FacetSchema(Schema):
     value = fields.String()
     label = fields.String()
     label_en = fields.String()
-    count = fields.Integer()
+    count = IntField()
 
 
 class SearchResultSchema(Schema):
     items = fields.List(fields.Nested(HitSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    total = IntField()
+    page = IntField()
+    per_page = IntField()
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetSchema)))
     backend = fields.String()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -15,11 +15,14 @@ from core.accounts.roles import Role
 from core.accounts.schemas import (
     MeSchema,
     NewTokenSchema,
+    NewUserSchema,
     OrganisationQuerySchema,
     OrganisationSchema,
     OrganisationUpdateSchema,
+    PasswordSchema,
     PublicKeySchema,
     RegionSchema,
+    ResetLinkSchema,
     SignInSchema,
     TokenCreateSchema,
     TokenSchema,
@@ -28,6 +31,7 @@ from core.accounts.schemas import (
 )
 from core.api import page_of, paginate
 from core.db import db
+from core.limits import limit_token_creation
 from core.signatures import current_key
 
 blp = Blueprint("accounts", __name__, url_prefix="/api", description="Accounts, regions, tokens")
@@ -106,6 +110,7 @@ class Tokens(MethodView):
 
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, NewTokenSchema)
+    @limit_token_creation
     def post(self, args: dict[str, Any]):  # type: ignore[no-untyped-def]
         """Issue a bearer token for a machine client. The token is shown once."""
         row, plain = service.issue_token(
@@ -183,10 +188,43 @@ class OrganisationUsers(MethodView):
         return service.list_users(db.session, require_actor(), org_id)
 
     @blp.arguments(UserSchema)
-    @blp.response(201, UserSchema)
+    @blp.response(201, NewUserSchema)
     def post(self, args: dict[str, Any], org_id: int):  # type: ignore[no-untyped-def]
-        """Add a user with roles that fit the organisation's kind."""
-        return service.create_user(db.session, require_actor(), org_id, args)
+        """Add a user with roles that fit the organisation's kind (the organisation's own admin;
+        operators: the operator organisation, or the first admin of one that has none). Without a
+        password, the answer carries a one-time link for the user to set one."""
+        user, link = service.add_user(db.session, require_actor(), org_id, args)
+        fields = ("id", "organisation_id", "username", "display_name", "roles", "active")
+        return {name: getattr(user, name) for name in (*fields, "created_at")} | {
+            "setup_link": _link(*link) if link else None
+        }
+
+
+def _link(row: Any, token: str) -> dict[str, Any]:
+    return {
+        "user_id": row.user_id,
+        "token": token,
+        "path": url_for("accounts.password_reset", token=token),
+        "expires_at": row.expires_at,
+    }
+
+
+@blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@blp.response(201, ResetLinkSchema)
+def issue_password_reset(user_id: int):  # type: ignore[no-untyped-def]
+    """Issue a one-time link for a user of my organisation to set a new password (its admin).
+    Nobody chooses another user's password. There is no e-mail delivery yet: the link is returned
+    once, to be passed on to the user."""
+    return _link(*service.issue_password_reset(db.session, require_actor(), user_id))
+
+
+@blp.route("/auth/password-reset/<token>", methods=["POST"])
+@blp.arguments(PasswordSchema)
+@blp.response(204)
+def password_reset(args: dict[str, Any], token: str):  # type: ignore[no-untyped-def]
+    """Set my new password with a one-time link: once, before it expires; signs out my sessions."""
+    service.use_password_reset(db.session, token, args["password"])
+    return current_app.response_class(status=204)
 
 
 @blp.route("/users/<int:user_id>")
@@ -198,7 +236,8 @@ class UserItem(MethodView):
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
     def patch(self, args: dict[str, Any], user_id: int):  # type: ignore[no-untyped-def]
-        """Change a user: own name and password; roles and activity by the admin or an operator."""
+        """Change a user: own name and password; roles and activity by the organisation's admin.
+        Another user's password is never set here (issue a reset link)."""
         return service.update_user(db.session, require_actor(), user_id, args)
 
 

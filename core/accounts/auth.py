@@ -3,6 +3,10 @@
 Browser writes authenticated by cookie must carry the session's CSRF token (header ``X-CSRF-Token`` or
 form field ``csrf_token``). Anonymous writes (sign-in) use a double-submit cookie. Bearer-token requests
 carry no ambient credentials and need no CSRF token.
+
+The device an actor acts from is a random id the server issues in a signed, HttpOnly cookie
+(``mall_device``); a request without a valid one gets a new one with its response. Nothing the client
+says about its device otherwise (headers, message fields) is believed.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import Flask, current_app, g, has_request_context, request
+from itsdangerous import BadSignature, Signer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +30,8 @@ from core.errors import Forbidden, Unauthenticated
 SESSION_COOKIE = "mall_session"
 CSRF_COOKIE = "mall_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+DEVICE_COOKIE = "mall_device"
+DEVICE_COOKIE_DAYS = 400
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -71,9 +78,53 @@ def actor_for(user: User, via: str, **extra: object) -> Actor:
         roles=frozenset(user.roles),
         via=via,
         ip=request.remote_addr if has_request_context() else None,
-        device_id=request.headers.get("X-Device-Id") if has_request_context() else None,
+        device_id=current_device() if has_request_context() else None,
         **extra,  # type: ignore[arg-type]
     )
+
+
+def _device_signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="mall-device")
+
+
+def verified_device() -> str | None:
+    """The device id of the request's ``mall_device`` cookie, if its signature holds."""
+    if "device_cookie" not in g:
+        value, device = request.cookies.get(DEVICE_COOKIE), None
+        if value:
+            try:
+                device = _device_signer().unsign(value).decode()
+            except (BadSignature, UnicodeDecodeError):
+                device = None
+        g.device_cookie = device
+    return g.device_cookie
+
+
+def current_device() -> str | None:
+    """The device of this request: the signed cookie's id; for a browser without a valid one, the
+    id this response issues. A bearer-token client without the cookie has no device."""
+    device = verified_device()
+    if device is None and not request.headers.get("Authorization"):
+        if "new_device" not in g:
+            g.new_device = secrets.token_urlsafe(16)
+        device = g.new_device
+    return device
+
+
+def _set_device_cookie(response):  # type: ignore[no-untyped-def]
+    if verified_device() is not None:
+        return response
+    if "new_device" not in g:
+        g.new_device = secrets.token_urlsafe(16)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_signer().sign(g.new_device).decode(),
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
 
 
 def _usable(user: User) -> bool:
@@ -136,6 +187,8 @@ def socket_actor(auth: object) -> Actor:
         actor = load_actor(session)
     if actor is None:
         raise Unauthenticated()
+    # A handshake gets no response to carry a new cookie: only a device it already holds counts.
+    actor = replace(actor, device_id=verified_device())
     g.actor = actor
     return actor
 
@@ -226,3 +279,4 @@ def init_app(app: Flask, exempt_endpoints: Iterable[str] = ()) -> None:
         check_csrf()
 
     app.after_request(_set_anon_csrf_cookie)
+    app.after_request(_set_device_cookie)

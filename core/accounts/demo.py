@@ -129,6 +129,7 @@ ORGS = [
 USERS = [
     ("supervisor", "王监管", "finance-region", [Role.SUPERVISOR, Role.ORG_ADMIN]),
     ("supervisor.hohhot", "李监管", "finance-hohhot", [Role.SUPERVISOR]),
+    ("finance.admin.hohhot", "孟管理", "finance-hohhot", [Role.ORG_ADMIN]),
     ("monitor", "赵价格", "finance-region", [Role.PRICE_MONITOR]),
     ("operator", "周运营", "operator", [Role.OPERATOR, Role.ORG_ADMIN]),
     ("handler", "吴纠纷", "dispute-hohhot", [Role.DISPUTE_HANDLER]),

@@ -1,4 +1,5 @@
-"""Account tables: regions, organisations and their signing keys, users, roles, sessions, tokens."""
+"""Account tables: regions, organisations and their signing keys, users, roles, sessions, tokens,
+failed sign-ins and one-time password-reset links."""
 
 from __future__ import annotations
 
@@ -148,3 +149,20 @@ class SigninAttempt(Base):
     username: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class PasswordReset(Base):
+    """A one-time link to set a user's password: single use, expiring; only the token's hash is
+    stored. Issued by the organisation's admin (or for a new organisation's first admin)."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -5,20 +5,24 @@ Every change is audited to the supervision ledger in the same transaction. Funct
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import clock, signatures
-from core.accounts.auth import Actor, actor_for, token_hash
+from core.accounts.auth import Actor, actor_for, current_device, token_hash
 from core.accounts.models import (
     ApiToken,
     Organisation,
+    PasswordReset,
     Region,
     SigninAttempt,
     User,
@@ -49,40 +53,93 @@ def _invalid(field: str, en: str, zh: str) -> ValidationFailed:
 # ---------------------------------------------------------------- sign-in and sessions
 
 
-def _check_rate(session: Session, username: str, ip: str) -> None:
+@dataclass(frozen=True)
+class _Failures:
+    """Recent failed sign-ins of one kind: how many, and when the last was."""
+
+    count: int
+    last: datetime | None
+
+    def wait(self, free: int, cap: int, now: datetime) -> float:
+        """Seconds still to wait: none for the first ``free`` failures, then 1, 2, 4 … seconds
+        after the last one, at most ``cap``."""
+        if self.count < free or self.last is None:
+            return 0.0
+        delay = min(2 ** min(self.count - free, 30), cap)
+        return max(0.0, (self.last + timedelta(seconds=delay) - now).total_seconds())
+
+
+def _failures(session: Session, *where: Any) -> _Failures:
+    count, last = session.execute(
+        select(func.count(), func.max(SigninAttempt.at)).where(*where)
+    ).one()
+    return _Failures(count or 0, last)
+
+
+def _check_throttle(session: Session, username: str, user: User | None, ip: str) -> None:
+    """Throttle guessing without letting anyone lock others out (ASVS V6.3): failures slow down
+    further tries of the same account from the same address, and (more gently) every try from an
+    address that failed for many accounts. The right password from another address always works."""
     config = current_app.config
-    window = timedelta(minutes=config["SIGNIN_WINDOW_MINUTES"])
-    since = clock.now() - window
-    limit = config["SIGNIN_MAX_FAILURES"]
-    by_user = session.scalar(
-        select(func.count())
-        .select_from(SigninAttempt)
-        .where(SigninAttempt.username == username, SigninAttempt.at > since)
+    if session.get_bind().dialect.name == "postgresql":
+        # Tries of one account from one address take turns (until commit), so that tries sent
+        # in parallel cannot all pass the count before any failure is written. SQLite's writes
+        # take turns anyway.
+        digest = hashlib.sha256(f"signin:{username}:{ip}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+    now = clock.now()
+    since = now - timedelta(minutes=config["SIGNIN_WINDOW_MINUTES"])
+    if user is not None:
+        # A success from this address wipes the slate for this account and address.
+        signed_in = session.scalar(
+            select(func.max(UserSession.created_at)).where(
+                UserSession.user_id == user.id, UserSession.ip == ip
+            )
+        )
+        if signed_in is not None and signed_in > since:
+            since = signed_in
+    pair = _failures(
+        session,
+        SigninAttempt.username == username,
+        SigninAttempt.ip == ip,
+        SigninAttempt.at > since,
     )
-    by_ip = session.scalar(
-        select(func.count())
-        .select_from(SigninAttempt)
-        .where(SigninAttempt.ip == ip, SigninAttempt.at > since)
+    address = _failures(
+        session,
+        SigninAttempt.ip == ip,
+        SigninAttempt.at > now - timedelta(minutes=config["SIGNIN_WINDOW_MINUTES"]),
     )
-    if by_user >= limit or by_ip >= limit * 4:
+    wait = max(
+        pair.wait(config["SIGNIN_MAX_FAILURES"], config["SIGNIN_MAX_DELAY_SECONDS"], now),
+        address.wait(
+            config["SIGNIN_ADDRESS_MAX_FAILURES"], config["SIGNIN_ADDRESS_MAX_DELAY_SECONDS"], now
+        ),
+    )
+    if wait > 0:
         raise RateLimited(
-            retry_after=int(window.total_seconds()),
-            message="Too many failed sign-ins; try again later.",
-            message_zh="登录失败次数过多，请稍后再试。",
+            retry_after=math.ceil(wait),
+            code="signin_throttled",
+            message=f"Too many failed sign-ins; try again in {math.ceil(wait)} seconds.",
+            message_zh=f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试。",
         )
 
 
 def sign_in(session: Session, username: str, password: str, ip: str) -> tuple[UserSession, str]:
-    """Check the password and open a session. Returns the row and the cookie token."""
+    """Check the password and open a session. Returns the row and the cookie token.
+
+    A failure is kept (a ``signin_attempts`` row and its ``auth.signin_failed`` ledger entry, in one
+    transaction) even though the request fails; a throttled try checks no password and counts as
+    nothing."""
     username = username.strip().lower()
-    _check_rate(session, username, ip)
     user = session.scalars(select(User).where(User.username == username)).first()
+    _check_throttle(session, username, user, ip)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active or not user.organisation.active:
-        session.add(SigninAttempt(username=username, ip=ip))
+        session.add(SigninAttempt(username=username, ip=ip, at=clock.now()))
         audit(
             session,
-            Actor(user_id=None, username=username, ip=ip),
+            Actor(user_id=None, username=username, ip=ip, device_id=_device()),
             "auth.signin_failed",
             ("user", user.id if user else None),
             {"username": username},
@@ -96,6 +153,7 @@ def sign_in(session: Session, username: str, password: str, ip: str) -> tuple[Us
         user_id=user.id,
         token_hash=token_hash(token),
         csrf_token=secrets.token_urlsafe(32),
+        created_at=clock.now(),
         expires_at=clock.now() + timedelta(hours=current_app.config["SESSION_HOURS"]),
         ip=ip,
     )
@@ -103,6 +161,10 @@ def sign_in(session: Session, username: str, password: str, ip: str) -> tuple[Us
     session.flush()
     audit(session, actor_for(user, "session"), "auth.signin", ("user", user.id), {"ip": ip})
     return row, token
+
+
+def _device() -> str | None:
+    return current_device() if has_request_context() else None
 
 
 def sign_out(session: Session, actor: Actor) -> None:
@@ -338,15 +400,55 @@ def rotate_key(session: Session, actor: Actor, org_id: int) -> Organisation:
 
 # ---------------------------------------------------------------- users
 
+# Who manages whose users (separation of duties): each organisation's admin manages its own
+# organisation's users; operators manage the operator organisation's, and may only create the
+# first admin of an organisation that has none, who then sets a password through a one-time link.
+# Nobody sets or resets another user's password: a reset issues a one-time link to pass on.
+
 
 def _require_admin_of(actor: Actor, org: Organisation) -> None:
+    """Seeing an organisation's users (and rotating its key): its admin or an operator."""
     if actor.has(Role.OPERATOR) or actor.user_id is None:
         return
     if actor.organisation_id == org.id and actor.has(Role.ORG_ADMIN):
         return
     raise Forbidden(
-        "Only this organisation's admin or an operator may manage its users.",
-        "仅本单位管理员或运营机构可管理用户。",
+        "Only this organisation's admin or an operator may see its users.",
+        "仅本单位管理员或运营机构可查看其用户。",
+    )
+
+
+def _manages(actor: Actor, org: Organisation) -> bool:
+    if actor.user_id is None:  # the system itself: demo data, commands
+        return True
+    if actor.organisation_id == org.id and actor.has(Role.ORG_ADMIN):
+        return True
+    return actor.has(Role.OPERATOR) and org.kind == OrgKind.OPERATOR
+
+
+def _require_manager_of(actor: Actor, org: Organisation) -> None:
+    """Changing an organisation's users: its own admin only (operators: the operator organisation)."""
+    if not _manages(actor, org):
+        raise Forbidden(
+            "Only this organisation's own admin may manage its users.",
+            "仅本单位管理员可管理本单位用户。",
+            code="not_your_organisation",
+        )
+
+
+def _has_active_admin(session: Session, org: Organisation) -> bool:
+    return (
+        session.scalar(
+            select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                User.organisation_id == org.id,
+                User.active.is_(True),
+                UserRole.role == Role.ORG_ADMIN.value,
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 
@@ -382,10 +484,29 @@ def list_users(session: Session, actor: Actor, org_id: int) -> list[User]:
 
 
 def create_user(session: Session, actor: Actor, org_id: int, data: dict[str, Any]) -> User:
+    """Add a user with the password given (see ``add_user``)."""
+    return add_user(session, actor, org_id, data)[0]
+
+
+def add_user(
+    session: Session, actor: Actor, org_id: int, data: dict[str, Any]
+) -> tuple[User, tuple[PasswordReset, str] | None]:
+    """Add a user. Without a password in ``data`` the user gets none that anyone knows, and a
+    one-time link to set it (returned with the user, to pass on). An operator may add only the first
+    admin of an organisation without one (role ``org_admin``, no password)."""
     org = session.get(Organisation, org_id)
     if org is None:
         raise NotFound("No such organisation.", "没有该单位。")
-    _require_admin_of(actor, org)
+    password = data.get("password")
+    if not _manages(actor, org):
+        first_admin = (
+            actor.has(Role.OPERATOR)
+            and not password
+            and data.get("roles") == [Role.ORG_ADMIN.value]
+            and not _has_active_admin(session, org)
+        )
+        if not first_admin:
+            _require_manager_of(actor, org)
     username = data["username"].strip().lower()
     if not USERNAME.match(username):
         raise _invalid(
@@ -393,7 +514,8 @@ def create_user(session: Session, actor: Actor, org_id: int, data: dict[str, Any
             "3–64 lower-case letters, digits, '.', '_' or '-'.",
             "用户名为 3–64 位小写字母、数字或 . _ -。",
         )
-    _check_password(data["password"])
+    if password:
+        _check_password(password)
     roles = _check_roles(org, data["roles"])
     if session.scalar(select(User.id).where(User.username == username)):
         raise Conflict("This username is taken.", "用户名已被使用。", code="duplicate_username")
@@ -401,7 +523,7 @@ def create_user(session: Session, actor: Actor, org_id: int, data: dict[str, Any
         organisation_id=org.id,
         username=username,
         display_name=data["display_name"],
-        password_hash=hash_password(data["password"]),
+        password_hash=hash_password(password or secrets.token_urlsafe(32)),
         active=True,
         role_rows=[UserRole(role=r) for r in roles],
     )
@@ -415,7 +537,7 @@ def create_user(session: Session, actor: Actor, org_id: int, data: dict[str, Any
         {"username": username, "organisation_id": org.id, "roles": roles},
         org.region_id,
     )
-    return user
+    return user, None if password else _issue_reset(session, actor, user)
 
 
 def get_user(session: Session, actor: Actor, user_id: int) -> User:
@@ -432,8 +554,14 @@ def update_user(session: Session, actor: Actor, user_id: int, data: dict[str, An
     if user is None:
         raise NotFound("No such user.", "没有该用户。")
     own = user.id == actor.user_id
+    if data.get("password") and not own and actor.user_id is not None:
+        raise Forbidden(
+            "Nobody sets another user's password; issue a one-time reset link instead.",
+            "不能为他人设置密码，请为其签发一次性重置链接。",
+            code="password_not_yours",
+        )
     if not own or set(data) - {"display_name", "password"}:
-        _require_admin_of(actor, user.organisation)
+        _require_manager_of(actor, user.organisation)
     changes: dict[str, Any] = {}
     if "display_name" in data and data["display_name"] != user.display_name:
         user.display_name = changes["display_name"] = data["display_name"]
@@ -457,4 +585,82 @@ def update_user(session: Session, actor: Actor, user_id: int, data: dict[str, An
         audit(
             session, actor, "user.updated", ("user", user.id), changes, user.organisation.region_id
         )
+    return user
+
+
+# ---------------------------------------------------------------- one-time password-reset links
+
+
+def _issue_reset(session: Session, actor: Actor, user: User) -> tuple[PasswordReset, str]:
+    now = clock.now()
+    # A new link voids the user's earlier unused ones.
+    for old in session.scalars(
+        select(PasswordReset).where(
+            PasswordReset.user_id == user.id,
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > now,
+        )
+    ):
+        old.used_at = now
+    plain = secrets.token_urlsafe(32)
+    row = PasswordReset(
+        user_id=user.id,
+        token_hash=token_hash(plain),
+        issued_by_id=actor.user_id,
+        created_at=now,
+        expires_at=now + timedelta(hours=current_app.config["PASSWORD_RESET_HOURS"]),
+    )
+    session.add(row)
+    session.flush()
+    audit(
+        session,
+        actor,
+        "auth.password_reset_issued",
+        ("user", user.id),
+        {"reset_id": row.id, "username": user.username, "expires_at": row.expires_at},
+        user.organisation.region_id,
+    )
+    return row, plain
+
+
+def issue_password_reset(session: Session, actor: Actor, user_id: int) -> tuple[PasswordReset, str]:
+    """A one-time link for the user to set a new password, issued by the organisation's admin.
+    Returns the row and the token (shown once, for the issuer to pass on to the user)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.", "没有该用户。")
+    _require_manager_of(actor, user.organisation)
+    return _issue_reset(session, actor, user)
+
+
+def use_password_reset(session: Session, token: str, password: str) -> User:
+    """Set the password with a one-time link: once, before it expires. Every open session of the
+    user is ended."""
+    now = clock.now()
+    row = session.scalars(
+        select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
+    ).first()
+    if row is None or row.used_at is not None or row.expires_at <= now or not row.user.active:
+        raise NotFound(
+            "This reset link is unknown, used or expired; ask your organisation's admin for a new one.",
+            "该重置链接无效、已使用或已过期，请向本单位管理员申请新的链接。",
+            code="reset_link_invalid",
+        )
+    _check_password(password)
+    user = row.user
+    row.used_at = now
+    user.password_hash = hash_password(password)
+    for open_session in session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    ):
+        open_session.revoked_at = now
+    session.flush()
+    audit(
+        session,
+        actor_for(user, "reset"),
+        "auth.password_reset_used",
+        ("user", user.id),
+        {"reset_id": row.id, "username": user.username},
+        user.organisation.region_id,
+    )
     return user

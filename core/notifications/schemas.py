@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from core.api import IntField
+
 
 class InboxArgs(Schema):
     unread = fields.Boolean(load_default=False)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    limit = IntField(text=True, load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class NotificationSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     kind = fields.String()
     title_zh = fields.String()
     title_en = fields.String()
@@ -24,8 +26,8 @@ class NotificationSchema(Schema):
 
 class InboxSchema(Schema):
     items = fields.List(fields.Nested(NotificationSchema))
-    unread = fields.Integer()
+    unread = IntField()
 
 
 class MarkedSchema(Schema):
-    marked = fields.Integer()
+    marked = IntField()

@@ -36,20 +36,38 @@ def fiscal_year_now() -> int:
     return clock.local(clock.now()).year
 
 
-def _may_manage(actor: Actor, organisation_id: int) -> bool:
-    if actor.has(Role.OPERATOR):
-        return True
-    return (
-        actor.org_kind == OrgKind.PURCHASER
-        and actor.organisation_id == organisation_id
-        and actor.has(Role.ORG_ADMIN)
+def _may_manage(session: Session, actor: Actor, organisation_id: int | None) -> bool:
+    """Budget lines are the unit's own (its administrator) or issued by the finance department
+    (财政部门) of its region or above (its administrator). Operators run the mall; they neither
+    create budget lines nor change their amounts."""
+    if not actor.has(Role.ORG_ADMIN) or organisation_id is None:
+        return False
+    if actor.org_kind == OrgKind.PURCHASER:
+        return actor.organisation_id == organisation_id
+    if actor.org_kind == OrgKind.SUPERVISOR:
+        org = session.get(Organisation, organisation_id)
+        return (
+            org is not None and org.kind == OrgKind.PURCHASER and actor.sees_region(org.region.path)
+        )
+    return False
+
+
+def _refuse_manage() -> Forbidden:
+    return Forbidden(
+        "Only the unit's administrator or the finance department of its region manages its "
+        "budget lines.",
+        "仅本单位管理员或本地区（及上级）财政部门可维护预算指标。",
+        code="budget_admin_only",
     )
 
 
 def _may_view(session: Session, actor: Actor, line: BudgetLine) -> bool:
     if actor.organisation_id == line.organisation_id or actor.has(Role.OPERATOR):
         return True
-    return actor.has(Role.SUPERVISOR) and actor.sees_region(line.organisation.region.path)
+    finance = actor.has(Role.SUPERVISOR) or (
+        actor.org_kind == OrgKind.SUPERVISOR and actor.has(Role.ORG_ADMIN)
+    )
+    return finance and actor.sees_region(line.organisation.region.path)
 
 
 def _payload(line: BudgetLine) -> dict[str, Any]:
@@ -96,15 +114,14 @@ def _check_fields(data: dict[str, Any]) -> None:
 
 
 def create_line(session: Session, actor: Actor, data: dict[str, Any]) -> BudgetLine:
-    """A new budget line for the actor's unit, or (operators) for the unit named in the data."""
+    """A new budget line for the actor's unit, or (a finance department) for the purchaser unit of
+    its region named in the data."""
+    if not actor.has(Role.ORG_ADMIN) or actor.org_kind not in (
+        OrgKind.PURCHASER,
+        OrgKind.SUPERVISOR,
+    ):
+        raise _refuse_manage()
     organisation_id = data.get("organisation_id") or actor.organisation_id
-    if not _may_manage(actor, organisation_id):
-        raise Forbidden(
-            "Only the unit's administrator or an operator manages its budget lines.",
-            "仅本单位管理员或运营机构可维护预算指标。",
-            code="budget_admin_only",
-        )
-    _check_fields(data)
     org = session.get(Organisation, organisation_id)
     if org is None or org.kind != OrgKind.PURCHASER:
         raise ValidationFailed(
@@ -112,6 +129,9 @@ def create_line(session: Session, actor: Actor, data: dict[str, Any]) -> BudgetL
             "预算指标只属于采购单位。",
             details={"organisation_id": ["not a purchaser unit"]},
         )
+    if not _may_manage(session, actor, organisation_id):
+        raise _refuse_manage()
+    _check_fields(data)
     code = data["code"].strip()
     clash = session.scalar(
         select(BudgetLine.id).where(
@@ -162,7 +182,10 @@ def lines_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-untyp
     query = select(BudgetLine).order_by(BudgetLine.fiscal_year.desc(), BudgetLine.code)
     if actor.has(Role.OPERATOR):
         pass
-    elif actor.has(Role.SUPERVISOR) and actor.region_path:
+    elif actor.region_path and (
+        actor.has(Role.SUPERVISOR)
+        or (actor.org_kind == OrgKind.SUPERVISOR and actor.has(Role.ORG_ADMIN))
+    ):
         query = query.where(
             BudgetLine.organisation_id.in_(
                 select(Organisation.id)
@@ -184,12 +207,8 @@ def lines_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-untyp
 def adjust_line(session: Session, actor: Actor, line_id: int, data: dict[str, Any]) -> BudgetLine:
     """Change a line's amount (never below what is reserved and consumed), name or active flag."""
     line = get_line(session, actor, line_id)
-    if not _may_manage(actor, line.organisation_id):
-        raise Forbidden(
-            "Only the unit's administrator or an operator manages its budget lines.",
-            "仅本单位管理员或运营机构可维护预算指标。",
-            code="budget_admin_only",
-        )
+    if not _may_manage(session, actor, line.organisation_id):
+        raise _refuse_manage()
     _check_fields(data)
     line = lock(session, BudgetLine, line_id)
     assert line is not None

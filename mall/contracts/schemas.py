@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from core.api import IntField
+
 
 class SignatureSchema(Schema):
     party = fields.String(metadata={"description": "purchaser | supplier"})
-    organisation_id = fields.Integer()
-    key_id = fields.Integer()
-    signed_by = fields.Integer()
+    organisation_id = IntField()
+    key_id = IntField()
+    signed_by = IntField()
     signed_at = fields.DateTime()
     verified = fields.Boolean(
         metadata={"description": "the signature verifies over the content with a key of that party"}
@@ -15,9 +17,9 @@ class SignatureSchema(Schema):
 
 
 class ContractSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     number = fields.String()
-    order_id = fields.Integer()
+    order_id = IntField()
     created_at = fields.DateTime()
     content = fields.String(
         metadata={"description": "canonical JSON of the terms: the exact bytes (UTF-8) signed"}

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, send_from_directory
+from flask import request
 from flask_smorest import Blueprint
 
 from core.accounts.auth import Actor, require_actor
 from core.api import PageArgs, page_of, paginate
 from core.db import db
+from core.downloads import send_upload
 from mall.disputes import casefile, service
 from mall.disputes.models import Dispute
 from mall.disputes.schemas import (
@@ -120,9 +121,7 @@ def add_evidence(args: dict[str, Any], dispute_id: int):  # type: ignore[no-unty
 def evidence_file(dispute_id: int, file_id: int):  # type: ignore[no-untyped-def]
     """Download an evidence file (the parties, the office, supervisors of the region)."""
     row, path = service.evidence_file(db.session, require_actor(), dispute_id, file_id)
-    return send_from_directory(
-        path.parent, path.name, mimetype=row.content_type, download_name=row.original_name
-    )
+    return send_upload(path.parent, path.name, row.content_type, row.original_name)
 
 
 @blp.route("/<int:dispute_id>/evidence-requests", methods=["POST"])

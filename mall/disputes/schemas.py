@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from core.api import MoneyField
+from core.api import IntField, MoneyField
 from mall.disputes.models import REASONS, STATUSES
 from mall.disputes.service import MAX_SUSPENSION_DAYS, MAX_TEXT
 from supervision.credit.service import MAX_PENALTY_POINTS
@@ -21,7 +21,7 @@ class _WithFiles(Schema):
 
 
 class OpenSchema(_WithFiles):
-    order_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    order_id = IntField(text=True, required=True, validate=validate.Range(min=1, max=2**31 - 1))
     reason = fields.String(
         required=True, validate=validate.OneOf(list(REASONS)), metadata={"enum": list(REASONS)}
     )
@@ -39,7 +39,7 @@ class EvidenceFormSchema(_WithFiles):
 class EvidenceRequestSchema(Schema):
     party = fields.String(required=True, validate=validate.OneOf(["purchaser", "supplier"]))
     note = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
-    days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=30))
+    days = IntField(load_default=None, validate=validate.Range(min=1, max=30))
 
 
 class ProposalSchema(Schema):
@@ -63,10 +63,10 @@ class RulingSchema(Schema):
     reasons = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
     refund_amount = MoneyField(load_default=None, allow_none=True, metadata=_money)
     reopen = fields.Boolean(load_default=False)
-    penalty_points = fields.Integer(
+    penalty_points = IntField(
         load_default=None, validate=validate.Range(min=1, max=MAX_PENALTY_POINTS)
     )
-    suspension_days = fields.Integer(
+    suspension_days = IntField(
         load_default=None, validate=validate.Range(min=1, max=MAX_SUSPENSION_DAYS)
     )
 
@@ -76,7 +76,7 @@ class WithdrawSchema(Schema):
 
 
 class ReassignSchema(Schema):
-    handler_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    handler_id = IntField(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class ListArgs(Schema):
@@ -84,20 +84,20 @@ class ListArgs(Schema):
         load_default=False, metadata={"description": "a handler's own open cases, by deadline"}
     )
     status = fields.String(load_default=None, validate=validate.OneOf(list(STATUSES)))
-    order_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    order_id = IntField(text=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class FileSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     original_name = fields.String(data_key="name")
     content_type = fields.String()
-    size = fields.Integer()
+    size = IntField()
     sha256 = fields.String()
     created_at = fields.DateTime()
 
 
 class SubmissionSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     author = fields.String()
     kind = fields.String()
     kind_zh = fields.String()
@@ -108,7 +108,7 @@ class SubmissionSchema(Schema):
 
 
 class ProposalOutSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     terms = fields.String()
     refund_amount = fields.Decimal(as_string=True, places=2, allow_none=True)
     reopen = fields.Boolean()
@@ -121,30 +121,30 @@ class ProposalOutSchema(Schema):
 
 
 class EffectSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     kind = fields.String()
     kind_zh = fields.String()
     kind_en = fields.String()
-    target_org_id = fields.Integer()
+    target_org_id = IntField()
     params = fields.Dict()
     status = fields.String()
-    ref_id = fields.Integer(allow_none=True)
+    ref_id = IntField(allow_none=True)
     done_at = fields.DateTime(allow_none=True)
 
 
 class DisputeSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     number = fields.String()
-    order_id = fields.Integer()
+    order_id = IntField()
     order_number = fields.String()
-    purchaser_id = fields.Integer()
+    purchaser_id = IntField()
     purchaser_name = fields.String()
-    supplier_id = fields.Integer()
+    supplier_id = IntField()
     supplier_name = fields.String()
-    region_id = fields.Integer()
-    office_id = fields.Integer()
+    region_id = IntField()
+    office_id = IntField()
     office_name = fields.String()
-    handler_id = fields.Integer(allow_none=True)
+    handler_id = IntField(allow_none=True)
     handler_name = fields.String(allow_none=True)
     opened_by = fields.String()
     reason = fields.String()
@@ -186,4 +186,4 @@ class DisputeDetailSchema(DisputeSchema):
 
 class DisputeListSchema(Schema):
     items = fields.List(fields.Nested(DisputeSchema))
-    total = fields.Integer()
+    total = IntField()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import send_from_directory
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from core.accounts.auth import require_actor
 from core.api import page_of, paginate
 from core.db import db
+from core.downloads import send_upload
 from mall import policy
 from mall.orders import acceptance, attachments, cart, checkout, service
 from mall.orders.access import get_order, orders_query
@@ -171,13 +171,7 @@ def add_attachment(args: dict[str, Any], order_id: int):  # type: ignore[no-unty
 def attachment(order_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
     """Download an attachment (either party of the order)."""
     row = attachments.get(db.session, require_actor(), order_id, attachment_id)
-    return send_from_directory(
-        attachments.upload_dir(),
-        row.filename,
-        mimetype=row.content_type,
-        as_attachment=row.content_type == "application/pdf",
-        download_name=row.original_name,
-    )
+    return send_upload(attachments.upload_dir(), row.filename, row.content_type, row.original_name)
 
 
 @blp.route("/orders/<int:order_id>/payability")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from core.api import MAX_ID, MoneyField, PageArgs
+from core.api import MAX_ID, IntField, MoneyField, PageArgs
 from mall.budgets.models import FUND_SOURCES
 from mall.orders.cart import MAX_QUANTITY
 from mall.orders.designated import MAX_DETAILS, MAX_PLACE
@@ -16,7 +16,7 @@ _quantity = validate.Range(min=1, max=MAX_QUANTITY)
 
 
 class OrganisationBriefSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     name_zh = fields.String()
     name_en = fields.String()
     credit_code = fields.String()
@@ -26,25 +26,25 @@ class OrganisationBriefSchema(Schema):
 
 
 class CartAddSchema(Schema):
-    listing_id = fields.Integer(required=True, validate=_id)
-    quantity = fields.Integer(load_default=1, validate=_quantity)
+    listing_id = IntField(required=True, validate=_id)
+    quantity = IntField(load_default=1, validate=_quantity)
 
 
 class CartQuantitySchema(Schema):
-    quantity = fields.Integer(required=True, validate=_quantity)
+    quantity = IntField(required=True, validate=_quantity)
 
 
 class CartItemSchema(Schema):
-    id = fields.Integer()
-    listing_id = fields.Integer()
+    id = IntField()
+    listing_id = IntField()
     title_zh = fields.String()
     title_en = fields.String()
     brand = fields.String()
     model = fields.String()
     unit_price = MoneyField(metadata={"description": "today's price; frozen only at checkout"})
-    quantity = fields.Integer()
+    quantity = IntField()
     line_total = MoneyField()
-    stock = fields.Integer()
+    stock = IntField()
     problem = fields.String(
         allow_none=True,
         metadata={"description": "not_on_shelf | not_delivered_here | insufficient_stock"},
@@ -64,7 +64,7 @@ class CartGroupSchema(Schema):
 class CartSchema(Schema):
     groups = fields.List(fields.Nested(CartGroupSchema))
     total = MoneyField()
-    count = fields.Integer()
+    count = IntField()
 
 
 class ServiceDetailsSchema(Schema):
@@ -76,13 +76,13 @@ class ServiceDetailsSchema(Schema):
 
 
 class ListingServiceSchema(ServiceDetailsSchema):
-    listing_id = fields.Integer(required=True, validate=_id)
+    listing_id = IntField(required=True, validate=_id)
 
 
 class CheckoutSchema(Schema):
-    budget_line_id = fields.Integer(required=True, validate=_id)
+    budget_line_id = IntField(required=True, validate=_id)
     supplier_ids = fields.List(
-        fields.Integer(validate=_id),
+        IntField(validate=_id),
         load_default=None,
         validate=validate.Length(min=1, max=100),
         metadata={"description": "check out only these suppliers' groups; default: the whole cart"},
@@ -108,42 +108,42 @@ class CheckoutSchema(Schema):
 
 
 class OrderItemSchema(Schema):
-    id = fields.Integer()
-    listing_id = fields.Integer(allow_none=True)
-    category_id = fields.Integer()
+    id = IntField()
+    listing_id = IntField(allow_none=True)
+    category_id = IntField()
     title_zh = fields.String()
     title_en = fields.String()
     brand = fields.String()
     model = fields.String()
     params = fields.Dict()
     unit_price = MoneyField()
-    quantity = fields.Integer()
+    quantity = IntField()
     line_total = MoneyField()
     service = fields.Nested(ServiceDetailsSchema, allow_none=True)
 
 
 class AcceptanceItemSchema(Schema):
-    order_item_id = fields.Integer(required=True, validate=_id)
-    quantity = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    order_item_id = IntField(required=True, validate=_id)
+    quantity = IntField(required=True, validate=validate.Range(min=0, max=MAX_QUANTITY))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class AcceptanceSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     decision = fields.String()
     notes = fields.String(allow_none=True)
     reasons = fields.List(fields.String(), allow_none=True)
     accepted_total = MoneyField(allow_none=True)
     items = fields.List(fields.Nested(AcceptanceItemSchema))
-    recorded_by = fields.Integer()
+    recorded_by = IntField()
     recorded_at = fields.DateTime()
 
 
 class AttachmentSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     original_name = fields.String()
     content_type = fields.String()
-    size = fields.Integer()
+    size = IntField()
     sha256 = fields.String()
     created_at = fields.DateTime()
 
@@ -153,10 +153,10 @@ class AttachmentUploadSchema(Schema):
 
 
 class _OrderSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     number = fields.String()
     source = fields.String(metadata={"description": "mall (checkout) | auction (an award)"})
-    source_id = fields.Integer(allow_none=True, metadata={"description": "the auction's id"})
+    source_id = IntField(allow_none=True, metadata={"description": "the auction's id"})
     status = fields.String()
     status_zh = fields.String()
     status_en = fields.String()
@@ -167,9 +167,9 @@ class _OrderSchema(Schema):
     contact_name = fields.String()
     contact_phone = fields.String()
     note = fields.String(allow_none=True)
-    delivery_days = fields.Integer()
-    acceptance_days = fields.Integer()
-    payment_days = fields.Integer()
+    delivery_days = IntField()
+    acceptance_days = IntField()
+    payment_days = IntField()
     placed_at = fields.DateTime()
     confirm_by = fields.DateTime()
     confirmed_at = fields.DateTime(allow_none=True)
@@ -192,8 +192,8 @@ class _OrderSchema(Schema):
 
 
 class BudgetLineBriefSchema(Schema):
-    id = fields.Integer()
-    fiscal_year = fields.Integer()
+    id = IntField()
+    fiscal_year = IntField()
     fund_source = fields.String()
     fund_source_zh = fields.Function(lambda line: FUND_SOURCES[line.fund_source][0])
     code = fields.String()
@@ -205,7 +205,7 @@ class PurchaserOrderSchema(_OrderSchema):
 
     supplier = fields.Nested(OrganisationBriefSchema)
     budget_line = fields.Nested(BudgetLineBriefSchema)
-    placed_by = fields.Integer()
+    placed_by = IntField()
 
 
 class SupplierOrderSchema(_OrderSchema):
@@ -262,10 +262,10 @@ class PolicySchema(Schema):
     sme_reserved_below_works = MoneyField()
     sme_price_deduction = fields.String()
     green_price_deduction = fields.String()
-    confirm_hours = fields.Integer()
-    delivery_days = fields.Integer()
-    acceptance_days = fields.Integer()
-    payment_days = fields.Integer()
+    confirm_hours = IntField()
+    delivery_days = IntField()
+    acceptance_days = IntField()
+    payment_days = IntField()
     award_rule_zh = fields.String()
     award_rule_en = fields.String()
     limit_rule_zh = fields.String()

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 
 from core.accounts.auth import require_actor
 from core.db import db
+from core.limits import unlimited
+from mall.orders.access import party_of
+from mall.orders.models import Order
 from mall.orders.schemas import SupplierOrderSchema
 from mall.payments import gateway, service
 from mall.payments.models import Payment, Refund
 from mall.payments.schemas import (
+    PayeePaymentListSchema,
     PaymentListSchema,
     PaymentSchema,
     RefundRequestSchema,
@@ -30,10 +34,22 @@ def commit_request() -> None:
 
 
 @blp.route("/orders/<int:order_id>/payments", methods=["GET"])
-@blp.response(200, PaymentListSchema)
+@blp.response(
+    200,
+    PaymentListSchema,
+    description="The purchaser gets each payment with its cashier page (``checkout_url``); the "
+    "supplier gets status and amounts only (PayeePaymentSchema).",
+)
 def list_payments(order_id: int):  # type: ignore[no-untyped-def]
-    """An order's payments and their refunds, newest first (either party)."""
-    return {"items": service.payments_of(db.session, require_actor(), order_id)}
+    """An order's payments and their refunds, newest first (either party, each its own view)."""
+    actor = require_actor()
+    payments = service.payments_of(db.session, actor, order_id)
+    order = db.session.get(Order, order_id)
+    assert order is not None
+    schema = (
+        PaymentListSchema() if party_of(actor, order) == "purchaser" else PayeePaymentListSchema()
+    )
+    return jsonify(schema.dump({"items": payments}))
 
 
 @blp.route("/orders/<int:order_id>/payments", methods=["POST"])
@@ -69,6 +85,7 @@ def close(order_id: int):  # type: ignore[no-untyped-def]
 
 
 @blp.route("/payments/webhook", methods=["POST"])
+@unlimited
 @blp.response(200, WebhookAnswerSchema)
 def webhook():  # type: ignore[no-untyped-def]
     """The gateway's callback. Signed (``Gateway-Signature``); a bad signature is refused and

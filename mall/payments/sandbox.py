@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from sqlalchemy import select
 
 from core import clock
+from core.accounts.auth import current_actor
 from core.db import after_commit, db
 from mall.payments import gateway
 from mall.payments.sandbox_models import SandboxPayment, SandboxRefund
@@ -25,7 +26,11 @@ from mall.payments.sandbox_models import SandboxPayment, SandboxRefund
 log = logging.getLogger(__name__)
 
 bp = Blueprint(
-    "sandbox_gateway", __name__, url_prefix="/sandbox-gateway", template_folder="templates"
+    "sandbox_gateway",
+    __name__,
+    url_prefix="/sandbox-gateway",
+    template_folder="templates",
+    static_folder="static",
 )
 
 
@@ -198,11 +203,33 @@ def _payment_for_payer(payment_id: str) -> SandboxPayment | None:
     return payment
 
 
+def _payer(payment: SandboxPayment) -> int | None:
+    """The paying organisation, as the merchant named it when creating the payment."""
+    payer = (payment.metadata_ or {}).get("payer")
+    return payer if isinstance(payer, int) and not isinstance(payer, bool) else None
+
+
+def _refusal(payment: SandboxPayment | None) -> Any:
+    """Why the request may not see or answer the cashier page, as the answer to give; ``None``
+    when it may. The link alone is not enough: the payer signs in to the gateway (here, with the
+    mall's own session) as a user of the paying organisation."""
+    if payment is None:
+        return render_template("sandbox_checkout.html", payment=None), 404
+    actor = current_actor()
+    if actor is None and request.method == "GET":
+        return redirect(f"{request.script_root}/signin")
+    if actor is None or actor.organisation_id is None or actor.organisation_id != _payer(payment):
+        return render_template("sandbox_checkout.html", payment=None, refused=True), 403
+    return None
+
+
 @bp.get("/checkout/<payment_id>")
 def checkout_page(payment_id: str) -> Any:
     payment = _payment_for_payer(payment_id)
-    if payment is None:
-        return render_template("sandbox_checkout.html", payment=None), 404
+    refusal = _refusal(payment)
+    if refusal is not None:
+        return refusal
+    assert payment is not None
     return render_template(
         "sandbox_checkout.html",
         payment=payment,
@@ -213,8 +240,10 @@ def checkout_page(payment_id: str) -> Any:
 @bp.post("/checkout/<payment_id>")
 def checkout_decide(payment_id: str) -> Any:
     payment = _payment_for_payer(payment_id)
-    if payment is None:
-        return render_template("sandbox_checkout.html", payment=None), 404
+    refusal = _refusal(payment)
+    if refusal is not None:
+        return refusal
+    assert payment is not None
     if payment.status == "requires_confirmation":
         approve = request.form.get("decision") == "pay"
         payment.status = "succeeded" if approve else "failed"

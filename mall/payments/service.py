@@ -2,7 +2,8 @@
 
 A payment is written first (``created``) in the purchaser's unit of work, with its ledger entry and
 an idempotency key. Only after that commits is the gateway called (:func:`submit`), outside any
-transaction, and its answer applied in a unit of work of its own. The gateway's signed callback
+transaction (what it sends is read without waiting for a writer), and its answer applied in a unit
+of work of its own: no write lock is held while the gateway answers. The gateway's signed callback
 (:func:`apply_event`) settles the payment: the order becomes paid and the budget line's reserved
 funds become consumed — once, however often the callback comes. ``reconcile`` asks the gateway about
 every payment and refund still open, so a lost callback or an unanswered call is repaired.
@@ -136,7 +137,7 @@ def _payment_request(session: Session, payment: Payment) -> dict[str, Any]:
         "reference": f"{order.number}-P{payment.id}",
         "description": f"政府采购订单 {order.number} 货款",
         "payee": supplier.name_zh if supplier else "",
-        "metadata": {"order_id": order.id, "payment_id": payment.id},
+        "metadata": {"order_id": order.id, "payment_id": payment.id, "payer": order.purchaser_id},
         "return_url": f"/orders/{order.id}",
     }
 
@@ -145,7 +146,7 @@ def submit(payment_id: int) -> str:
     """Send a committed payment to the gateway and apply its answer; the payment's status after.
     If the gateway does not answer, the payment stays ``created`` and :func:`reconcile` sends it
     again with the same idempotency key."""
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         payment = session.get(Payment, payment_id)
         if payment is None:
             raise NotFound("No such payment.", "没有该付款。")
@@ -408,7 +409,7 @@ def new_refund(
 
 def submit_refund(refund_id: int) -> str:
     """Send a committed refund to the gateway and apply its answer; the refund's status after."""
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         refund = session.get(Refund, refund_id)
         if refund is None:
             raise NotFound("No such refund.", "没有该退款。")
@@ -527,7 +528,7 @@ def reconcile() -> dict[str, int]:
     """Ask the gateway about every payment and refund still open and apply what it says: payments
     it never received are sent again with their own idempotency key."""
     counts = {"resent": 0, "settled": 0, "open": 0, "unreachable": 0}
-    with db.unit_of_work() as session:
+    with db.reading() as session:
         payments = session.execute(
             select(Payment.id, Payment.status, Payment.gateway_ref).where(Payment.status.in_(OPEN))
         ).all()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from core.api import IntField
 from mall.ratings.service import MAX_COMMENT
 from supervision.credit.criteria import CRITERIA, MAX_SCORE, MIN_SCORE
 
@@ -27,12 +28,12 @@ class RateSchema(Schema):
 
 
 class RatingSchema(Schema):
-    id = fields.Integer()
-    order_id = fields.Integer()
+    id = IntField()
+    order_id = IntField()
     side = fields.String(metadata={"description": "the rater's side: purchaser | supplier"})
-    rater_org_id = fields.Integer()
-    rated_org_id = fields.Integer()
-    scores = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rater_org_id = IntField()
+    rated_org_id = IntField()
+    scores = fields.Dict(keys=fields.String(), values=IntField())
     overall = fields.Decimal(as_string=True, places=2)
     comment = fields.String(allow_none=True)
     created_at = fields.DateTime()

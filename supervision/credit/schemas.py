@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from core.api import IntField
+
 _score = {"description": "average of 1–5 scores, two decimal places"}
 
 
 class CreditOrganisationSchema(Schema):
-    id = fields.Integer()
+    id = IntField()
     name_zh = fields.String()
     name_en = fields.String()
     kind = fields.String()
@@ -17,7 +19,7 @@ class CriterionAverageSchema(Schema):
     name_zh = fields.String()
     name_en = fields.String()
     average = fields.Decimal(as_string=True, places=2, metadata=_score)
-    count = fields.Integer()
+    count = IntField()
 
 
 class PublicRatingSchema(Schema):
@@ -27,27 +29,27 @@ class PublicRatingSchema(Schema):
     rater_kind = fields.String(metadata={"description": "purchaser | supplier"})
     rater_kind_zh = fields.String()
     rater_kind_en = fields.String()
-    scores = fields.Dict(keys=fields.String(), values=fields.Integer())
+    scores = fields.Dict(keys=fields.String(), values=IntField())
     overall = fields.Decimal(as_string=True, places=2, metadata=_score)
     comment = fields.String(allow_none=True)
 
 
 class PenaltySchema(Schema):
     at = fields.DateTime()
-    points = fields.Integer()
+    points = IntField()
     reason = fields.String(allow_none=True)
-    dispute_id = fields.Integer(allow_none=True)
+    dispute_id = IntField(allow_none=True)
 
 
 class CreditRecordSchema(Schema):
     organisation = fields.Nested(CreditOrganisationSchema)
-    count = fields.Integer(metadata={"description": "number of ratings received"})
+    count = IntField(metadata={"description": "number of ratings received"})
     overall = fields.Decimal(as_string=True, places=2, allow_none=True, metadata=_score)
     criteria = fields.List(fields.Nested(CriterionAverageSchema))
     recent = fields.List(
         fields.Nested(PublicRatingSchema), metadata={"description": "newest first"}
     )
-    penalty_points = fields.Integer(metadata={"description": "sum of all credit penalties"})
+    penalty_points = IntField(metadata={"description": "sum of all credit penalties"})
     penalties = fields.List(
         fields.Nested(PenaltySchema), metadata={"description": "latest penalties, newest first"}
     )

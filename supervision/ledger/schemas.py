@@ -4,18 +4,18 @@ import json
 
 from marshmallow import Schema, fields, validate
 
-from core.api import PageArgs
+from core.api import IntField, PageArgs
 
 
 class LedgerEntrySchema(Schema):
-    seq = fields.Integer()
+    seq = IntField()
     at = fields.DateTime()
-    actor_user_id = fields.Integer(allow_none=True)
+    actor_user_id = IntField(allow_none=True)
     actor_username = fields.String()
-    actor_org_id = fields.Integer(allow_none=True)
+    actor_org_id = IntField(allow_none=True)
     actor_ip = fields.String(allow_none=True)
     actor_device = fields.String(allow_none=True)
-    region_id = fields.Integer(allow_none=True)
+    region_id = IntField(allow_none=True)
     action = fields.String()
     subject_type = fields.String()
     subject_id = fields.String(allow_none=True)
@@ -28,7 +28,7 @@ class LedgerQuerySchema(PageArgs):
     subject_type = fields.String(validate=validate.Length(max=40))
     subject_id = fields.String(validate=validate.Length(max=64))
     actor = fields.String(validate=validate.Length(max=64), metadata={"description": "username"})
-    actor_org_id = fields.Integer()
+    actor_org_id = IntField(text=True)
     action = fields.String(
         validate=validate.Length(max=64), metadata={"description": "exact, or a prefix ending in *"}
     )
@@ -38,7 +38,7 @@ class LedgerQuerySchema(PageArgs):
 
 class VerifySchema(Schema):
     ok = fields.Boolean()
-    entries = fields.Integer()
-    head_seq = fields.Integer()
-    first_bad_seq = fields.Integer(allow_none=True)
+    entries = IntField()
+    head_seq = IntField()
+    first_bad_seq = IntField(allow_none=True)
     reason = fields.String(allow_none=True)

@@ -110,7 +110,9 @@ def test_device_id_is_recorded(floor, session):
     )
     assert response.status_code == 201
     (entry,) = _entries(session, auction["id"], "auction.bid_accepted")
-    assert entry["device_id"] == "ipad-7f3a" and entry["channel"] == "http"
+    # The device is the server-issued signed cookie's; a header the client makes up is not believed.
+    device = floor.supplier.client.get_cookie("mall_device").value.rsplit(".", 1)[0]
+    assert entry["device_id"] == device != "ipad-7f3a" and entry["channel"] == "http"
 
 
 def test_ineligible_bidders_are_refused(floor, session, login):
@@ -143,15 +145,25 @@ def test_ineligible_bidders_are_refused(floor, session, login):
 
 
 def test_beating_the_own_bid_and_ties_go_to_the_earlier_bid(floor, session):
+    """MALL-7: offers rank by evaluated price; equal evaluated prices go to the earlier bid. The
+    lot (600 × 4,000) is above the SME reservation, so the small supplier's prices are evaluated
+    10 % lower."""
     auction = published(floor, must_beat="own", ceiling="4000.00", quantity=600)
     open_now(auction)
     assert bid(floor.office, auction["id"], "3900.00").status_code == 201
     clock.advance(timedelta(seconds=5))
-    tie = bid(floor.supplier, auction["id"], "3900.00")
+    small = bid(floor.supplier, auction["id"], "3900.00")
+    assert small.status_code == 201
+    state = small.get_json()["state"]
+    assert state["best_price"] == "3510.00" and state["mine"]["rank"] == 1
+    assert state["mine"]["evaluated_price"] == "3510.00" and state["mine"]["deduction"] == "0.1"
+    clock.advance(timedelta(seconds=5))
+    tie = bid(floor.office, auction["id"], "3510.00")  # the same evaluated price, later
     assert tie.status_code == 201
-    state = tie.get_json()["state"]
-    assert state["best_price"] == "3900.00" and state["mine"]["rank"] == 2
-    assert floor.office.get(f"/api/auctions/{auction['id']}/state").get_json()["mine"]["rank"] == 1
+    assert tie.get_json()["state"]["mine"]["rank"] == 2
+    assert (
+        floor.supplier.get(f"/api/auctions/{auction['id']}/state").get_json()["mine"]["rank"] == 1
+    )
     again = bid(floor.supplier, auction["id"], "3895.00")
     assert again.status_code == 409 and again.get_json()["code"] == "bid_decrement"
 
@@ -178,7 +190,9 @@ def test_what_each_party_sees(floor, session):
     )
     open_now(auction)
     assert bid(floor.supplier, auction["id"], "3990.00").status_code == 201
-    assert bid(floor.office, auction["id"], "3980.00").status_code == 201
+    # The small supplier's 3990.00 is evaluated at 3591.00 (MALL-7): the office must go below it.
+    assert bid(floor.office, auction["id"], "3585.00").status_code == 409
+    assert bid(floor.office, auction["id"], "3580.00").status_code == 201
     seen = floor.supplier.get(f"/api/auctions/{auction['id']}/state").get_json()
     assert seen["best_price"] is None and seen["ladder"] is None and seen["ceiling"] is None
     assert seen["mine"] == seen["mine"] | {"rank": 2, "label": "供应商 1", "last_price": "3990.00"}
@@ -186,7 +200,7 @@ def test_what_each_party_sees(floor, session):
     terms = floor.supplier.get(f"/api/auctions/{auction['id']}").get_json()
     assert terms["ceiling"] is None
     watched = floor.purchaser.get(f"/api/auctions/{auction['id']}/state").get_json()
-    assert watched["bidder_count"] == 2 and watched["best_price"] == "3980.00"
+    assert watched["bidder_count"] == 2 and watched["best_price"] == "3580.00"
     assert [(r["label"], r["supplier_id"]) for r in watched["ladder"]] == [
         ("供应商 2", None),
         ("供应商 1", None),
@@ -203,10 +217,12 @@ def test_what_each_party_sees(floor, session):
             "name": None,
             "supplier_id": None,
             "price": "3990.00",
+            "deduction": "0.1",
+            "evaluated_price": "3591.00",
             "at": seen["ladder"][0]["at"],
         }
     ]
-    assert seen["mine"]["rank"] is None and seen["mine"]["next_allowed"] == "3980.00"
+    assert seen["mine"]["rank"] is None and seen["mine"]["next_allowed"] == "3581.00"
 
 
 def test_a_batch_of_bids_is_placed_in_order_each_against_the_state_before_it(app, floor, session):

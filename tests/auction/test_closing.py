@@ -122,11 +122,13 @@ def test_too_few_bidders_fail_the_auction_and_release_the_funds(floor, session, 
 
 
 def test_a_tie_goes_to_the_earlier_bid(floor, session, app):
+    """MALL-7: equal evaluated prices go to the earlier bid (the small supplier's 4,000.00 is
+    evaluated at 3,600.00 in this lot above the SME reservation)."""
     auction = published(floor, must_beat="own", ceiling="4000.00", quantity=600)
     open_now(auction)
-    assert bid(floor.office, auction["id"], "3900.00").status_code == 201
+    assert bid(floor.office, auction["id"], "3600.00").status_code == 201
     clock.advance(timedelta(seconds=3))
-    assert bid(floor.supplier, auction["id"], "3900.00").status_code == 201
+    assert bid(floor.supplier, auction["id"], "4000.00").status_code == 201
     _after_end(auction)
     _tick(app)
     session.expire_all()

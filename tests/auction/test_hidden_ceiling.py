@@ -46,7 +46,7 @@ def _fill(rule: str, ids: dict[str, int]) -> str | None:
 
 def _read_all(api, app, ids: dict[str, int]) -> dict[str, str]:
     seen = {}
-    for rule in _routes(app, ("auction", "pool")) + ["/api/notifications", "/"]:
+    for rule in [*_routes(app, ("auction", "pool")), "/api/notifications", "/"]:
         path = _fill(rule, ids)
         if path is None or path.startswith("/sandbox"):
             continue
@@ -61,7 +61,7 @@ def test_a_hidden_ceiling_appears_in_no_answer_a_supplier_gets(floor, app):
     auction = published(floor, show_ceiling=False, ceiling=HIDDEN)
     pool = open_pool(floor, show_ceiling=False, ceiling=POOL_HIDDEN)
     ids = {"auction_id": auction["id"], "pool_id": pool["id"]}
-    secrets = _amounts(HIDDEN, auction["quantity"]) + [POOL_HIDDEN]
+    secrets = [*_amounts(HIDDEN, auction["quantity"]), POOL_HIDDEN]
 
     # The purchaser and the operator see the ceilings, in the list as in the detail.
     listed = floor.purchaser.get("/api/auctions").get_json()["items"]

@@ -414,8 +414,10 @@ def test_quantity_no_winner_can_supply_is_released(floor, session, app, login):
     declare = f"/api/pools/{pool['id']}/capacity"
     assert floor.supplier.put(declare, json={"quantity": 150}).status_code == 200
     assert floor.office.put(declare, json={"quantity": 100}).status_code == 200
+    # The small IT supplier's 4800.00 ranks at 4320.00 (MALL-7: the pooled lot is above the SME
+    # reservation), so the large office supplier must offer less than that to rank first.
     assert bid(floor.supplier, aid, "4800.00").status_code == 201
-    assert bid(floor.office, aid, "4700.00").status_code == 201
+    assert bid(floor.office, aid, "4300.00").status_code == 201
     clock.freeze(ENDS + timedelta(seconds=1))
     _tick(app)
     session.expire_all()
@@ -424,13 +426,13 @@ def test_quantity_no_winner_can_supply_is_released(floor, session, app, login):
         .where(PoolAllocation.pool_id == pool["id"])
         .order_by(PoolAllocation.id)
     ).all()
-    # office (4700.00) first, 100; then the IT supplier, 150.
+    # office (4300.00) first, 100; then the IT supplier, 150, at its offered 4800.00.
     assert [(s.rank, s.quantity, s.total) for s in shares] == [
-        (1, 100, Decimal("470000.00")),
+        (1, 100, Decimal("430000.00")),
         (2, 100, Decimal("480000.00")),
         (2, 50, Decimal("240000.00")),
     ]
-    assert _line(session, floor.line).reserved == Decimal("950000.00")
+    assert _line(session, floor.line).reserved == Decimal("910000.00")
     assert _line(session, hospital_line).reserved == Decimal("240000.00")
     assert _line(session, banner_line).reserved == Decimal("0.00")
     statuses = {

@@ -50,7 +50,8 @@ def _open_auction(app, bidders: int, **over):
                 supplier,
                 {
                     "licence_no": _credit_code("91"),
-                    "enterprise_size": "small",
+                    # medium: an SME whose prices are ranked as offered (no deduction, MALL-7)
+                    "enterprise_size": "medium",
                     "region_id": supplier.region_id,
                     "category_ids": [root.id],
                 },

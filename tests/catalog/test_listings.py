@@ -278,12 +278,11 @@ def test_retiring_a_category_with_live_listings_is_refused(supplier, login, cat)
 
 
 def test_money_is_exact(supplier, cat):
-    """Amounts are Decimal with two places; a JSON float is read through its shortest decimal form."""
-    assert (
-        supplier.post("/api/catalog/listings", json=desktop_body(cat, price=0.1 + 0.2)).status_code
-        == 422
-    )
+    """Amounts are Decimal with two places, sent as digit strings; a JSON float is refused."""
+    for price in (0.1 + 0.2, 4999.5, "4.9995e3"):
+        refused = supplier.post("/api/catalog/listings", json=desktop_body(cat, price=price))
+        assert refused.status_code == 422 and set(refused.get_json()["details"]) == {"price"}
     listing = supplier.post(
-        "/api/catalog/listings", json=desktop_body(cat, price=4999.5)
+        "/api/catalog/listings", json=desktop_body(cat, price="4999.5")
     ).get_json()
     assert listing["price"] == "4999.50"

@@ -1,9 +1,13 @@
 """Organisations, users and regions: who may see and change what (X-1, SUP-6)."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from core.accounts.models import Organisation
+from core import clock
+from core.accounts.models import Organisation, PasswordReset, User
 from supervision.ledger.models import LedgerEntry
+from tests.conftest import sign_in
 
 SCHOOL = "12150102MB0000005X"  # purchaser in Hohhot / Xincheng
 HOSPITAL = "12150203MB0000006X"  # purchaser in Baotou
@@ -225,3 +229,181 @@ def test_anonymous_requests_are_refused(client):
         response = client.get(url)
         assert response.status_code == 401, url
         assert response.get_json()["code"] == "unauthenticated"
+
+
+# ---------------------------------------------------------------- separation of duties (X-1)
+
+FINANCE_HOHHOT = "11150100MB0000002X"
+
+
+INITIAL = "long-enough-1"
+
+
+def _new_user(username, roles, password=INITIAL):
+    body = {"username": username, "display_name": "新用户", "roles": roles}
+    if password:
+        body["password"] = password
+    return body
+
+
+def _users(session):
+    return session.scalar(select(func.count()).select_from(User))
+
+
+def test_operators_do_not_add_users_to_other_organisations(login, session):
+    """X-1: an operator cannot put a purchaser into a purchaser unit or a supervisor into a finance
+    department; the unit's own admin can."""
+    operator = login("operator")
+    school = org_id(session, SCHOOL)
+    users, created = _users(session), _entries(session, "user.created")
+    refused = operator.post(
+        f"/api/organisations/{school}/users", json=_new_user("buyer.x", ["purchaser"])
+    )
+    assert refused.status_code == 403
+    assert refused.get_json()["code"] == "not_your_organisation"
+    assert refused.get_json()["message_zh"]
+    finance = org_id(session, FINANCE_HOHHOT)
+    assert (
+        operator.post(
+            f"/api/organisations/{finance}/users", json=_new_user("auditor.x", ["supervisor"])
+        ).status_code
+        == 403
+    )
+    assert _users(session) == users and _entries(session, "user.created") == created
+    admin = login("purchaser")
+    ok = admin.post(f"/api/organisations/{school}/users", json=_new_user("buyer.x", ["purchaser"]))
+    assert ok.status_code == 201 and ok.get_json()["setup_link"] is None
+    # Operators still manage the operator organisation's own users.
+    own = operator.get("/api/auth/me").get_json()["organisation"]["id"]
+    staff = operator.post(f"/api/organisations/{own}/users", json=_new_user("op.two", ["operator"]))
+    assert staff.status_code == 201
+
+
+def test_nobody_sets_another_users_password(login, app, session):
+    """X-1: neither an operator nor an organisation's admin chooses someone else's password."""
+    banner = login("purchaser.banner").get("/api/auth/me").get_json()["user"]["id"]
+    operator = login("operator")
+    refused = operator.patch(f"/api/users/{banner}", json={"password": "chosen-by-operator"})
+    assert refused.status_code == 403
+    assert refused.get_json()["code"] == "password_not_yours"
+    admin = login("purchaser")
+    school = org_id(session, SCHOOL)
+    teacher = admin.post(
+        f"/api/organisations/{school}/users", json=_new_user("teacher.zhao", ["purchaser"])
+    ).get_json()["id"]
+    mine = admin.patch(f"/api/users/{teacher}", json={"password": "chosen-by-admin"})
+    assert mine.status_code == 403 and mine.get_json()["code"] == "password_not_yours"
+    signin = app.test_client().post(
+        "/api/auth/signin", json={"username": "purchaser.banner", "password": "chosen-by-operator"}
+    )
+    assert signin.status_code == 401
+
+
+def test_a_reset_link_sets_the_password_once(login, app, session):
+    """X-1: the admin issues a one-time link (ledgered, stored hashed); the user sets a new password
+    with it once; the second use is refused; the user's open sessions end."""
+    admin = login("purchaser")
+    school = org_id(session, SCHOOL)
+    teacher = admin.post(
+        f"/api/organisations/{school}/users", json=_new_user("teacher.sun", ["purchaser"])
+    ).get_json()["id"]
+    old_session = sign_in(app.test_client(), "teacher.sun", "long-enough-1")
+    issued_before = _entries(session, "auth.password_reset_issued")
+    issued = admin.post(f"/api/users/{teacher}/password-reset")
+    assert issued.status_code == 201, issued.get_json()
+    link = issued.get_json()
+    assert (
+        link["user_id"] == teacher and link["path"] == f"/api/auth/password-reset/{link['token']}"
+    )
+    assert _entries(session, "auth.password_reset_issued") == issued_before + 1
+    stored = session.scalars(select(PasswordReset).where(PasswordReset.user_id == teacher)).one()
+    assert stored.token_hash != link["token"] and link["token"] not in stored.token_hash
+
+    used_before = _entries(session, "auth.password_reset_used")
+    anonymous = app.test_client()
+    assert anonymous.post(link["path"], json={"password": "short"}).status_code == 422
+    assert anonymous.post(link["path"], json={"password": "new-password-1"}).status_code == 204
+    assert _entries(session, "auth.password_reset_used") == used_before + 1
+    assert old_session.get("/api/auth/me").status_code == 401
+    sign_in(app.test_client(), "teacher.sun", "new-password-1")
+    again = anonymous.post(link["path"], json={"password": "another-one-2"})
+    assert again.status_code == 404 and again.get_json()["code"] == "reset_link_invalid"
+    assert _entries(session, "auth.password_reset_used") == used_before + 1
+    sign_in(app.test_client(), "teacher.sun", "new-password-1")
+
+
+def test_an_expired_reset_link_is_refused(login, app, session):
+    """X-1: a reset link is refused once PASSWORD_RESET_HOURS have passed."""
+    admin = login("purchaser")
+    school = org_id(session, SCHOOL)
+    teacher = admin.post(
+        f"/api/organisations/{school}/users", json=_new_user("teacher.qian", ["purchaser"])
+    ).get_json()["id"]
+    link = admin.post(f"/api/users/{teacher}/password-reset").get_json()
+    clock.freeze(clock.now() + timedelta(hours=app.config["PASSWORD_RESET_HOURS"], seconds=1))
+    try:
+        late = app.test_client().post(link["path"], json={"password": "new-password-1"})
+    finally:
+        clock.unfreeze()
+    assert late.status_code == 404 and late.get_json()["code"] == "reset_link_invalid"
+    sign_in(app.test_client(), "teacher.qian", "long-enough-1")
+
+
+def test_an_admin_cannot_reset_or_add_users_of_another_organisation(login, session):
+    """X-1: the admin of one organisation can neither reset nor add users of another; nothing is
+    written."""
+    admin = login("purchaser")
+    hospital = org_id(session, HOSPITAL)
+    hospital_admin = login("purchaser.hospital").get("/api/auth/me").get_json()["user"]["id"]
+    issued, users = _entries(session, "auth.password_reset_issued"), _users(session)
+    refused = admin.post(f"/api/users/{hospital_admin}/password-reset")
+    assert refused.status_code == 403 and refused.get_json()["code"] == "not_your_organisation"
+    added = admin.post(
+        f"/api/organisations/{hospital}/users", json=_new_user("intruder.two", ["org_admin"])
+    )
+    assert added.status_code == 403
+    operator = login("operator")
+    assert operator.post(f"/api/users/{hospital_admin}/password-reset").status_code == 403
+    assert _entries(session, "auth.password_reset_issued") == issued
+    assert _users(session) == users
+    assert session.scalar(select(func.count()).select_from(PasswordReset)) == 0
+
+
+def test_an_operator_adds_only_the_first_admin_of_a_new_organisation(login, app, session):
+    """X-1: for an organisation without an admin an operator adds one, with no password of the
+    operator's choosing: the answer carries a one-time link for the new admin to set it."""
+    operator = login("operator")
+    regions = {r["code"]: r for r in operator.get("/api/regions").get_json()}
+    org = operator.post(
+        "/api/organisations",
+        json={
+            "kind": "supplier",
+            "name_zh": "锡林郭勒测试供应商有限公司",
+            "credit_code": "91152502MA0000096X",
+            "region_id": regions["1525"]["id"],
+        },
+    ).get_json()["id"]
+    with_password = operator.post(
+        f"/api/organisations/{org}/users", json=_new_user("xl.admin", ["org_admin"])
+    )
+    assert with_password.status_code == 403
+    supplier = operator.post(
+        f"/api/organisations/{org}/users", json=_new_user("xl.sales", ["supplier"], None)
+    )
+    assert supplier.status_code == 403
+    created = operator.post(
+        f"/api/organisations/{org}/users", json=_new_user("xl.admin", ["org_admin"], None)
+    )
+    assert created.status_code == 201, created.get_json()
+    link = created.get_json()["setup_link"]
+    assert link["token"] and link["user_id"] == created.get_json()["id"]
+    second = operator.post(
+        f"/api/organisations/{org}/users", json=_new_user("xl.admin2", ["org_admin"], None)
+    )
+    assert second.status_code == 403
+    assert (
+        app.test_client().post(link["path"], json={"password": "admins-own-1"}).status_code == 204
+    )
+    admin = sign_in(app.test_client(), "xl.admin", "admins-own-1")
+    sales = admin.post(f"/api/organisations/{org}/users", json=_new_user("xl.sales", ["supplier"]))
+    assert sales.status_code == 201

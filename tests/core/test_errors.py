@@ -31,8 +31,10 @@ def test_malformed_json_is_a_clear_4xx(client):
     response = client.post(
         "/api/auth/signin", data="{not json", headers={"Content-Type": "application/json"}
     )
-    assert 400 <= response.status_code < 500
-    _shape(response.get_json())
+    assert response.status_code == 400
+    body = _shape(response.get_json())
+    assert body["code"] == "bad_json"
+    assert body["message"] and body["message_zh"]
 
 
 def test_html_pages_get_an_html_error(client):

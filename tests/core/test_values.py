@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core import canonical, clock
-from core.money import cny, from_fen, to_fen
+from core.money import AmountError, cny, from_fen, parse_amount, to_fen
 
 
 def test_money_is_two_place_decimal_and_refuses_float():
@@ -20,6 +20,27 @@ def test_money_is_two_place_decimal_and_refuses_float():
         cny("abc")
     with pytest.raises(ValueError):
         cny("NaN")
+
+
+def test_amounts_from_outside_are_plain_digits_with_two_places_at_most():
+    """Requests and socket messages: no exponent, sign, padding, non-ASCII digit or float."""
+    assert parse_amount("1999.5") == Decimal("1999.50")
+    assert parse_amount("0") == Decimal("0.00")
+    assert parse_amount(42) == Decimal("42.00")
+    for bad in ("１２３", " 5.00", "1e3", "1E-2", "NaN", "Infinity", "5.", "1.005", "", 9.99, True):
+        with pytest.raises(AmountError) as refused:
+            parse_amount(bad)
+        assert refused.value.reason == "invalid"
+    for bad in ("-5.00", -1):
+        with pytest.raises(AmountError) as refused:
+            parse_amount(bad)
+        assert refused.value.reason == "negative"
+    with pytest.raises(AmountError) as refused:
+        parse_amount(10**12)
+    assert refused.value.reason == "too_large"
+    assert parse_amount("999999999999.99") == Decimal("999999999999.99")
+    with pytest.raises(AmountError):
+        parse_amount("1000000000000")
 
 
 def test_canonical_json_is_stable():

@@ -206,17 +206,39 @@ def context(browser, live_server: str) -> Iterator:
         ctx.close()
 
 
+#: Console messages of a page blocked by the Content-Security-Policy.
+CSP_MARKERS = ("Content Security Policy", "Refused to")
+
+
+def watch(page: sync_api.Page, errors: list[str]) -> None:
+    """Collect ``page``'s uncaught script errors and content-security-policy refusals in ``errors``."""
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+
+    def _console(message: sync_api.ConsoleMessage) -> None:
+        if any(marker in message.text for marker in CSP_MARKERS):
+            errors.append(f"{page.url}: console {message.type}: {message.text}")
+
+    page.on("console", _console)
+
+
 @pytest.fixture
-def page(context) -> Iterator:
+def page(context, js_errors: list[str]) -> Iterator:
     page = context.new_page()
+    watch(page, js_errors)
     yield page
     page.close()
 
 
 @pytest.fixture
-def js_errors() -> list[str]:
-    """Uncaught script errors of the pages ``open_as`` opened (a test asserts it stays empty)."""
-    return []
+def js_errors() -> Iterator[list[str]]:
+    """Uncaught script errors and content-security-policy refusals of the pages ``open_as`` (or
+    ``page``) opened. A test asserts it stays empty; a refusal fails the test even where it does
+    not, since whatever was refused (a script, a style, a connection) is missing from the page."""
+    errors: list[str] = []
+    yield errors
+    refused = [e for e in errors if any(marker in e for marker in CSP_MARKERS)]
+    if refused:
+        pytest.fail("Content-Security-Policy refusals:\n" + "\n".join(refused), pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -231,8 +253,8 @@ def shots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture
 def open_as(browser, live_server: str, js_errors: list[str]) -> Iterator[Callable[..., Any]]:
     """``open_as(username, width=1280)``: a page in a fresh browser profile, signed in as
-    ``username`` (or not, for None); 390 wide is a phone. Uncaught script errors are collected in
-    ``js_errors``."""
+    ``username`` (or not, for None); 390 wide is a phone. Uncaught script errors and
+    content-security-policy refusals are collected in ``js_errors``."""
     contexts = []
 
     def _open(username: str | None, width: int = 1280) -> sync_api.Page:
@@ -249,7 +271,7 @@ def open_as(browser, live_server: str, js_errors: list[str]) -> Iterator[Callabl
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
         page = ctx.new_page()
-        page.on("pageerror", lambda error: js_errors.append(f"{page.url}: {error}"))
+        watch(page, js_errors)
         if username is not None:
             sign_in(page, username)
             page.wait_for_url("**/")
@@ -280,6 +302,47 @@ def assert_fits(page, width: int) -> None:
     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert inner == width, f"window.innerWidth is {inner}, expected {width}"
     assert scroll <= inner, f"the page is {scroll}px wide on a {inner}px screen"
+
+
+#: axe-core, installed with the vendor libraries (frontend/package.json).
+AXE_SCRIPT = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+#: The WCAG 2.1 A and AA rules every page passes.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: How many offending elements of a rule a failure lists.
+AXE_NODES_SHOWN = 3
+
+
+def assert_accessible(page: sync_api.Page, name: str) -> None:
+    """``page``, in its present state, passes axe-core's WCAG 2.1 A and AA rules (X-2).
+
+    The script is evaluated through DevTools, which the page's Content-Security-Policy does not
+    govern (an injected ``<script>`` would be refused by ``script-src 'self'``). A failure lists
+    each rule broken with the first offending elements."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run scripts/install.sh", pytrace=False)
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT.read_text())
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+                nodes: v.nodes.map((n) => ({target: n.target.join(' '), html: n.html})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    if not violations:
+        return
+    lines = [f"{name} ({path_of(page)}) breaks {len(violations)} accessibility rule(s):"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} [{violation['impact']}] {violation['help']}"
+            f" ({violation['count']} element(s))"
+        )
+        for node in violation["nodes"][:AXE_NODES_SHOWN]:
+            lines.append(f"    {node['target']}: {node['html'][:200]}")
+    pytest.fail("\n".join(lines), pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

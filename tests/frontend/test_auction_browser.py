@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 
 from core.accounts.demo import DEMO_PASSWORD
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, path_of
+from tests.frontend.conftest import assert_accessible, assert_fits, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -137,7 +137,11 @@ def closing_auction(live_server: str) -> dict[str, Any]:
         "POST", f"/api/auctions/{made['id']}/bids", {"price": "4900.00"}, 201
     )
     Api(live_server, SUPPLIER_B).call(
-        "POST", f"/api/auctions/{made['id']}/bids", {"price": "4880.00"}, 201
+        # below the small supplier's 4,900.00 evaluated at 4,410.00 (MALL-7)
+        "POST",
+        f"/api/auctions/{made['id']}/bids",
+        {"price": "4380.00"},
+        201,
     )
     return made
 
@@ -222,6 +226,7 @@ def test_form_shows_refusals_then_saves_and_publishes(
     page.click("[data-testid=save-auction]")
     expect(page.locator("[data-testid=form-error]")).to_contain_text("须采用招标等方式采购")
     expect(page.locator("[data-testid=error-contact_phone]")).to_be_hidden()
+    assert_accessible(page, "form-refused")
     page.screenshot(path=str(shots / "form-refused.png"), full_page=True)
 
     page.fill("[data-testid=f-quantity]", str(QUANTITY))
@@ -230,6 +235,7 @@ def test_form_shows_refusals_then_saves_and_publishes(
     expect(page.locator("[data-testid=flash]")).to_contain_text(zh("auc_js_saved"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "draft")
     expect(page.locator("[data-testid=terms-quantity]")).to_have_text("500 台")
+    assert_accessible(page, "draft")
     page.screenshot(path=str(shots / "draft.png"), full_page=True)
 
     # the draft is changed through the same form, filled in with its terms
@@ -245,6 +251,7 @@ def test_form_shows_refusals_then_saves_and_publishes(
     expect(page.locator("[data-testid=f-lot]")).to_have_text("¥2,500,000.00")
     page.check("[data-testid=f-start-now]")
     page.fill("[data-testid=f-contact-phone]", "0471-6669999")
+    assert_accessible(page, "draft-edit")
     page.screenshot(path=str(shots / "draft-edit.png"), full_page=True)
     page.click("[data-testid=save-auction]")
     page.wait_for_url(draft_url)
@@ -279,6 +286,7 @@ def test_two_suppliers_bid_live_and_the_purchaser_watches(open_as, live_server, 
 
     # the supplier finds it in the list's open tab
     first.goto("/auctions?show=open")
+    assert_accessible(first, "list-supplier")
     first.screenshot(path=str(shots / "list-supplier.png"), full_page=True)
     first.click(f"[data-testid=auction-row][data-id='{auction_id}'] [data-testid=auction-link]")
     first.wait_for_url(f"**{room}")
@@ -297,21 +305,29 @@ def test_two_suppliers_bid_live_and_the_purchaser_watches(open_as, live_server, 
     expect(first.locator("[data-testid=my-rank]")).to_have_text("第 1 名")
     expect(first.locator("[data-testid=my-label]")).to_have_text("供应商 1")
 
-    # the other supplier sees it without reloading: best price, ladder, and the next price allowed
-    expect(second.locator("[data-testid=best-price]")).to_have_text("¥4,990.00")
+    # the other supplier sees it without reloading: the best evaluated price (the small
+    # supplier's 4,990.00 less the 10 % SME deduction, MALL-7), the ladder with the offered price,
+    # the deduction and the evaluated price side by side, and the next price allowed
+    expect(second.locator("[data-testid=best-price]")).to_have_text("¥4,491.00")
     expect(second.locator("[data-testid=ladder-row]")).to_have_count(1)
     assert ladder_labels(second) == ["供应商 1"]
-    expect(second.locator("[data-testid=bid-price]")).to_have_value("4980.00")
+    expect(second.locator("[data-testid=ladder-row]")).to_contain_text("¥4,990.00")
+    expect(second.locator("[data-testid=ladder-row]")).to_contain_text("10%")
+    expect(second.locator("[data-testid=ladder-row]")).to_contain_text("¥4,491.00")
+    expect(second.locator("[data-testid=deduction-rule]")).to_contain_text("扣除 10%")
+    expect(second.locator("[data-testid=bid-price]")).to_have_value("4481.00")
 
-    answer = bid(second, "4950.00")
+    answer = bid(second, "4450.00")
     expect(answer).to_contain_text("报价已受理")
     expect(second.locator("[data-testid=my-rank]")).to_have_text("第 1 名")
     expect(second.locator("[data-testid=my-label]")).to_have_text("供应商 2")
 
-    # …and the first supplier drops to second place, at once
+    # …and the first supplier drops to second place, at once; it may ask as much as brings its
+    # evaluated price a decrement below 4,450.00
     expect(first.locator("[data-testid=my-rank]")).to_have_text("第 2 名")
-    expect(first.locator("[data-testid=best-price]")).to_have_text("¥4,950.00")
-    expect(first.locator("[data-testid=next-allowed]")).to_have_text("¥4,940.00")
+    expect(first.locator("[data-testid=best-price]")).to_have_text("¥4,450.00")
+    expect(first.locator("[data-testid=my-evaluated]")).to_have_text("¥4,491.00")
+    expect(first.locator("[data-testid=next-allowed]")).to_have_text("¥4,933.33")
     expect(first.locator("[data-testid=ladder-row]")).to_have_count(2)
     assert ladder_labels(first) == ["供应商 2", "供应商 1"]
     expect(first.locator("[data-testid=ladder-row].mine")).to_have_attribute(
@@ -319,7 +335,7 @@ def test_two_suppliers_bid_live_and_the_purchaser_watches(open_as, live_server, 
     )
 
     # a bid that does not beat the best price by the decrement: the rule, in Chinese
-    answer = bid(first, "4945.00")
+    answer = bid(first, "4935.00")
     expect(answer).to_have_text(DECREMENT_RULE)
     expect(answer).to_have_class(re.compile(r"\balert\b"))
     expect(first.locator("[data-testid=my-rank]")).to_have_text("第 2 名")
@@ -327,12 +343,13 @@ def test_two_suppliers_bid_live_and_the_purchaser_watches(open_as, live_server, 
     # the purchaser watches: two bidders, two bids, the ladder with labels only
     expect(watcher.locator("[data-testid=bidder-count]")).to_have_text("2")
     expect(watcher.locator("[data-testid=bid-count]")).to_have_text("2")
-    expect(watcher.locator("[data-testid=best-price]")).to_have_text("¥4,950.00")
+    expect(watcher.locator("[data-testid=best-price]")).to_have_text("¥4,450.00")
     assert ladder_labels(watcher) == ["供应商 2", "供应商 1"]
-    answer = bid(first, "4940.00")
+    answer = bid(first, "4930.00")
     expect(answer).to_contain_text("报价已受理")
     expect(watcher.locator("[data-testid=bid-count]")).to_have_text("3")
-    expect(watcher.locator("[data-testid=best-price]")).to_have_text("¥4,940.00")
+    expect(watcher.locator("[data-testid=best-price]")).to_have_text("¥4,437.00")
+    assert ladder_labels(watcher) == ["供应商 1", "供应商 2"]
     expect(second.locator("[data-testid=my-rank]")).to_have_text("第 2 名")
     # the chart has the prices: three bids for the purchaser
     points = watcher.evaluate(
@@ -346,9 +363,12 @@ def test_two_suppliers_bid_live_and_the_purchaser_watches(open_as, live_server, 
         assert_in_view(second, testid, 390)
     box = second.locator("[data-testid=bid-submit]").bounding_box()
     assert box and box["y"] + box["height"] <= 844, f"the bid button is below the fold: {box}"
+    assert_accessible(second, "room-supplier-phone")
     second.screenshot(path=str(shots / "room-supplier-phone.png"))
     second.screenshot(path=str(shots / "room-supplier-phone-full.png"), full_page=True)
+    assert_accessible(first, "room-supplier-desktop")
     first.screenshot(path=str(shots / "room-supplier-desktop.png"), full_page=True)
+    assert_accessible(watcher, "room-purchaser-desktop")
     watcher.screenshot(path=str(shots / "room-purchaser-desktop.png"), full_page=True)
     assert not js_errors, js_errors
 
@@ -367,9 +387,9 @@ def test_a_dropped_connection_shows_a_banner_and_catches_up(open_as, live_server
     )
     page.context.set_offline(False)
     expect(page.locator("[data-testid=offline-banner]")).to_be_hidden(timeout=30_000)
-    expect(page.locator("[data-testid=best-price]")).to_have_text("¥4,900.00")
+    expect(page.locator("[data-testid=best-price]")).to_have_text("¥4,410.00")  # evaluated
     expect(page.locator("[data-testid=my-rank]")).to_have_text("第 2 名")
-    expect(page.locator("[data-testid=bid-price]")).to_have_value("4890.00")
+    expect(page.locator("[data-testid=bid-price]")).to_have_value("4400.00")
     expect(page.locator("[data-testid=bid-submit]")).to_be_enabled()
 
     # in English, the room and the refusal speak English
@@ -433,7 +453,7 @@ def test_the_close_turns_the_room_to_the_outcome(
     outcome = winner.locator("[data-testid=auction-outcome]")
     expect(outcome).to_be_visible(timeout=int((max(left, 0) + 30) * 1000))
     expect(winner.locator("[data-testid=auction-verdict]")).to_have_text(zh("auc_you_won"))
-    expect(winner.locator("[data-testid=auction-winning-price]")).to_have_text("¥4,880.00")
+    expect(winner.locator("[data-testid=auction-winning-price]")).to_have_text("¥4,380.00")
     expect(winner.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "awarded")
     expect(winner.locator("[data-testid=bid-box]")).to_be_hidden()
     winner.click("[data-testid=auction-order-link]")
@@ -445,6 +465,7 @@ def test_the_close_turns_the_room_to_the_outcome(
     expect(loser.locator("[data-testid=auction-verdict]")).to_have_text(zh("auc_you_lost"))
     expect(loser.locator("[data-testid=auction-order-link]")).to_have_count(0)
     assert_fits(loser, 390)
+    assert_accessible(loser, "room-closed-phone")
     loser.screenshot(path=str(shots / "room-closed-phone.png"), full_page=True)
 
     purchaser = open_as(PURCHASER)
@@ -452,5 +473,6 @@ def test_the_close_turns_the_room_to_the_outcome(
     expect(purchaser.locator("[data-testid=auction-winner]")).to_have_text("包头市办公用品有限公司")
     href = purchaser.locator("[data-testid=auction-order-link]").get_attribute("href")
     assert href and href.startswith("/orders/")
+    assert_accessible(purchaser, "room-closed-purchaser")
     purchaser.screenshot(path=str(shots / "room-closed-purchaser.png"), full_page=True)
     assert not js_errors, js_errors

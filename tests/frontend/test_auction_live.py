@@ -150,8 +150,10 @@ def test_another_unit_cannot_join(live_auction):
 
 def test_a_bid_reaches_the_other_bidder_and_the_purchaser(live_auction):
     base, auction_id = live_auction
-    first = Listener(base, _token(base, "supplier"))
-    second = Listener(base, _token(base, "supplier.office"))
+    # The medium enterprise first (ranked as offered), then the small one, whose prices are
+    # evaluated 10 % lower in this lot above the SME reservation (MALL-7).
+    first = Listener(base, _token(base, "supplier.office"))
+    second = Listener(base, _token(base, "supplier"))
     watcher = Listener(base, _token(base, "purchaser"))
     try:
         for client in (first, second, watcher):
@@ -169,7 +171,9 @@ def test_a_bid_reaches_the_other_bidder_and_the_purchaser(live_auction):
         lower = second.call("bid", {"auction_id": auction_id, "price": "4950.00"})
         assert lower["ok"] is True and lower["state"]["mine"]["rank"] == 1
         mine = first.wait_for("mine", lambda m: m["rank"] == 2)
-        assert mine["next_allowed"] == "4940.00" and mine["label"] == "供应商 1"
+        # 4,950.00 evaluated at 4,455.00: the next allowed is a decrement below that
+        assert mine["next_allowed"] == "4445.00" and mine["label"] == "供应商 1"
+        assert lower["state"]["mine"]["evaluated_price"] == "4455.00"
         too_high = first.call("bid", {"auction_id": auction_id, "price": "4945.00"})
         assert too_high["ok"] is False and too_high["code"] == "bid_decrement"
     finally:

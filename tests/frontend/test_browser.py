@@ -10,7 +10,7 @@ from playwright import sync_api
 
 from core.accounts.demo import ORGS, USERS
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, path_of, sign_in
+from tests.frontend.conftest import assert_accessible, assert_fits, path_of, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,7 @@ def test_home_page_per_role(page, artifacts: Path, username: str) -> None:
     else:
         sync_api.expect(ledger).to_have_count(0)
 
+    assert_accessible(page, f"home-{username}")
     page.screenshot(path=str(artifacts / f"home-{username}.png"), full_page=True)
 
 
@@ -77,6 +78,7 @@ def test_wrong_password_stays_on_signin(page) -> None:
     assert path_of(page) == "/signin"
     sync_api.expect(page.locator("input[name=username]")).to_have_value("purchaser")
     sync_api.expect(page.locator("[data-testid=home]")).to_have_count(0)
+    assert_accessible(page, "signin-error")
     page.goto("/")
     page.wait_for_url("**/signin")
 
@@ -117,6 +119,7 @@ def test_language_switch(page, artifacts: Path) -> None:
     sync_api.expect(page.locator("[data-testid=org]")).to_contain_text(ORG_NAMES["school"][1])
     sync_api.expect(page.locator("[data-testid=role-purchaser]")).to_contain_text("Purchaser")
     assert page.get_attribute("html", "lang") == "en"
+    assert_accessible(page, "home-purchaser-en")
     page.screenshot(path=str(artifacts / "home-purchaser-en.png"), full_page=True)
 
     with page.expect_navigation():
@@ -145,6 +148,7 @@ def test_mobile_layout(browser, live_server: str, artifacts: Path) -> None:
         # Signed out there is nothing to fold away: the language link shows, no menu button.
         sync_api.expect(page.locator("[data-testid=lang]")).to_be_visible()
         sync_api.expect(page.locator("[data-testid=menu-button]")).to_have_count(0)
+        assert_accessible(page, "mobile-signin")
         page.screenshot(path=str(artifacts / "mobile-signin.png"), full_page=True)
 
         sign_in(page, "supervisor")
@@ -158,6 +162,7 @@ def test_mobile_layout(browser, live_server: str, artifacts: Path) -> None:
         sync_api.expect(nav.locator("[data-testid=signout]")).to_be_visible()
         sync_api.expect(nav.locator("[data-testid=lang]")).to_be_visible()
         assert_fits(page, 390)
+        assert_accessible(page, "mobile-home")
         page.screenshot(path=str(artifacts / "mobile-home.png"), full_page=True)
 
         page.locator("[data-testid=menu-button]").tap()

@@ -30,7 +30,7 @@ from playwright.sync_api import expect
 
 from core.accounts.demo import DEMO_PASSWORD
 from frontend.i18n import TEXT
-from tests.frontend.conftest import ROOT, SERVER_ENVS, assert_fits, path_of
+from tests.frontend.conftest import ROOT, SERVER_ENVS, assert_accessible, assert_fits, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -434,27 +434,34 @@ def test_direct_purchase(open_as, live_server: str, shots: Path, js_errors: list
 
     step_search_and_add(buyer, purchase)
     step_cart(buyer, purchase)
+    assert_accessible(buyer, "cart")
     buyer.screenshot(path=str(shots / "cart.png"), full_page=True)
     step_checkout_refused_for_funds(buyer, purchase)
+    assert_accessible(buyer, "checkout-refused")
     buyer.screenshot(path=str(shots / "checkout-refused.png"), full_page=True)
     step_new_budget_line(buyer, purchase)
     step_checkout(buyer, purchase)
 
     step_supplier_confirms_and_ships(supplier, purchase)
     step_supplier_marks_delivered(supplier, purchase)
+    assert_accessible(supplier, "supplier-order")
     supplier.screenshot(path=str(shots / "supplier-order.png"), full_page=True)
     step_sign(supplier, purchase, "supplier")
 
     step_buyer_receives(buyer, purchase)
     step_sign(buyer, purchase, "purchaser")
+    assert_accessible(buyer, "contract")
     buyer.screenshot(path=str(shots / "contract.png"), full_page=True)
     buyer.goto(f"/orders/{purchase.order_id}")
+    assert_accessible(buyer, "order-delivered")
     buyer.screenshot(path=str(shots / "order-delivered.png"), full_page=True)
     step_accept(buyer, purchase)
     step_payable(buyer, purchase)
+    assert_accessible(buyer, "order-payable")
     buyer.screenshot(path=str(shots / "order-payable.png"), full_page=True)
     step_pay(buyer, purchase)
     step_supplier_closes(supplier, purchase)
+    assert_accessible(supplier, "supplier-closed")
     supplier.screenshot(path=str(shots / "supplier-closed.png"), full_page=True)
     step_ledger(live_server, purchase)
     print(f"screenshots in {shots}")
@@ -560,22 +567,27 @@ def test_buying_on_a_phone(open_as, shots: Path, js_errors: list[str]) -> None:
     assert_fits(page, 390)
     expect(page.locator("[data-testid=cart-quantity]")).to_be_visible()
     expect(page.locator("[data-testid=go-checkout]")).to_be_visible()
+    assert_accessible(page, "phone-cart")
     page.screenshot(path=str(shots / "phone-cart.png"), full_page=True)
     page.locator("[data-testid=menu-button]").tap()
     expect(page.locator("nav.mainnav a", has_text=zh("cart"))).to_be_visible()
+    assert_accessible(page, "phone-menu")
     page.screenshot(path=str(shots / "phone-menu.png"))
 
     page.goto("/checkout")
     assert_fits(page, 390)
+    assert_accessible(page, "phone-checkout")
     page.screenshot(path=str(shots / "phone-checkout.png"), full_page=True)
     page.goto(f"/orders/{order['id']}")
     expect(page.locator("[data-testid=order-items]")).to_be_visible()
     assert_fits(page, 390)
+    assert_accessible(page, "phone-order")
     page.screenshot(path=str(shots / "phone-order.png"), full_page=True)
     page.goto("/orders")
     assert_fits(page, 390)
     page.goto("/budgets")
     assert_fits(page, 390)
+    assert_accessible(page, "phone-budgets")
     page.screenshot(path=str(shots / "phone-budgets.png"), full_page=True)
 
     call(supplier, "POST", f"/api/mall/supplier/orders/{order['id']}/confirm", {})
@@ -583,6 +595,7 @@ def test_buying_on_a_phone(open_as, shots: Path, js_errors: list[str]) -> None:
     page.goto(f"/contracts/{contract_id}")
     expect(page.locator("[data-testid=contract-doc]")).to_be_visible()
     assert_fits(page, 390)
+    assert_accessible(page, "phone-contract")
     page.screenshot(path=str(shots / "phone-contract.png"), full_page=True)
     assert not js_errors, js_errors
 

@@ -20,7 +20,7 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, path_of
+from tests.frontend.conftest import assert_accessible, assert_fits, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -125,6 +125,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     material.select_option("网布")
     expect(material).not_to_have_class("invalid")
     listing_form.locator("select[name='param:armrest']").select_option("true")
+    assert_accessible(listing_form.page, "catalog-supplier-form")
     listing_form.screenshot(path=str(artifacts / "catalog-supplier-form.png"))
     listing_form.locator("[data-testid=create-listing]").click()
     flash(supplier, "listing_submitted")
@@ -159,6 +160,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     operator.reload()
     queued = operator.locator(f"[data-testid=queued-listing][data-id='{listing_id}']")
     expect(queued).to_be_visible()
+    assert_accessible(operator, "catalog-review")
     operator.screenshot(path=str(artifacts / "catalog-review.png"), full_page=True)
     queued.locator("[data-testid=approve]").click()
     expect(queued.locator("[data-testid=decision-result]")).to_contain_text(zh("approved_done"))
@@ -178,6 +180,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     row = supplier.locator(f"[data-testid=listing-row][data-id='{listing_id}']")
     expect(row.locator("[data-testid=image-count]")).to_contain_text("1")
     expect(row.locator("[data-testid=edit-price]")).to_have_value(NEW_PRICE)
+    assert_accessible(supplier, "catalog-supplier")
     supplier.screenshot(path=str(artifacts / "catalog-supplier.png"), full_page=True)
 
     # --- a purchaser finds it with a two-character query and narrows with facets (CAT-6)
@@ -223,6 +226,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     chips = buyer.locator("[data-testid=chips]")
     expect(chips).to_contain_text(BRAND)
     expect(chips).to_contain_text("材质: 网布")
+    assert_accessible(buyer, "catalog-search")
     buyer.screenshot(path=str(artifacts / "catalog-search.png"), full_page=True)
 
     # --- the product page: path, parameters with units, price history (SUP-3), certificates
@@ -259,6 +263,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     buyer.wait_for_function(
         "img => img.complete && img.naturalWidth === 96", arg=image.element_handle()
     )
+    assert_accessible(buyer, "catalog-product")
     buyer.screenshot(path=str(artifacts / "catalog-product.png"), full_page=True)
 
     # --- compare it with another office chair
@@ -282,6 +287,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     expect(material_row.locator("td")).to_have_count(2)
     expect(material_row.locator("td").first).not_to_have_text("—")
     expect(buyer.locator("[data-testid=compare-table]")).to_contain_text(TITLE)
+    assert_accessible(buyer, "catalog-compare")
     buyer.screenshot(path=str(artifacts / "catalog-compare.png"), full_page=True)
 
     assert not js_errors, js_errors
@@ -297,10 +303,12 @@ def test_catalog_on_a_phone(open_as, artifacts: Path, js_errors: list[str]) -> N
     expect(filters).not_to_have_attribute("open", "")
     expect(filters.locator("[data-testid=facet-brand]")).to_be_hidden()
     expect(page.locator("[data-testid=result]").first).to_be_visible()
+    assert_accessible(page, "catalog-phone")
     page.screenshot(path=str(artifacts / "catalog-phone.png"), full_page=True)
     filters.locator("summary").tap()
     expect(filters.locator("[data-testid=facet-brand]")).to_be_visible()
     assert_fits(page, 390)
+    assert_accessible(page, "catalog-phone-filters")
     page.screenshot(path=str(artifacts / "catalog-phone-filters.png"))
 
     first = page.locator("[data-testid=result]").first
@@ -310,6 +318,7 @@ def test_catalog_on_a_phone(open_as, artifacts: Path, js_errors: list[str]) -> N
         first.locator("[data-testid=result-title]").tap()
     assert_fits(page, 390)
     expect(page.locator("[data-testid=params] tr").first).to_be_visible()
+    assert_accessible(page, "catalog-phone-product")
     page.screenshot(path=str(artifacts / "catalog-phone-product.png"), full_page=True)
     page.goto(f"/catalog/compare?ids={first_id},{second_id}")
     expect(page.locator("[data-testid=compare-column]")).to_have_count(2)
@@ -319,6 +328,7 @@ def test_catalog_on_a_phone(open_as, artifacts: Path, js_errors: list[str]) -> N
     supplier.goto("/supplier")
     expect(supplier.locator("[data-testid=listing-row]").first).to_be_visible()
     assert_fits(supplier, 390)
+    assert_accessible(supplier, "catalog-phone-supplier")
     supplier.screenshot(path=str(artifacts / "catalog-phone-supplier.png"))
     assert not js_errors, js_errors
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.frontend.conftest import assert_fits, path_of
+from tests.frontend.conftest import assert_accessible, assert_fits, path_of
 from tests.frontend.test_buying_browser import PURCHASER, SUPPLIER, call
 from tests.frontend.test_services_ratings_browser import paid_order
 
@@ -47,6 +47,7 @@ def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(
     form.locator("[data-testid=files]").set_input_files(
         [{"name": "到货照片.png", "mimeType": "image/png", "buffer": PNG}]
     )
+    assert_accessible(buyer, "1-open")
     buyer.screenshot(path=str(shots / "1-open.png"), full_page=True)
     form.locator("[data-testid=open-submit]").click()
     buyer.wait_for_url(re.compile(r"/disputes/\d+$"))
@@ -55,6 +56,7 @@ def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(
     expect(page).to_have_attribute("data-status", "awaiting_response")
     expect(buyer.locator("[data-testid=payment-held]")).to_be_visible()
     expect(buyer.locator("[data-testid=evidence-file]")).to_have_text("到货照片.png")
+    assert_accessible(buyer, "2-opened")
     buyer.screenshot(path=str(shots / "2-opened.png"), full_page=True)
 
     # Another unit cannot see it.
@@ -71,6 +73,7 @@ def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(
     respond = supplier.locator("[data-testid=respond-form]")
     respond.locator("[data-testid=response-statement]").fill("已按合同型号发货，签收单为证。")
     assert_fits(supplier, 390)
+    assert_accessible(supplier, "3-respond-phone")
     supplier.screenshot(path=str(shots / "3-respond-phone.png"), full_page=True)
     respond.locator("[data-testid=respond-submit]").click()
     expect(supplier.locator("[data-testid=dispute]")).to_have_attribute(
@@ -84,6 +87,7 @@ def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(
     handler.goto("/disputes")
     first = handler.locator("[data-testid=dispute-row]").first
     expect(first).to_have_attribute("data-id", str(dispute_id))
+    assert_accessible(handler, "4-queue")
     handler.screenshot(path=str(shots / "4-queue.png"), full_page=True)
     first.locator("[data-testid=dispute-link]").click()
     handler.wait_for_url(f"**/disputes/{dispute_id}")
@@ -98,6 +102,7 @@ def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(
     )
     ruling.locator("[data-testid=ruling-refund]").fill("100.00")
     ruling.locator("[data-testid=ruling-penalty]").fill("3")
+    assert_accessible(handler, "5-ruling")
     handler.screenshot(path=str(shots / "5-ruling.png"), full_page=True)
     ruling.locator("[data-testid=ruling-submit]").click()
     expect(handler.locator("[data-testid=dispute]")).to_have_attribute("data-status", "archived")
@@ -106,12 +111,14 @@ def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(
         "data-status", "done"
     )
     expect(handler.locator("[data-testid=case-refunded]")).to_have_text("¥100.00")
+    assert_accessible(handler, "6-ruled")
     handler.screenshot(path=str(shots / "6-ruled.png"), full_page=True)
 
     # The purchaser's order shows the refund, and payment is no longer held.
     buyer.goto(f"/orders/{oid}")
     expect(buyer.locator("[data-testid=payment-refunded]")).to_have_text("已退款 ¥100.00")
     expect(buyer.locator("[data-testid=order-payment-held]")).to_have_count(0)
+    assert_accessible(buyer, "7-order-refunded")
     buyer.screenshot(path=str(shots / "7-order-refunded.png"), full_page=True)
     # The supplier was told of the ruling.
     inbox = call(supplier, "GET", "/api/notifications")

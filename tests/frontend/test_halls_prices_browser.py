@@ -22,7 +22,7 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits, path_of
+from tests.frontend.conftest import assert_accessible, assert_fits, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +117,7 @@ def test_purchaser_browses_halls(open_as, artifacts: Path, js_errors: list[str])
     expect(green).to_contain_text(zh("green_only"))
     expect(industry.locator("[data-testid=hall][data-slug=it]")).to_contain_text("信息化设备")
     expect(buyer.locator("[data-testid=new-hall]")).to_have_count(0)  # operators only
+    assert_accessible(buyer, "halls-list")
     buyer.screenshot(path=str(artifacts / "halls-list.png"), full_page=True)
 
     # --- the green hall: only listings with a valid green certificate (CAT-7)
@@ -141,6 +142,7 @@ def test_purchaser_browses_halls(open_as, artifacts: Path, js_errors: list[str])
     assert card_ids(buyer) == [item["id"] for item in api_page["items"]]
     assert total == api_page["total"]
     expect(buyer.locator("[data-testid=pick-tools]")).to_have_count(0)
+    assert_accessible(buyer, "halls-green")
     buyer.screenshot(path=str(artifacts / "halls-green.png"), full_page=True)
     if total > 20:
         with buyer.expect_navigation():
@@ -197,6 +199,7 @@ def test_operator_picks_a_listing_into_the_sme_hall(
     expect(tools.locator("[data-testid=pick-count]")).to_have_text("1")
     hall_id = operator.locator("[data-testid=hall-head]").get_attribute("data-hall-id")
     assert get(operator, f"/api/catalog/halls/{hall_id}")["picks"] == [chosen["id"]]
+    assert_accessible(operator, "halls-sme-operator")
     operator.screenshot(path=str(artifacts / "halls-sme-operator.png"), full_page=True)
 
     # A purchaser sees it first too, marked as picked, without the operator's tools.
@@ -257,6 +260,7 @@ def test_operator_creates_a_hall(open_as, artifacts: Path, js_errors: list[str])
     form.locator("[data-testid=hall-description-zh]").fill("中小微企业供应的办公椅。")
     form.locator("[data-testid=hall-category]").select_option(str(chair["id"]))
     form.locator("[data-testid=hall-sme]").check()
+    assert_accessible(operator, "halls-new-form")
     box.screenshot(path=str(artifacts / "halls-new-form.png"))
     with operator.expect_navigation():
         form.locator("[data-testid=hall-create]").click()
@@ -340,6 +344,7 @@ def test_monitor_sees_the_spread_of_a_standard_product(
     assert (prices[0], prices[-1]) == (Decimal(spread["min"]), Decimal(spread["max"]))
     expect(rows.first.locator("[data-testid=spread-price]")).to_have_text(yuan(spread["min"]))
     expect(panel.locator("[data-testid=boxplot] .dot")).to_have_count(matching)
+    assert_accessible(monitor, "prices-spread")
     panel.screenshot(path=str(artifacts / "prices-spread.png"))
 
     # --- the CSV: a header, a row per listing, then the spread
@@ -389,6 +394,7 @@ def test_monitor_sees_the_spread_of_a_standard_product(
         yuan(category_report["spread"]["median"])
     )
     expect(category_panel.locator("[data-testid=spread-row]")).to_have_count(len(chairs))
+    assert_accessible(monitor, "prices-monitor")
     monitor.screenshot(path=str(artifacts / "prices-monitor.png"), full_page=True)
     assert not js_errors, js_errors
 
@@ -440,6 +446,7 @@ def test_other_roles_are_refused_prices(open_as, artifacts: Path, username: str)
     status, _ = call(page, "GET", "/api/catalog/prices/categories/1")
     assert status == 403
     if username == "purchaser":
+        assert_accessible(page, "prices-403")
         page.screenshot(path=str(artifacts / "prices-403.png"))
 
 
@@ -450,10 +457,12 @@ def test_halls_and_prices_on_a_phone(open_as, artifacts: Path, js_errors: list[s
     buyer.goto("/halls")
     expect(buyer.locator("[data-testid=hall]")).to_have_count(len(HALL_SLUGS) + 1)
     assert_fits(buyer, 390)
+    assert_accessible(buyer, "halls-phone")
     buyer.screenshot(path=str(artifacts / "halls-phone.png"), full_page=True)
     buyer.goto("/halls/sme")
     expect(buyer.locator("[data-testid=badge-picked]")).to_be_visible()
     assert_fits(buyer, 390)
+    assert_accessible(buyer, "halls-phone-sme")
     buyer.screenshot(path=str(artifacts / "halls-phone-sme.png"), full_page=True)
 
     monitor = open_as("monitor", width=390)
@@ -462,6 +471,7 @@ def test_halls_and_prices_on_a_phone(open_as, artifacts: Path, js_errors: list[s
     monitor.goto(f"/prices?q=办公椅&product={product_id}#standard-products")
     expect(monitor.locator("[data-testid=spread-product] [data-testid=boxplot]")).to_be_visible()
     assert_fits(monitor, 390)
+    assert_accessible(monitor, "prices-phone")
     monitor.screenshot(path=str(artifacts / "prices-phone.png"), full_page=True)
     monitor.locator("[data-testid=spread-product]").screenshot(
         path=str(artifacts / "prices-phone-spread.png")

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from core import clock
 from frontend.i18n import TEXT
-from tests.frontend.conftest import assert_fits
+from tests.frontend.conftest import assert_accessible, assert_fits
 from tests.frontend.test_auction_browser import Api, budget_line
 
 pytestmark = pytest.mark.browser
@@ -56,6 +56,7 @@ def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, l
     operator = open_as("operator", PHONE)
     operator.goto("/pools")
     expect(operator.locator("h1")).to_have_text(zh("pool_title"))
+    assert_accessible(operator, "pools-phone")
     operator.click("[data-testid=new-pool]")
     operator.wait_for_url("**/pools/new")
     category = operator.locator(f"[data-testid=f-category] option[data-code='{DESKTOPS}']")
@@ -77,6 +78,7 @@ def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, l
         operator.click("[data-testid=save-pool]")
     expect(operator.locator("[data-testid=error-contact_phone]")).to_be_visible()
     assert_fits(operator, PHONE)
+    assert_accessible(operator, "form-refused-phone")
     operator.screenshot(path=str(shots / "form-refused-phone.png"), full_page=True)
     operator.fill("[data-testid=f-contact-phone]", "0471-6900001")
     with operator.expect_navigation():
@@ -95,12 +97,14 @@ def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, l
     expect(hospital.locator("[data-testid=pooled-quantity]")).to_contain_text("50")
     expect(hospital.locator("[data-testid=demand-count]")).to_have_text("2")
     assert_fits(hospital, PHONE)
+    assert_accessible(hospital, "pool-hospital-phone")
     hospital.screenshot(path=str(shots / "pool-hospital-phone.png"), full_page=True)
     # Each unit sees its own demand; the organiser sees both.
     expect(hospital.locator("[data-testid=demand-row]")).to_have_count(0)
     operator.goto(pool_url)
     expect(operator.locator("[data-testid=demand-row]")).to_have_count(2)
     school.goto(pool_url)
+    assert_accessible(school, "pool-school")
     school.screenshot(path=str(shots / "pool-school.png"), full_page=True)
 
     # The server's clock closes the window and publishes the auction.
@@ -114,12 +118,14 @@ def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, l
     expect(school.locator("[data-testid=pool-status]")).to_have_attribute(
         "data-status", "auctioned"
     )
+    assert_accessible(school, "pool-auctioned")
     school.screenshot(path=str(shots / "pool-auctioned.png"), full_page=True)
     with school.expect_navigation():
         link.click()
     assert re.search(r"/auctions/\d+", school.url), school.url
     expect(school.locator("[data-testid=terms-quantity]")).to_contain_text("50")
     expect(school.locator("[data-testid=auction-pool-link]")).to_be_visible()
+    assert_accessible(school, "auction-school")
     school.screenshot(path=str(shots / "auction-school.png"), full_page=True)
     room = "/" + school.url.split("/", 3)[3]
 
@@ -133,4 +139,5 @@ def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, l
     expect(supplier.locator("[data-testid=capacity-saved]")).to_be_visible()
     expect(supplier.locator("[data-testid=capacity-now]")).to_contain_text("30")
     assert_fits(supplier, PHONE)
+    assert_accessible(supplier, "auction-supplier-phone")
     supplier.screenshot(path=str(shots / "auction-supplier-phone.png"), full_page=True)

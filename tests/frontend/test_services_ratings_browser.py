@@ -27,7 +27,7 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from supervision.credit.criteria import CRITERIA
-from tests.frontend.conftest import assert_fits, path_of
+from tests.frontend.conftest import assert_accessible, assert_fits, path_of
 from tests.frontend.test_buying_browser import (
     ADDRESS,
     PHONE,
@@ -170,6 +170,7 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     expect(fields.locator("[data-testid=service-date]")).to_have_class(INVALID)
     expect(fields.locator("[data-testid=service-date]")).to_be_focused()
     assert call(buyer, "GET", "/api/mall/cart")["count"] == 2
+    assert_accessible(buyer, "checkout-service-missing")
     buyer.screenshot(path=str(shots / "checkout-service-missing.png"), full_page=True)
 
     # A date before today (China's calendar) is the API's to refuse: shown next to its line.
@@ -182,6 +183,7 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     expect(note).to_have_text(f"{zh('service_date')}：{zh('service_date_past')}")
     expect(fields.locator("[data-testid=service-date]")).to_have_class(INVALID)
     assert path_of(buyer) == "/checkout"
+    assert_accessible(buyer, "checkout-service-refused")
     buyer.screenshot(path=str(shots / "checkout-service-refused.png"), full_page=True)
 
     day = (china_today() + timedelta(days=3)).date().isoformat()
@@ -207,6 +209,7 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     assert service_item["service"]["service_date"] == day
     assert goods_item["service"] is None
     expect(shown).to_have_attribute("data-item", str(service_item["id"]))
+    assert_accessible(buyer, "order-service")
     buyer.screenshot(path=str(shots / "order-service.png"), full_page=True)
 
     supplier.goto(f"/supplier/orders/{order_id}")
@@ -224,6 +227,7 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     expect(terms.locator("[data-testid=service-place-value]")).to_have_text(SERVICE_PLACE)
     expect(terms.locator("[data-testid=service-details-value]")).to_have_text(SERVICE_DETAILS)
     contract_path = path_of(supplier)
+    assert_accessible(supplier, "contract-service")
     supplier.screenshot(path=str(shots / "contract-service.png"), full_page=True)
     buyer.goto(contract_path)
     expect(buyer.locator("[data-testid=contract-service]")).to_contain_text(SERVICE_PLACE)
@@ -241,16 +245,19 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     phone.locator("[data-testid=place-orders]").tap()
     expect(phone_fields.locator("[data-testid=service-error]")).to_be_visible()
     assert_fits(phone, 390)
+    assert_accessible(phone, "phone-checkout-service")
     phone.screenshot(path=str(shots / "phone-checkout-service.png"), full_page=True)
     phone_fields.screenshot(path=str(shots / "phone-service-fields.png"))
     phone.goto(f"/orders/{order_id}")
     expect(phone.locator("[data-testid=item-service]")).to_be_visible()
     assert_fits(phone, 390)
+    assert_accessible(phone, "phone-order-service")
     phone.screenshot(path=str(shots / "phone-order-service.png"), full_page=True)
     phone.locator("[data-testid=order-items]").screenshot(path=str(shots / "phone-order-items.png"))
     phone.goto(contract_path)
     expect(phone.locator("[data-testid=contract-service]")).to_be_visible()
     assert_fits(phone, 390)
+    assert_accessible(phone, "phone-contract-service")
     phone.screenshot(path=str(shots / "phone-contract-service.png"), full_page=True)
     phone.locator("[data-testid=contract-service]").screenshot(
         path=str(shots / "phone-contract-service-row.png")
@@ -345,6 +352,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     form.locator("[data-testid=submit-rating]").click()
     expect(form.locator("[data-testid=rating-message]")).to_have_text(zh("score_all"))
     expect(criteria.first).to_have_class(INVALID)
+    assert_accessible(buyer, "rating-form-refused")
     buyer.screenshot(path=str(shots / "rating-form-refused.png"), full_page=True)
 
     # A second tab of the same user, opened before the rating is in, is refused by the API.
@@ -355,6 +363,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     rate_on_page(buyer, mine, "交付及时，安装调试到位。")
     expect(form.locator("[data-criterion=quality] label.star.on")).to_have_count(5)
     expect(form.locator("[data-criterion=delivery] label.star.on")).to_have_count(4)
+    assert_accessible(buyer, "rating-form-filled")
     buyer.screenshot(path=str(shots / "rating-form-filled.png"), full_page=True)
     form.locator("[data-testid=submit-rating]").click()
     expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("rating_sent"))
@@ -386,6 +395,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
         star.tap()
         expect(star.locator("input")).to_be_checked()
     form.locator("[data-testid=rating-comment]").fill("验收、付款及时，配合良好。")
+    assert_accessible(phone, "phone-rating-form")
     phone.screenshot(path=str(shots / "phone-rating-form.png"), full_page=True)
     form.screenshot(path=str(shots / "phone-rating-form-only.png"))
     form.locator("[data-testid=submit-rating]").tap()
@@ -397,6 +407,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     expect(panel.locator("[data-testid=rating-pending]")).to_have_count(0)
     assert_fits(phone, 390)
     phone.locator("[data-testid=ratings]").scroll_into_view_if_needed()
+    assert_accessible(phone, "phone-ratings")
     phone.screenshot(path=str(shots / "phone-ratings.png"), full_page=True)
     panel.screenshot(path=str(shots / "phone-ratings-panel.png"))
     phone.locator("[data-testid=menu-button]").tap()
@@ -409,6 +420,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     )
     expect(panel.locator("[data-criterion=payment] dt")).to_have_text("Timely payment")
     assert_fits(phone, 390)
+    assert_accessible(phone, "phone-ratings-panel-en")
     panel.screenshot(path=str(shots / "phone-ratings-panel-en.png"))
 
     # Both sides' ratings on the purchaser's page too, and in the API.
@@ -419,6 +431,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     )
     assert sides == ["purchaser", "supplier"], sides
     expect_rating(panel, "supplier", theirs, "验收、付款及时，配合良好。")
+    assert_accessible(buyer, "ratings")
     buyer.screenshot(path=str(shots / "ratings.png"), full_page=True)
     given = call(buyer, "GET", f"/api/mall/orders/{oid}/ratings")
     assert {r["side"]: r["scores"] for r in given} == {"purchaser": mine, "supplier": theirs}

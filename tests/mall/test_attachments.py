@@ -5,6 +5,7 @@ file's hash is on the ledger, and the acceptance entry lists them."""
 import hashlib
 import json
 from io import BytesIO
+from urllib.parse import quote, unquote
 
 import pytest
 from sqlalchemy import select
@@ -79,3 +80,62 @@ def test_only_the_parties_see_attachments(shop, login, session):
     # The supplier may read but not add.
     assert _upload(shop.supplier, order["id"], PDF).status_code == 403
     assert shop.purchaser.get(url + "0").status_code == 404
+
+
+def _upload_named(api, order_id, data, name):
+    """An upload whose file name is sent as RFC 2231 ``filename*``, so it may hold any character."""
+    boundary = "mall-test-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f"filename*=UTF-8''{quote(name, safe='')}\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n"
+    )
+    return api.client.post(
+        f"/api/mall/orders/{order_id}/attachments",
+        data=head.encode() + data + f"\r\n--{boundary}--\r\n".encode(),
+        headers={"X-CSRF-Token": api.csrf},
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def _disposition(response) -> tuple[str, str, str]:
+    """(kind, ASCII filename, UTF-8 filename*) of a download's Content-Disposition."""
+    header = response.headers["Content-Disposition"]
+    kind, _, rest = header.partition(";")
+    params = dict(part.strip().split("=", 1) for part in rest.split(";"))
+    assert params["filename*"].startswith("UTF-8''"), header
+    return kind, params["filename"], unquote(params["filename*"].removeprefix("UTF-8''"))
+
+
+def test_a_downloaded_attachment_has_a_clean_name_and_is_never_shown_inline(shop, session):
+    """MALL-5: a file is downloaded under its uploader's name without the path, quotes or control
+    characters in it, always as an attachment, with the browser told not to sniff the type and to
+    sandbox the file should it be opened."""
+    (order,) = place(shop)
+    advance(shop, order["id"], "delivered")
+    name = "../../../../tmp/到货\"照片'\x07\r\n;.png"
+    added = _upload_named(shop.purchaser, order["id"], PNG, name).get_json()
+    assert added["original_name"] == name
+    got = shop.supplier.get(f"/api/mall/orders/{order['id']}/attachments/{added['id']}")
+    assert got.status_code == 200 and got.data == PNG
+    kind, fallback, full = _disposition(got)
+    assert (kind, fallback, full) == ("attachment", '"download.png"', "到货照片.png")
+    assert got.headers["Content-Type"] == "image/png"
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in got.headers["Content-Security-Policy"].split(";")[0]
+
+
+def test_a_pdf_carrying_a_script_is_served_as_a_sandboxed_attachment(shop, session):
+    """A file that starts like a PDF passes the content check whatever follows; it is served as
+    a download, sandboxed, under a name that ends as the type it was checked as."""
+    (order,) = place(shop)
+    advance(shop, order["id"], "delivered")
+    data = b"%PDF-1.4 <script>alert(document.cookie)</script>"
+    added = _upload(shop.purchaser, order["id"], data, "invoice.html").get_json()
+    got = shop.purchaser.get(f"/api/mall/orders/{order['id']}/attachments/{added['id']}")
+    assert got.status_code == 200 and got.data == data
+    assert got.headers["Content-Type"] == "application/pdf"
+    assert _disposition(got) == ("attachment", '"invoice.html.pdf"', "invoice.html.pdf")
+    policy = [part.strip() for part in got.headers["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy and "default-src 'none'" in policy
+    assert got.headers["X-Content-Type-Options"] == "nosniff"

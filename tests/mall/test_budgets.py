@@ -47,13 +47,55 @@ def test_unit_admin_creates_a_line_and_it_is_ledgered(login, session):
     assert [x["id"] for x in listed["items"]] == [line_id]
 
 
-def test_operator_creates_lines_for_a_purchaser_unit_only(login, session):
+def _lines(session) -> int:
+    session.expire_all()
+    return len(session.scalars(select(BudgetLine.id)).all())
+
+
+def test_finance_issues_lines_for_its_regions_units_and_operators_do_not(login, session):
+    """Separation of duties: budget lines are the unit's own or issued by the finance department
+    of its region or above (预算批复); operators run the mall and may not create or change them."""
     operator = login("operator")
-    hospital = _org_id(session, "12150203MB0000006X")
-    line_id = new_line(operator, organisation_id=hospital)
+    hospital = _org_id(session, "12150203MB0000006X")  # Baotou
+    school = _org_id(session, "12150102MB0000005X")  # Hohhot
+    body = {
+        "organisation_id": hospital,
+        "fiscal_year": fiscal_year_now(),
+        "fund_source": "general",
+        "code": "OP-1",
+        "name": "运营机构代建",
+        "amount": "10.00",
+    }
+    before = _lines(session)
+    refused = operator.post("/api/mall/budget-lines", json=body)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "budget_admin_only"
+    own = new_line(login("purchaser"))
+    changed = operator.patch(f"/api/mall/budget-lines/{own}", json={"amount": "99999999.00"})
+    assert changed.status_code == 403
+    assert login("purchaser").get(f"/api/mall/budget-lines/{own}").get_json()["amount"] != (
+        "99999999.00"
+    )
+    # Hohhot's finance department issues lines to Hohhot's units, not to Baotou's.
+    assert _lines(session) == before + 1  # the school's own line only
+    hohhot = login("finance.admin.hohhot")
+    assert hohhot.post("/api/mall/budget-lines", json=body).status_code == 403
+    assert _lines(session) == before + 1
+    line_id = new_line(hohhot, organisation_id=school, code="2026-CZ-001")
+    assert login("purchaser").get(f"/api/mall/budget-lines/{line_id}").status_code == 200
+    raised = hohhot.patch(
+        f"/api/mall/budget-lines/{line_id}", json={"amount": "20000.00", "reason": "追加"}
+    )
+    assert raised.status_code == 200 and raised.get_json()["amount"] == "20000.00"
+    assert actions(session, "budget_line", line_id) == [
+        "budget.line_created",
+        "budget.line_adjusted",
+    ]
+    # The region's finance department covers Baotou too.
+    region = login("supervisor")
+    line_id = new_line(region, organisation_id=hospital)
     assert login("purchaser.hospital").get(f"/api/mall/budget-lines/{line_id}").status_code == 200
     supplier_org = _org_id(session, "91150105MA0000008X")
-    refused = operator.post(
+    refused = region.post(
         "/api/mall/budget-lines",
         json={
             "organisation_id": supplier_org,

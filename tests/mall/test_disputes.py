@@ -135,6 +135,12 @@ def test_opening_holds_the_payment_assigns_a_handler_and_tells_the_other_party(
     file_id = evidence["files"][0]["id"]
     got = handler.get(f"/api/disputes/{dispute['id']}/evidence/{file_id}")
     assert got.status_code == 200 and got.data == PNG
+    # Evidence is a download, never shown in the app's pages: sandboxed, type not guessed.
+    assert got.headers["Content-Disposition"] == (
+        "attachment; filename=\"photo.png\"; filename*=UTF-8''photo.png"
+    )
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in got.headers["Content-Security-Policy"].split("; ")
 
 
 def test_handlers_are_assigned_in_turn(shop, login, session, frozen):

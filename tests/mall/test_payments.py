@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 
 from core import clock
 from mall.budgets.models import BudgetLine
+from mall.orders.models import Order
 from mall.payments import gateway
 from mall.payments.models import GatewayEvent, Payment
+from mall.payments.sandbox_models import SandboxPayment
 from tests.mall.conftest import actions, advance, pay_in_sandbox, place, sign_both, snapshot
 
 GATEWAY = "https://pay.example.test"
@@ -85,6 +87,85 @@ def test_one_payment_at_a_time(shop, session):
     again = _pay(shop, order["id"])
     assert again.status_code == 409 and again.get_json()["code"] == "payment_exists"
     assert snapshot(session, line_ids=[shop.line]) == before
+
+
+def _open_payment(shop):
+    """An accepted, signed order with a payment waiting at the sandbox cashier: (order, the
+    purchaser's view of the payment, the cashier address without its query, the secret)."""
+    order = _accepted(shop)
+    sign_both(shop, order["id"])
+    created = _pay(shop, order["id"])
+    assert created.status_code == 201, created.get_json()
+    payment = created.get_json()
+    url, _, query = payment["checkout_url"].partition("?")
+    return order, payment, url, query.removeprefix("secret=")
+
+
+def test_the_supplier_sees_status_and_amounts_but_not_the_cashier(shop, session):
+    """MALL-5: the cashier link (and its secret) is the payer's; the payee sees how the payment
+    stands, never a way to act on the purchaser's side at the gateway."""
+    order, _, _, secret = _open_payment(shop)
+    url = f"/api/mall/orders/{order['id']}/payments"
+    (mine,) = shop.purchaser.get(url).get_json()["items"]
+    assert mine["checkout_url"].endswith(f"?secret={secret}") and mine["gateway_ref"]
+    answer = shop.supplier.get(url)
+    assert answer.status_code == 200
+    (theirs,) = answer.get_json()["items"]
+    assert "checkout_url" not in theirs and "gateway_ref" not in theirs
+    assert secret not in answer.get_data(as_text=True)
+    assert "sandbox-gateway" not in answer.get_data(as_text=True)
+    assert {k: theirs[k] for k in ("id", "amount", "status", "refunded")} == {
+        "id": mine["id"],
+        "amount": "9998.00",
+        "status": "processing",
+        "refunded": "0.00",
+    }
+
+
+def test_the_cashier_link_alone_pays_nothing(shop, login, app, session):
+    """MALL-5 / MALL-3: whoever holds the cashier link but is not signed in as a user of the
+    paying organisation — nobody, the supplier, another purchaser — cannot see or answer the
+    cashier page; the order stays unpaid and the budget line untouched. The purchaser can."""
+    order, payment, url, secret = _open_payment(shop)
+    ref = payment["gateway_ref"]
+    hospital = login("purchaser.hospital")
+    before = snapshot(session, line_ids=[shop.line])
+
+    anonymous = app.test_client()
+    shown = anonymous.get(f"{url}?secret={secret}")
+    assert shown.status_code == 302 and shown.headers["Location"].endswith("/signin")
+    anonymous.set_cookie("mall_csrf", "double-submitted")
+    paid = anonymous.post(
+        url, data={"secret": secret, "decision": "pay", "csrf_token": "double-submitted"}
+    )
+    assert paid.status_code == 403 and "¥" not in paid.get_data(as_text=True)
+
+    for stranger in (shop.supplier, hospital):
+        assert stranger.get(f"{url}?secret={secret}").status_code == 403
+        refused = stranger.client.post(
+            url,
+            data={"secret": secret, "decision": "pay"},
+            headers={"X-CSRF-Token": stranger.csrf},
+        )
+        assert refused.status_code == 403
+        assert "sandbox-refused" in refused.get_data(as_text=True)
+
+    session.expire_all()
+    assert session.get(SandboxPayment, ref).status == "requires_confirmation"
+    assert snapshot(session, line_ids=[shop.line]) == before
+    body = shop.purchaser.get(f"/api/mall/orders/{order['id']}").get_json()
+    assert body["status"] == "accepted" and body["paid_at"] is None
+
+    page = shop.purchaser.get(f"{url}?secret={secret}")
+    assert page.status_code == 200 and "sandbox-pay" in page.get_data(as_text=True)
+    done = shop.purchaser.client.post(
+        url,
+        data={"secret": secret, "decision": "pay"},
+        headers={"X-CSRF-Token": shop.purchaser.csrf},
+    )
+    assert done.status_code == 302
+    assert shop.purchaser.get(f"/api/mall/orders/{order['id']}").get_json()["status"] == "paid"
+    assert _line(session, shop.line).consumed == Decimal("9998.00")
 
 
 # ---------------------------------------------------------------- wrong moves write nothing
@@ -206,7 +287,12 @@ def test_outside_gateway_payment_is_confirmed_by_a_signed_callback_once(
     assert call.headers["Idempotency-Key"].startswith(f"mall-pay-{order['id']}-")
     sent = json.loads(call.body)
     assert sent["amount"] == 999800 and sent["currency"] == "CNY"
-    assert sent["metadata"] == {"order_id": order["id"], "payment_id": payment["id"]}
+    purchaser_id = session.get(Order, order["id"]).purchaser_id
+    assert sent["metadata"] == {
+        "order_id": order["id"],
+        "payment_id": payment["id"],
+        "payer": purchaser_id,
+    }
 
     confirmed = _callback(app, _event(status="succeeded"))
     assert confirmed.status_code == 200 and confirmed.get_json()["duplicate"] is False

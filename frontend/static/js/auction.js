@@ -340,6 +340,16 @@
       }
     }
 
+    // A share as the ladder shows it ("0.1" → "10%"), from its digits, without float arithmetic.
+    function percent(share) {
+      if (!share || !/[1-9]/.test(share)) { return '—'; }
+      var parts = String(share).split('.');
+      var frac = (parts[1] || '') + '00';
+      var whole = String(Number(parts[0] + frac.slice(0, 2)));
+      var rest = frac.slice(2).replace(/0+$/, '');
+      return whole + (rest ? '.' + rest : '') + '%';
+    }
+
     function showLadder(rows) {
       var table = room.querySelector('[data-testid=ladder]');
       if (!table || !Array.isArray(rows)) { return; }
@@ -350,13 +360,22 @@
         tr.setAttribute('data-testid', 'ladder-row');
         tr.setAttribute('data-label', row.label);
         if (bidder && mine.label && row.label === mine.label) { tr.className = 'mine'; }
-        [String(row.rank), row.name ? row.name + ' (' + row.label + ')' : row.label, Mall.yuan(row.price), row.at ? clockTime(Date.parse(row.at)) : '']
-          .forEach(function (value, i) {
-            var td = document.createElement('td');
-            td.textContent = value;
-            td.className = ['num', '', 'num price', 'num muted'][i];
-            tr.appendChild(td);
-          });
+        var cells = [
+          [String(row.rank), 'num'],
+          [row.name ? row.name + ' (' + row.label + ')' : row.label, ''],
+          [Mall.yuan(row.price), 'num price']
+        ];
+        if (data.deductions) {
+          cells.push([percent(row.deduction), 'num']);
+          cells.push([row.evaluated_price ? Mall.yuan(row.evaluated_price) : '—', 'num price']);
+        }
+        cells.push([row.at ? clockTime(Date.parse(row.at)) : '', 'num muted']);
+        cells.forEach(function (cell) {
+          var td = document.createElement('td');
+          td.textContent = cell[0];
+          td.className = cell[1];
+          tr.appendChild(td);
+        });
         body.appendChild(tr);
         if (watcher) { addPoint(row.price, Date.parse(row.at)); }
       });
@@ -384,6 +403,7 @@
         rank.classList.toggle('first', m.rank === 1);
       }
       setText(room, '[data-testid=my-last]', m.last_price ? Mall.yuan(m.last_price) : '—');
+      setText(room, '[data-testid=my-evaluated]', m.evaluated_price ? Mall.yuan(m.evaluated_price) : '—');
       setText(room, '[data-testid=next-allowed]', m.next_allowed ? Mall.yuan(m.next_allowed) : '—');
       if (bidInput && m.next_allowed && (!dirty || !bidInput.value.trim())) {
         bidInput.value = m.next_allowed;
