@@ -497,7 +497,7 @@
         data: {
           datasets: [
             {
-              label: text('auc_chart_best'),
+              label: text(data.deductions ? 'auc_chart_best_evaluated' : 'auc_chart_best'),
               data: [],
               stepped: 'before',
               borderColor: '#b71c1c',
