@@ -17,13 +17,15 @@ token and deactivating a user or an organisation reach every process that shares
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO
-from sqlalchemy import or_, select
+from sqlalchemy import event, or_, select
+from sqlalchemy.orm import Session
 
 from core import clock
 from core.accounts.auth import Actor, socket_actor, token_hash
@@ -50,6 +52,13 @@ class Credential:
 
 #: This process's connections: (namespace, sid) → credential.
 _live: dict[tuple[str, str], Credential] = {}
+#: When each credential was last found valid (``time.monotonic()``), by a round or by an event's
+#: own check. An event trusts a finding younger than ``RECHECK_SECONDS``; anything that revokes a
+#: credential in this process forgets them all at its commit, and other processes' revocations
+#: reach this one with the next round.
+_verified: dict[Credential, float] = {}
+#: The models whose change may revoke a credential.
+_REVOKING = (UserSession, ApiToken, User, Organisation)
 _watching: list[Any] = []
 
 
@@ -80,12 +89,18 @@ def recheck() -> None:
     """Raise ``Unauthenticated`` unless the current socket's credential still holds (the socket
     is then disconnected by the next round of checks)."""
     credential = _live.get((request.namespace, request.sid))  # type: ignore[attr-defined]
-    if credential is None or credential in invalid([credential]):
-        raise Unauthenticated(
-            "Your sign-in is no longer valid; please sign in again.",
-            "登录已失效，请重新登录。",
-            code="signed_out",
-        )
+    if credential is not None:
+        seen = _verified.get(credential)
+        if seen is not None and time.monotonic() - seen <= RECHECK_SECONDS:
+            return
+        if credential not in invalid([credential]):
+            _verified[credential] = time.monotonic()
+            return
+    raise Unauthenticated(
+        "Your sign-in is no longer valid; please sign in again.",
+        "登录已失效，请重新登录。",
+        code="signed_out",
+    )
 
 
 def invalid(credentials: Iterable[Credential]) -> set[Credential]:
@@ -137,8 +152,17 @@ def disconnect_invalid() -> int:
     """One round of checks: disconnect this process's sockets whose credential no longer holds;
     how many were disconnected."""
     if not _live:
+        _verified.clear()
         return 0
-    bad = invalid(set(_live.values()))
+    checked = set(_live.values())
+    for credential in set(_verified) - checked:  # their sockets are gone
+        del _verified[credential]
+    now = time.monotonic()
+    bad = invalid(checked)
+    for credential in checked - bad:
+        _verified[credential] = now
+    for credential in bad:
+        _verified.pop(credential, None)
     gone = [(namespace, sid) for (namespace, sid), c in list(_live.items()) if c in bad]
     for namespace, sid in gone:
         _live.pop((namespace, sid), None)
@@ -147,6 +171,23 @@ def disconnect_invalid() -> int:
         except Exception:  # already gone
             log.exception("socket %s %s: disconnect failed", namespace, sid)
     return len(gone)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_revocations(session: Session, _context: Any, _instances: Any) -> None:
+    if any(isinstance(row, _REVOKING) for row in session.dirty):
+        session.info["may_revoke"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_verified(session: Session) -> None:
+    if session.info.pop("may_revoke", False):
+        _verified.clear()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_note(session: Session, _previous: Any) -> None:
+    session.info.pop("may_revoke", None)
 
 
 def _watch(app: Any) -> None:
