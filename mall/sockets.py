@@ -107,42 +107,41 @@ def invalid(credentials: Iterable[Credential]) -> set[Credential]:
     """Those of ``credentials`` that no longer hold: signed out, revoked, expired, or their user
     or organisation deactivated."""
     wanted = set(credentials)
-    sessions = [c.key for c in wanted if c.kind == "session"]
-    tokens = [c.key for c in wanted if c.kind == "token"]
-    valid: set[Credential] = set()
     now = clock.now()
+    # Per kind: the key column, the row's owner, and what keeps the row itself valid.
+    kinds = {
+        "session": (
+            UserSession.id,
+            UserSession.user_id,
+            (UserSession.revoked_at.is_(None), UserSession.expires_at > now),
+        ),
+        "token": (
+            ApiToken.token_hash,
+            ApiToken.user_id,
+            (
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            ),
+        ),
+    }
+    valid: set[Credential] = set()
     session = db.read_session()
     try:
-        for start in range(0, len(sessions), CHUNK):
-            chunk = sessions[start : start + CHUNK]
-            rows = session.scalars(
-                select(UserSession.id)
-                .join(User, User.id == UserSession.user_id)
-                .join(Organisation, Organisation.id == User.organisation_id)
-                .where(
-                    UserSession.id.in_(chunk),
-                    UserSession.revoked_at.is_(None),
-                    UserSession.expires_at > now,
-                    User.active.is_(True),
-                    Organisation.active.is_(True),
+        for kind, (key, owner, holds) in kinds.items():
+            keys = [c.key for c in wanted if c.kind == kind]
+            for start in range(0, len(keys), CHUNK):
+                rows = session.scalars(
+                    select(key)
+                    .join(User, User.id == owner)
+                    .join(Organisation, Organisation.id == User.organisation_id)
+                    .where(
+                        key.in_(keys[start : start + CHUNK]),
+                        *holds,
+                        User.active.is_(True),
+                        Organisation.active.is_(True),
+                    )
                 )
-            )
-            valid.update(Credential("session", key) for key in rows)
-        for start in range(0, len(tokens), CHUNK):
-            chunk = tokens[start : start + CHUNK]
-            rows = session.scalars(
-                select(ApiToken.token_hash)
-                .join(User, User.id == ApiToken.user_id)
-                .join(Organisation, Organisation.id == User.organisation_id)
-                .where(
-                    ApiToken.token_hash.in_(chunk),
-                    ApiToken.revoked_at.is_(None),
-                    or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
-                    User.active.is_(True),
-                    Organisation.active.is_(True),
-                )
-            )
-            valid.update(Credential("token", key) for key in rows)
+                valid.update(Credential(kind, value) for value in rows)
     finally:
         session.close()
     return wanted - valid
