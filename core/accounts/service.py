@@ -5,7 +5,6 @@ Every change is audited to the supervision ledger in the same transaction. Funct
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import secrets
@@ -84,10 +83,10 @@ def _check_throttle(session: Session, username: str, user: User | None, ip: str)
     if session.get_bind().dialect.name == "postgresql":
         # Tries of one account from one address take turns (until commit), so that tries sent
         # in parallel cannot all pass the count before any failure is written. SQLite's writes
-        # take turns anyway.
-        digest = hashlib.sha256(f"signin:{username}:{ip}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        session.execute(select(func.pg_advisory_xact_lock(key)))
+        # take turns anyway. The key includes the schema: advisory locks are database-wide, and two
+        # installations may share one database in separate schemas.
+        name = func.concat(func.current_schema(), f":signin:{username}:{ip}")
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(name, 0))))
     now = clock.now()
     since = now - timedelta(minutes=config["SIGNIN_WINDOW_MINUTES"])
     if user is not None:
