@@ -80,3 +80,21 @@ def token(username: str, name: str, days: int) -> None:
             raise click.ClickException(f"no user {username!r}")
         _, plain = service.issue_token(session, actor_for(user, "token"), name, days)
     click.echo(plain)
+
+
+@users_cli.command("reset-link")
+@click.argument("username")
+def reset_link(username: str) -> None:
+    """Issue a one-time password link for USERNAME and print it: the way back in for an
+    organisation whose only admin is locked out. Pass it on to the user in person."""
+    from core.errors import DomainError
+
+    try:
+        with db.unit_of_work() as session:
+            row, plain = service.issue_recovery_reset(session, username)
+            expires = row.expires_at
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"token: {plain}")
+    click.echo(f"POST the new password to /api/auth/password-reset/{plain}")
+    click.echo(f"expires at {expires.isoformat()} (UTC)")

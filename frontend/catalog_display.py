@@ -132,7 +132,7 @@ def facet_value_label(definition: dict[str, Any] | None, value: str) -> str:
         return value
     if definition["type"] == "boolean":
         return pick("是", "yes") if value == "true" else pick("否", "no")
-    unit = definition.get("unit") or ""
+    unit = parameters.definition_unit(definition, lang())
     return f"{value} {unit}".rstrip()
 
 

@@ -414,8 +414,10 @@ def t(key: str) -> str:
     return en if lang() == "en" else zh
 
 
-def pick(zh: str, en: str) -> str:
-    return en if lang() == "en" else zh
+def pick(zh: str, en: str | None) -> str:
+    """The Chinese or English form of something entered in both; in English, what was entered
+    only in Chinese is shown as entered."""
+    return (en or zh) if lang() == "en" else zh
 
 
 #: Ledger actions and subjects as a supervisor reads them.

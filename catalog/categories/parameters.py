@@ -15,6 +15,66 @@ TYPES = ("text", "number", "enum", "boolean", "multi_enum")
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TEXT_MAX = 200
 
+#: English for the units of measure the catalogue uses. A definition's own ``unit_en`` wins; a unit
+#: found in neither is shown as entered (Latin units such as GB, kg or dpi need no translation).
+UNITS_EN: dict[str, str] = {
+    "英寸": "in",
+    "页/分钟": "ppm",
+    "页": "pages",
+    "流明": "lm",
+    "匹": "HP",
+    "升": "L",
+    "毫升": "ml",
+    "小时": "h",
+    "分钟": "min",
+    "天": "days",
+    "月": "months",
+    "年": "years",
+    "张": "sheets",
+    "支": "pcs",
+    "个": "pcs",
+    "件": "pcs",
+    "把": "pcs",
+    "只": "pcs",
+    "台": "units",
+    "套": "sets",
+    "盒": "boxes",
+    "包": "packs",
+    "箱": "cases",
+    "卷": "rolls",
+    "本": "copies",
+    "次": "times",
+    "人": "persons",
+    "人次": "person-times",
+    "间": "rooms",
+    "米": "m",
+    "厘米": "cm",
+    "毫米": "mm",
+    "平方米": "m²",
+    "千克": "kg",
+    "公斤": "kg",
+    "克": "g",
+    "吨": "t",
+    "瓦": "W",
+    "千瓦": "kW",
+    "伏": "V",
+    "核": "cores",
+    "路": "channels",
+    "口": "ports",
+}
+
+
+def unit_text(unit: str, lang: str = "zh", unit_en: str = "") -> str:
+    """A unit of measure in ``lang``: the Chinese unit as entered, or its English name."""
+    if lang != "en" or not unit:
+        return unit
+    return unit_en or UNITS_EN.get(unit.strip(), unit)
+
+
+def definition_unit(definition: dict[str, Any], lang: str = "zh") -> str:
+    """The unit of a parameter definition in ``lang``."""
+    return unit_text(definition.get("unit") or "", lang, definition.get("unit_en") or "")
+
 
 def _fail(errors: dict[str, list[str]], message: str, message_zh: str) -> ValidationFailed:
     return ValidationFailed(message, message_zh, code="invalid_parameters", details=errors)
@@ -67,6 +127,7 @@ def check_definitions(params: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "name_en": str(raw.get("name_en") or raw["name_zh"]),
                 "type": kind,
                 "unit": str(raw.get("unit") or ""),
+                **({"unit_en": str(raw["unit_en"])} if raw.get("unit_en") else {}),
                 "min": None if low is None else str(low),
                 "max": None if high is None else str(high),
                 "options": options if kind in ("enum", "multi_enum") else [],
@@ -149,5 +210,6 @@ def display(
         elif isinstance(value, list):
             value = "、".join(value)
         name = d["name_zh"] if lang == "zh" else d["name_en"]
-        lines.append(f"{name}: {value}{(' ' + d['unit']) if d['unit'] else ''}")
+        unit = definition_unit(d, lang)
+        lines.append(f"{name}: {value}{(' ' + unit) if unit else ''}")
     return lines

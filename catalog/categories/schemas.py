@@ -40,6 +40,7 @@ class ParameterSchemaDef(Schema):
     name_en = fields.String(validate=validate.Length(max=60))
     type = fields.String(required=True, validate=validate.OneOf(TYPES))
     unit = fields.String(load_default="", validate=validate.Length(max=20))
+    unit_en = fields.String(validate=validate.Length(max=20))
     min = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30))
     max = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=30))
     options = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list)

@@ -632,6 +632,22 @@ def issue_password_reset(session: Session, actor: Actor, user_id: int) -> tuple[
     return _issue_reset(session, actor, user)
 
 
+def issue_recovery_reset(session: Session, username: str) -> tuple[PasswordReset, str]:
+    """A one-time link issued from the server's command line (``flask users reset-link``), for the
+    case no admin of the user's organisation can sign in to issue one (its only admin is locked
+    out). The ledger records it as issued by the command line, naming the user."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"No user {username!r}.", f"没有用户 {username!r}。")
+    if not user.active:
+        raise Conflict(
+            f"User {username!r} is deactivated; an admin reactivates accounts.",
+            f"用户 {username!r} 已停用，须由管理员重新启用。",
+            code="user_inactive",
+        )
+    return _issue_reset(session, Actor(user_id=None, username="cli", via="cli"), user)
+
+
 def use_password_reset(session: Session, token: str, password: str) -> User:
     """Set the password with a one-time link: once, before it expires. Every open session of the
     user is ended."""

@@ -407,3 +407,32 @@ def test_an_operator_adds_only_the_first_admin_of_a_new_organisation(login, app,
     admin = sign_in(app.test_client(), "xl.admin", "admins-own-1")
     sales = admin.post(f"/api/organisations/{org}/users", json=_new_user("xl.sales", ["supplier"]))
     assert sales.status_code == 201
+
+
+def test_the_server_operator_can_let_a_locked_out_admin_back_in(app, session):
+    """X-1: an organisation whose only admin forgot the password is not stuck: the command line
+    (``flask users reset-link``) issues a one-time link, ledgered as issued from the command line;
+    an unknown user is refused and nothing is written."""
+    issued = _entries(session, "auth.password_reset_issued")
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["users", "reset-link", "nobody.here"])
+    assert unknown.exit_code != 0 and "nobody.here" in unknown.output
+    assert _entries(session, "auth.password_reset_issued") == issued
+
+    result = runner.invoke(args=["users", "reset-link", "purchaser.hospital"])
+    assert result.exit_code == 0, result.output
+    token = result.output.split("token: ", 1)[1].split()[0]
+    assert _entries(session, "auth.password_reset_issued") == issued + 1
+    entry = session.scalars(
+        select(LedgerEntry)
+        .where(LedgerEntry.action == "auth.password_reset_issued")
+        .order_by(LedgerEntry.seq.desc())
+    ).first()
+    assert entry.actor_user_id is None and entry.actor_username == "cli"
+    assert "purchaser.hospital" in entry.payload
+
+    used = app.test_client().post(
+        f"/api/auth/password-reset/{token}", json={"password": "back-in-again-1"}
+    )
+    assert used.status_code == 204
+    sign_in(app.test_client(), "purchaser.hospital", "back-in-again-1")

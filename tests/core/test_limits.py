@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from auction.models import Bid
 from core import limits
 from core.accounts.auth import Actor
+from core.accounts.demo import DEMO_PASSWORD
 from core.config import ConfigError, load_config
 from core.errors import RateLimited
 from core.limits import BIDS_THROTTLED
@@ -183,6 +184,22 @@ def test_api_writes_over_the_limit_are_refused_per_user(limited, login, client):
     assert crowded.status_code == 429
     elsewhere = client.post("/api/auctions", json={}, environ_base={"REMOTE_ADDR": "10.0.0.8"})
     assert elsewhere.status_code == 422
+
+
+def test_sign_ins_do_not_use_up_their_address_allowance(limited, app):
+    """An office behind one address signs in all morning: sign-ins have their own throttle (per
+    account and address, see test_auth) and do not count as the address's API writes."""
+    limited["RATE_LIMIT_WRITES"] = "2/minute"
+    office = {"REMOTE_ADDR": "10.0.0.6"}
+    for n, username in enumerate(["purchaser", "purchaser.hospital", "supplier", "monitor"]):
+        answer = app.test_client().post(
+            "/api/auth/signin",
+            json={"username": username, "password": DEMO_PASSWORD},
+            environ_base=office,
+        )
+        assert answer.status_code == 200, (n, answer.get_json())
+    anonymous = app.test_client().post("/api/suppliers/registrations", json={}, environ_base=office)
+    assert anonymous.status_code != 429
 
 
 def test_the_gateways_callbacks_are_not_limited(limited, client):
