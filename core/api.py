@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from apispec import BasePlugin
 from flask import Flask, Response, jsonify, render_template, request
 from flask_smorest import Api
 from marshmallow import Schema, fields, validate
@@ -297,6 +298,40 @@ def stale(error: Exception) -> Response:
     )
 
 
+#: Set on a view that no rate limit ever refuses (``core.limits.unlimited``).
+NEVER_LIMITED = "never_rate_limited"
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _view_method(app: Flask, endpoint: str, method: str) -> Any:
+    view = app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    return getattr(view_class, method, view) if view_class is not None else view
+
+
+class RateLimitResponses(BasePlugin):
+    """Documents the ``429`` (with ``Retry-After``) that every API write may answer — the rate
+    limits, the bid limit, the sign-in throttle — on each write operation of the spec, except views
+    that no limit refuses."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict | None = None, **kwargs: Any
+    ) -> None:
+        rule = kwargs.get("rule")
+        if not operations or rule is None or not str(path or "").startswith("/api/"):
+            return
+        for method, operation in operations.items():
+            if method not in WRITE_METHODS:
+                continue
+            if getattr(_view_method(self.app, rule.endpoint, method), NEVER_LIMITED, False):
+                continue
+            operation.setdefault("responses", {}).setdefault("429", "RATE_LIMITED")
+
+
 class MallApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
@@ -325,6 +360,21 @@ def init_api(app: Flask) -> MallApi:
                 }
             },
             "security": [{"bearer": []}, {"session": []}],
+            "extra_plugins": [RateLimitResponses(app)],
+        },
+    )
+    api.spec.components.response(
+        "RATE_LIMITED",
+        {
+            "description": "Too many requests: wait the seconds in Retry-After (code "
+            "`rate_limited`, or `signin_throttled` for sign-ins).",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+            "content": {"application/json": {"schema": "Error"}},
         },
     )
     api.register_field(MoneyField, "string", "decimal")

@@ -38,7 +38,7 @@ from limits import RateLimitItem, parse
 from sqlalchemy.orm import Session
 
 from core.accounts.auth import SAFE_METHODS, Actor, current_actor, require_actor
-from core.api import domain_error
+from core.api import NEVER_LIMITED, domain_error
 from core.audit import audit
 from core.db import db, keep_on_error
 from core.errors import DomainError, RateLimited
@@ -83,6 +83,14 @@ def unlimited(view: F) -> F:
     """Leave a view's writes out of ``RATE_LIMIT_WRITES``: for callers that are not users, such as
     the payment gateway's signed callbacks, which arrive in bursts from one address and must never
     be refused (their signature and idempotency protect them). Put it right under the route."""
+    setattr(view, APART, True)
+    setattr(view, NEVER_LIMITED, True)
+    return view
+
+
+def throttled_apart(view: F) -> F:
+    """Leave a view's writes out of ``RATE_LIMIT_WRITES`` because it has a throttle of its own
+    that answers 429 itself (sign-in: per account and address). Put it right under the route."""
     setattr(view, APART, True)
     return view
 

@@ -31,7 +31,7 @@ from core.accounts.schemas import (
 )
 from core.api import page_of, paginate
 from core.db import db
-from core.limits import limit_token_creation, unlimited
+from core.limits import limit_token_creation, throttled_apart
 from core.signatures import current_key
 
 blp = Blueprint("accounts", __name__, url_prefix="/api", description="Accounts, regions, tokens")
@@ -51,7 +51,7 @@ def _me(actor: Any) -> dict[str, Any]:
 
 
 @blp.route("/auth/signin", methods=["POST"])
-@unlimited  # sign-ins have their own throttle (service.sign_in), per account and address
+@throttled_apart  # sign-ins have their own throttle (service.sign_in)
 @blp.arguments(SignInSchema)
 @blp.response(200, MeSchema)
 def signin(args: dict[str, Any]):  # type: ignore[no-untyped-def]

@@ -330,3 +330,23 @@ def test_limits_can_be_set_and_turned_off(tmp_path):
     )
     assert config["RATE_LIMIT_BIDS"] == "20 per second" and config["RATE_LIMITS_ENABLED"] is False
     assert load_config({"MALL_INSTANCE_PATH": str(tmp_path)})["RATE_LIMITS_ENABLED"] is True
+
+
+def test_the_api_document_says_which_writes_may_be_refused_as_too_many(client, app):
+    """X-1: every API write is documented with its 429 answer (Retry-After, the error shape) but
+    the gateway's callbacks, which no limit refuses."""
+    spec = client.get("/api/openapi.json").get_json()
+    answer = spec["components"]["responses"]["RATE_LIMITED"]
+    assert "Retry-After" in answer["headers"]
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    writes = {
+        (path, method): operation
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch", "delete")
+    }
+    assert len(writes) > 50
+    undocumented = sorted(key for key, op in writes.items() if "429" not in op["responses"])
+    assert undocumented == [("/api/mall/payments/webhook", "post")]
+    signin = writes[("/api/auth/signin", "post")]["responses"]["429"]
+    assert signin == {"$ref": "#/components/responses/RATE_LIMITED"}
