@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 from flask import Flask, current_app, g, has_request_context, request
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core import clock
-from core.accounts.models import ApiToken, User, UserSession
+from core.accounts.models import ApiToken, Organisation, User, UserSession
 from core.accounts.roles import Role
 from core.errors import Forbidden, Unauthenticated
 
@@ -131,6 +131,16 @@ def _usable(user: User) -> bool:
     return user.active and user.organisation.active
 
 
+def _with_user(holder: type[UserSession] | type[ApiToken]) -> tuple:
+    """Load the user, organisation, region and roles behind a session or token with the row (two
+    queries instead of five on every signed-in request)."""
+    user = joinedload(holder.user)
+    return (
+        user.joinedload(User.organisation).joinedload(Organisation.region),
+        joinedload(holder.user).selectinload(User.role_rows),
+    )
+
+
 def load_actor(session: Session) -> Actor | None:
     """Authenticate the current request; ``None`` when it carries no credentials at all."""
     header = request.headers.get("Authorization", "")
@@ -147,7 +157,9 @@ def load_actor(session: Session) -> Actor | None:
     if not cookie:
         return None
     row = session.scalars(
-        select(UserSession).where(UserSession.token_hash == token_hash(cookie))
+        select(UserSession)
+        .where(UserSession.token_hash == token_hash(cookie))
+        .options(*_with_user(UserSession))
     ).first()
     if (
         row is None
@@ -162,7 +174,11 @@ def load_actor(session: Session) -> Actor | None:
 
 def actor_from_token(session: Session, token: str) -> Actor:
     """The actor behind a bearer token, or ``Unauthenticated`` if it is unknown, expired or revoked."""
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    row = session.scalars(
+        select(ApiToken)
+        .where(ApiToken.token_hash == token_hash(token))
+        .options(*_with_user(ApiToken))
+    ).first()
     if (
         row is None
         or row.revoked_at is not None
