@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from auction import service
+from auction import rules, service
 from auction.schemas import (
     AuctionCreateSchema,
     AuctionEditSchema,
@@ -17,6 +17,9 @@ from auction.schemas import (
     AuctionSchema,
     BidResultSchema,
     BidSchema,
+    EligibilitySchema,
+    EligibleQuerySchema,
+    PublishSchema,
     StateSchema,
 )
 from auction.sockets import notify
@@ -66,10 +69,46 @@ def edit(args: dict[str, Any], auction_id: int):  # type: ignore[no-untyped-def]
 
 
 @blp.route("/<int:auction_id>/publish", methods=["POST"])
+@blp.arguments(PublishSchema(), required=False)
 @blp.response(200, AuctionSchema)
-def publish(auction_id: int):  # type: ignore[no-untyped-def]
-    """发布: announce the auction and reserve the lot's funds at the ceiling."""
-    return service.publish(db.session, require_actor(), auction_id)
+def publish(args: dict[str, Any], auction_id: int):  # type: ignore[no-untyped-def]
+    """发布: announce the auction and reserve the lot's funds at the ceiling. A draft whose start
+    has passed answers 409 ``start_passed`` unless the body says ``start_now`` or a new
+    ``starts_at``."""
+    args = args or {}
+    return service.publish(
+        db.session,
+        require_actor(),
+        auction_id,
+        start_now=bool(args.get("start_now")),
+        starts_at=args.get("starts_at"),
+    )
+
+
+@blp.route("/eligible-suppliers", methods=["GET"])
+@blp.arguments(EligibleQuerySchema, location="query")
+@blp.response(200, EligibilitySchema)
+def eligible_suppliers(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """符合条件的供应商: how many suppliers may bid on these terms (purchasers only; a count)."""
+    lot = None
+    if args.get("quantity") and args.get("ceiling") is not None:
+        lot = rules.lot_total(args["ceiling"], args["quantity"])
+    return service.eligible_suppliers(
+        db.session,
+        require_actor(),
+        args["category_id"],
+        sme_only=args.get("sme_only"),
+        lot=lot,
+        region_id=args.get("region_id"),
+        min_bidders=args["min_bidders"],
+    )
+
+
+@blp.route("/<int:auction_id>/eligible-suppliers", methods=["GET"])
+@blp.response(200, EligibilitySchema)
+def draft_eligible_suppliers(auction_id: int):  # type: ignore[no-untyped-def]
+    """How many suppliers may bid in the purchaser's own auction, against its minimum."""
+    return service.draft_eligibility(db.session, require_actor(), auction_id)
 
 
 @blp.route("/<int:auction_id>/cancel", methods=["POST"])

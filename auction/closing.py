@@ -102,7 +102,6 @@ def close(session: Session, auction_id: int) -> Auction | None:
         auction.status = "failed"
         auction.failure_reason = (
             f"有效报价供应商 {len(ranked)} 家，少于最低要求的 {auction.min_bidders} 家，流标。"
-            f" Only {len(ranked)} bidder(s), fewer than the minimum of {auction.min_bidders}."
         )
         budgets.release(session, CLOCK, auction.budget_line_id, held, ("auction", auction.id))
         _seal(session, auction, ranked, None)

@@ -26,6 +26,15 @@ PERCENT_MIN = Decimal("0.5")
 PERCENT_MAX = Decimal("3")
 CENT = Decimal("0.01")
 
+#: 大幅降价确认 (the fat-finger guard): a bid that lies more than this share below the price the
+#: bidder is shown — the best price, or its own last bid where the best is not shown, or the
+#: ceiling before any bid when the ceiling is shown — is sent only after the bidder confirms it
+#: in a second step. 10 %: a real price war moves by the minimum decrement (0.5 %–3 % or a fixed
+#: step), so a drop of more than a tenth in one bid is far more often a slipped digit
+#: (4500 typed as 450) than a plan, and a bid cannot be withdrawn. The server accepts any bid
+#: the rules allow; the guard only asks before sending.
+BID_GUARD_SHARE = Decimal("0.10")
+
 #: Rejection codes, with the message a bidder is shown (English, Chinese).
 REJECTIONS: dict[str, tuple[str, str]] = {
     "not_open": ("The auction has not opened yet.", "竞价尚未开始。"),
@@ -115,6 +124,24 @@ def highest_allowed(
     if terms.must_beat == "best":
         target = policy.highest_price_for(target, policy.from_basis_points(deduction_bp))
     return min(terms.ceiling, target)
+
+
+def guard_reference(
+    best: Decimal | None, own: Decimal | None, ceiling: Decimal | None
+) -> Decimal | None:
+    """The price a bid is compared with by the fat-finger guard: the best price the bidder sees,
+    else its own last bid, else the ceiling if it is shown; None when it sees none of them."""
+    for price in (best, own, ceiling):
+        if price is not None:
+            return price
+    return None
+
+
+def needs_confirmation(price: Decimal, reference: Decimal | None) -> bool:
+    """Whether a bid of ``price`` drops more than ``BID_GUARD_SHARE`` below ``reference``."""
+    if reference is None or reference <= 0:
+        return False
+    return reference - price > reference * BID_GUARD_SHARE
 
 
 def phase(terms: Terms, now: datetime) -> str:

@@ -119,13 +119,50 @@ class AuctionReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 
 
+class PublishSchema(Schema):
+    """What to do when the draft's start has passed: open now (same duration), or a new start."""
+
+    start_now = fields.Boolean(
+        load_default=False,
+        metadata={"description": "open now; the end moves so that the duration stays"},
+    )
+    starts_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a new start; the end moves so that the duration stays"},
+    )
+
+
+class EligibleQuerySchema(Schema):
+    """The terms that decide who may bid: the category, and whether the lot is reserved for SMEs
+    (given, or worked out from ``quantity`` × ``ceiling`` as the SME rule does)."""
+
+    category_id = IntField(text=True, required=True, validate=_id)
+    region_id = IntField(text=True, load_default=None, validate=_id)
+    sme_only = fields.Boolean(load_default=None, allow_none=True)
+    quantity = IntField(
+        text=True, load_default=None, validate=validate.Range(min=1, max=MAX_QUANTITY)
+    )
+    ceiling = MoneyField(load_default=None)
+    min_bidders = IntField(text=True, load_default=3, validate=validate.Range(min=1, max=50))
+
+
+class EligibilitySchema(Schema):
+    category_id = IntField()
+    sme_only = fields.Boolean()
+    count = IntField(metadata={"description": "how many suppliers may bid now (never who)"})
+    min_bidders = IntField()
+    enough = fields.Boolean(metadata={"description": "count ≥ min_bidders"})
+
+
 class BidSchema(Schema):
     price = MoneyField(required=True, metadata={"description": "a unit price in CNY"})
 
 
 class LadderRowSchema(Schema):
     rank = IntField()
-    label = fields.String()
+    label = fields.String(metadata={"description": "供应商 N: the anonymised label, in Chinese"})
+    label_no = IntField(metadata={"description": "the N of the label, for any language"})
     name = fields.String(
         allow_none=True, metadata={"description": "the supplier's name, only after the award"}
     )
@@ -140,6 +177,7 @@ class LadderRowSchema(Schema):
 
 class MineSchema(Schema):
     label = fields.String(allow_none=True)
+    label_no = IntField(allow_none=True)
     best_own_price = MoneyField(allow_none=True)
     last_price = MoneyField(allow_none=True)
     deduction = fields.Decimal(as_string=True, allow_none=True)

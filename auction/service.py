@@ -18,12 +18,11 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from auction import announce, rules
+from auction import announce, eligibility, rules
 from auction.models import Auction, AuctionBidder, Bid
 from auction.pools.models import PoolDemand
 from catalog.categories.models import Category, StandardProduct
 from catalog.enrolment.models import SupplierProfile
-from catalog.enrolment.service import ineligible
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
@@ -213,7 +212,7 @@ def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict
         "visibility": data.get("visibility", "best"),
         "min_bidders": data.get("min_bidders", 3),
         # The SME rule (MALL-10) applies by itself: small lots in SME-suitable categories.
-        "sme_only": category.sme_suitable and policy.sme_reserved(category.kind, lot, settings),
+        "sme_only": eligibility.sme_reserved(category, lot, settings),
     }
 
 
@@ -243,17 +242,26 @@ def edit_draft(session: Session, actor: Actor, auction_id: int, changes: dict[st
     require_purchaser(actor)
     auction = _own(session, actor, auction_id)
     _expect(auction, "draft", doing=("changed", "修改"))
+    _change_terms(session, actor, auction, changes)
+    return auction
+
+
+def _change_terms(
+    session: Session, actor: Actor, auction: Auction, changes: dict[str, Any]
+) -> list[str]:
+    """Apply ``changes`` to the draft once its terms pass as a whole; on the ledger with the
+    fields they touched. Returns those fields."""
     data = {name: getattr(auction, name) for name in TERMS} | changes
     values = _checked_terms(session, actor, data)
     changed = sorted(name for name, value in values.items() if getattr(auction, name) != value)
     if not changed:
-        return auction
+        return []
     for name in changed:
         setattr(auction, name, values[name])
     auction.updated_at = clock.now()
     session.flush()
     _record(session, actor, "auction.updated", auction, changed=changed, **announcement(auction))
-    return auction
+    return changed
 
 
 def announcement(auction: Auction) -> dict[str, Any]:
@@ -306,16 +314,51 @@ def _expect(auction: Auction, *statuses: str, doing: tuple[str, str]) -> None:
         )
 
 
-def publish(session: Session, actor: Actor, auction_id: int) -> Auction:
-    """发布公告: the auction is announced and the funds for the lot at the ceiling are reserved."""
+#: A start that passed less than this long ago still counts as "now" (the time a purchaser takes
+#: to save a draft and press 发布); an older one needs the purchaser's choice.
+START_GRACE = timedelta(minutes=1)
+
+
+def publish(
+    session: Session,
+    actor: Actor,
+    auction_id: int,
+    start_now: bool = False,
+    starts_at: datetime | None = None,
+) -> Auction:
+    """发布公告: the auction is announced and the funds for the lot at the ceiling are reserved.
+
+    A draft whose start has passed (by more than ``START_GRACE``) is refused with the code
+    ``start_passed`` unless the purchaser chooses, in the same request, ``start_now`` (it opens
+    now and runs as long as the draft said) or a new ``starts_at`` (same duration). Either way
+    the terms are checked again as at creation and the change is on the ledger before the
+    publication."""
     require_purchaser(actor)
     auction = _own(session, actor, auction_id)
     _expect(auction, "draft", doing=("published", "发布"))
-    if auction.starts_at < clock.now() - timedelta(minutes=1):
+    if start_now and starts_at is not None:
+        raise _invalid(
+            "starts_at",
+            "either start_now or starts_at",
+            "Choose either to start now or a new start, not both.",
+            "请选择立即开始或新的开始时间，二者选一。",
+        )
+    now = clock.now()
+    duration = auction.ends_at - auction.starts_at
+    if start_now or starts_at is not None:
+        start = now if start_now else starts_at
+        assert start is not None
+        _change_terms(session, actor, auction, {"starts_at": start, "ends_at": start + duration})
+    elif auction.starts_at < now - START_GRACE:
         raise Conflict(
-            "The start has passed: change the times first.",
-            "开始时间已过，请先修改时间。",
+            "The start has passed: start now, or choose a new start.",
+            "开始时间已过：请选择立即开始，或设定新的开始时间。",
             code="start_passed",
+            details={
+                "starts_at": auction.starts_at.isoformat(),
+                "duration_minutes": int(duration.total_seconds() // 60),
+                "choices": ["start_now", "starts_at"],
+            },
         )
     budgets.reserve(
         session,
@@ -330,6 +373,56 @@ def publish(session: Session, actor: Actor, auction_id: int) -> Auction:
     _record(session, actor, "auction.published", auction, **announcement(auction))
     announce.auction_published(session, auction)
     return auction
+
+
+def eligible_suppliers(
+    session: Session,
+    actor: Actor,
+    category_id: int,
+    sme_only: bool | None = None,
+    lot: Decimal | None = None,
+    region_id: int | None = None,
+    min_bidders: int = 3,
+) -> eligibility.Eligibility:
+    """符合条件的供应商: how many suppliers may bid in an auction with these terms — a count, never
+    names (bidders stay anonymous until the award). Purchasers only. ``sme_only`` as given, or as
+    the SME rule sets it for a lot of ``lot`` CNY, or not reserved."""
+    require_purchaser(actor)
+    category = session.get(Category, category_id)
+    if category is None or not category.active:
+        raise _invalid("category_id", "no such category", "No such category.", "没有该品目。")
+    if region_id is not None and session.get(Region, region_id) is None:
+        raise _invalid("region_id", "no such region", "No such region.", "没有该地区。")
+    if sme_only is None:
+        sme_only = lot is not None and eligibility.sme_reserved(category, lot)
+    return eligibility.Eligibility(
+        category_id=category.id,
+        sme_only=sme_only,
+        count=eligibility.eligible_count(session, category, sme_only),
+        min_bidders=min_bidders,
+    )
+
+
+def draft_eligibility(session: Session, actor: Actor, auction_id: int) -> eligibility.Eligibility:
+    """The eligible suppliers of the purchaser's own auction, on its terms."""
+    auction = get_auction(session, actor, auction_id)
+    if role_of(actor, auction) != "purchaser" or auction.purchaser_id != actor.organisation_id:
+        raise Forbidden(
+            "This is another unit's auction.", "这是其他单位的竞价项目。", code="other_organisation"
+        )
+    return eligibility.Eligibility(
+        category_id=auction.category_id,
+        sme_only=auction.sme_only,
+        count=eligibility.eligible_count(session, auction.category, auction.sme_only),
+        min_bidders=auction.min_bidders,
+    )
+
+
+def bidder_reason(session: Session, actor: Actor, auction: Auction) -> str | None:
+    """Why the supplier may not bid in the auction (a code of ``eligibility.REASONS``), or None."""
+    if actor.organisation_id is None:
+        return "not_enrolled"
+    return eligibility.reason(session, actor.organisation_id, auction.category, auction.sme_only)
 
 
 def cancel(session: Session, actor: Actor, auction_id: int, reason: str) -> Auction:
@@ -400,16 +493,6 @@ def require_bidder(actor: Actor) -> None:
         raise Forbidden("Only suppliers bid.", "仅供应商可以报价。", code="supplier_only")
 
 
-_ELIGIBILITY = {
-    "not_enrolled": ("Your company is not enrolled in this category.", "贵公司未入驻该品目。"),
-    "supplier_suspended": ("Your company is suspended.", "贵公司已被暂停交易资格。"),
-    "sme_only": (
-        "This auction is reserved for small and medium enterprises.",
-        "本项目专门面向中小企业。",
-    ),
-}
-
-
 @dataclass
 class BidRequest:
     """One bid to place: who, at what unit price, through which channel (http | socket)."""
@@ -471,7 +554,7 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
     if newcomers and auction.status == "published":
         deductions.update(deductions_for(session, auction, newcomers))  # type: ignore[arg-type]
     problems = (
-        ineligible(
+        eligibility.problems(
             session,
             supplier_ids,  # type: ignore[arg-type]
             Category.ids_in_path(category_path),
@@ -506,11 +589,7 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
                 code = problems.get(supplier_id, code)
         where = {"ip": actor.ip, "device_id": actor.device_id, "channel": request.channel}
         if code is not None:
-            en, zh = (
-                rules.REJECTIONS.get(code)
-                or _ELIGIBILITY.get(code)
-                or rules.REJECTIONS["not_eligible"]
-            )
+            en, zh = eligibility.message(code)
             entries.append(
                 Entry(
                     actor,
@@ -878,6 +957,8 @@ def _names(session: Session, org_ids: list[int]) -> dict[int, str]:
 
 
 def label_text(number: int, lang: str = "zh") -> str:
+    """The anonymised label of a bidder (供应商 3) as the API carries it; pages show ``label_no``
+    through their own language's text."""
     return f"供应商 {number}" if lang == "zh" else f"Supplier {number}"
 
 
@@ -928,6 +1009,7 @@ def state(
         last = bidder.last_price if bidder else None
         out["mine"] = {
             "label": label_text(bidder.label_no) if bidder else None,
+            "label_no": bidder.label_no if bidder else None,
             "best_own_price": last,
             "last_price": last,
             "rank": standing.places.get(supplier_id),
@@ -960,6 +1042,7 @@ def ladder(
         {
             "rank": place,
             "label": label_text(standing.labels[o.supplier_id]),
+            "label_no": standing.labels[o.supplier_id],
             "name": real.get(o.supplier_id),
             "supplier_id": o.supplier_id if supplier_ids else None,
             "price": o.price,

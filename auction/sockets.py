@@ -393,6 +393,7 @@ def broadcast_mine(auction_id: int) -> None:
             b.supplier_id: {
                 "auction_id": auction.id,
                 "label": service.label_text(b.label_no),
+                "label_no": b.label_no,
                 "rank": standing.places.get(b.supplier_id),
                 "last_price": str(b.last_price),
                 "deduction": str(policy.from_basis_points(b.deduction_bp)),
@@ -497,7 +498,8 @@ def public_state(
             {
                 key: value
                 for key, value in entry.items()
-                if key in ("rank", "label", "price", "deduction", "evaluated_price", "at")
+                if key
+                in ("rank", "label", "label_no", "price", "deduction", "evaluated_price", "at")
                 or (key == "name" and value)
             }
             for entry in _plain(service.ladder(session, auction, standing))

@@ -13,10 +13,43 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
         "set, and the lowest bid wins.",
     ),
     "auc_lead_supplier": (
-        "贵公司已入驻品目的竞价项目开放报价；报价为单价，须低于当前应低于的价格至少一个降价幅度。",
-        "Auctions in the categories your company is enrolled in are open to your bids; a bid is a "
-        "unit price at least one decrement below the price to beat.",
+        "这里列出贵公司可以报价的竞价项目（已入驻品目、未被暂停交易资格，面向中小企业的项目须为"
+        "中小企业）；报价为单价，须低于当前应低于的价格至少一个降价幅度。",
+        "These are the auctions your company may bid in (a category it is enrolled in, not "
+        "suspended, and an SME where the auction is reserved for SMEs); a bid is a unit price at "
+        "least one decrement below the price to beat.",
     ),
+    "auc_hidden_some": (
+        "另有 %d 个竞价项目贵公司不能参与，未列出。",
+        "%d more auctions are not listed: your company may not bid in them.",
+    ),
+    "auc_show_all": ("显示全部并说明原因", "Show them all, with the reason"),
+    "auc_show_biddable": ("只看可参与的", "Only those I may bid in"),
+    "auc_enrol_more": ("申请入驻更多品目", "Enrol in more categories"),
+    "auc_cannot_bid": ("不能参与", "Cannot bid"),
+    # why a supplier may not bid (the same rule as the refusal of a bid)
+    "auc_why_title": ("贵公司不能参与本次竞价", "Your company cannot bid in this auction"),
+    "auc_why_not_enrolled": (
+        "贵公司未入驻该品目。入驻该品目（或其上级品目）并经审核通过后，方可参与该品目的竞价。",
+        "Your company is not enrolled in this category. Once enrolled in it (or a category "
+        "above it) and approved, it may bid in its auctions.",
+    ),
+    "auc_why_supplier_suspended": (
+        "贵公司的交易资格已被暂停，暂停期间不能报价。",
+        "Your company is suspended and may not bid while the suspension lasts.",
+    ),
+    "auc_why_not_designated": (
+        "该品目为定点服务品目，贵公司尚未取得有效的定点资格。",
+        "This is a designated service category, and your company holds no valid designation "
+        "for it.",
+    ),
+    "auc_why_sme_only": (
+        "本项目专门面向中小企业，贵公司登记的企业规模为大型企业。",
+        "This auction is reserved for small and medium enterprises; your company is registered "
+        "as a large enterprise.",
+    ),
+    "auc_why_enrol": ("申请入驻品目", "Apply to enrol in categories"),
+    "auc_label": ("供应商 %s", "Supplier %s"),
     "auc_new": ("发起竞价", "New auction"),
     "auc_all": ("全部", "All"),
     "auc_tab_draft": ("草稿", "Drafts"),
@@ -125,7 +158,24 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
     "auc_chart_best_evaluated": ("最低评审价", "Lowest evaluated price"),
     "auc_chart_mine": ("本方报价", "Your bids"),
     "auc_chart_all": ("报价", "Bids"),
-    "auc_chart_empty": ("有报价后显示价格走势。", "The trend appears with the first bid."),
+    "auc_chart_empty": (
+        "暂无报价，尚无价格走势；有报价后在此显示。",
+        "No bids yet, so there is no price trend; it appears here with the first bid.",
+    ),
+    "auc_bid_best": ("当前最低价", "Best price"),
+    "auc_bid_own_last": ("本方上次报价", "Your last bid"),
+    "auc_bid_drop": ("本次降幅", "This bid's drop"),
+    "auc_guard_title": ("确认大幅降价", "Confirm a large drop"),
+    "auc_guard_text": (
+        "您的报价 %s 比%s %s 低 %s（%s），降幅超过 %s。报价一经受理不可撤回，请核对金额。",
+        "Your bid of %s is below %s %s by %s (%s), a drop of more than %s. An accepted bid "
+        "cannot be withdrawn: check the amount.",
+    ),
+    "auc_guard_ref_best": ("当前最低价", "the best price"),
+    "auc_guard_ref_own": ("本方上次报价", "your last bid"),
+    "auc_guard_ref_ceiling": ("最高限价", "the ceiling"),
+    "auc_guard_send": ("确认提交报价", "Yes, place this bid"),
+    "auc_guard_back": ("返回修改", "Go back and change it"),
     "auc_bid": ("报价", "Bid"),
     "auc_bid_price": ("报价（单价，元）", "Your bid (unit price, CNY)"),
     "auc_bid_submit": ("提交报价", "Place bid"),
@@ -153,6 +203,10 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
     "auc_you_lost": ("本次竞价未中标。", "Your company did not win this auction."),
     "auc_you_did_not_bid": ("贵公司未参与本次报价。", "Your company did not bid."),
     "auc_failed": ("本次竞价流标", "The auction failed"),
+    "auc_failed_too_few": (
+        "有效报价供应商 %d 家，少于最低要求的 %d 家。",
+        "%d bidder(s), fewer than the minimum of %d.",
+    ),
     "auc_cancelled": ("本次竞价已撤销", "The auction was withdrawn"),
     "auc_order": ("成交订单", "The order"),
     "auc_order_open": ("查看订单 %s", "Open order %s"),
@@ -170,10 +224,44 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
     ),
     "auc_publish": ("发布", "Publish"),
     "auc_start_passed": (
-        "开始时间已过超过 1 分钟，不能发布；请修改时间后再发布。",
-        "The start passed more than a minute ago, so it cannot be published: change the times "
-        "first.",
+        "开始时间已过。发布时可选择立即开始（竞价时长不变），或设定新的开始时间。",
+        "The start has passed. When publishing, start now (the duration stays) or choose a new "
+        "start.",
     ),
+    "auc_eligible": ("符合条件的供应商", "Eligible suppliers"),
+    "auc_eligible_n": ("%d 家（最少有效报价供应商 %d 家）", "%d (minimum bidders: %d)"),
+    "auc_eligible_hint": (
+        "已入驻该品目、未被暂停交易资格，面向中小企业的项目须为中小企业；全区通用，不限交货地区。"
+        "只显示家数，不显示名称。",
+        "Enrolled in the category, not suspended, and an SME where the purchase is reserved for "
+        "SMEs; enrolment covers the whole region, so the delivery region narrows nothing. Only "
+        "the number is shown, never the names.",
+    ),
+    "auc_eligible_short": (
+        "符合条件的供应商只有 %d 家，少于最少有效报价供应商 %d 家：照此发布，竞价很可能流标。"
+        "可调整品目或最少有效报价供应商数。",
+        "Only %d supplier(s) may bid, fewer than the minimum of %d: published like this, the "
+        "auction will most likely fail. Change the category or the minimum.",
+    ),
+    "auc_eligible_none": (
+        "该品目目前没有符合条件的供应商，发布后无人能够报价。",
+        "No supplier may bid in this category now: nobody could bid once it is published.",
+    ),
+    "auc_publish_title": ("确认发布竞价", "Publish the auction"),
+    "auc_publish_effect": (
+        "发布后竞价公告对供应商公开，并按最高限价从预算指标占用 %s；开始前可撤销（资金随即释放）。",
+        "Publishing shows the auction to suppliers and reserves %s at the ceiling on the budget "
+        "line; it can be withdrawn until it opens (the funds are then released).",
+    ),
+    "auc_publish_times": ("竞价时间：%s 至 %s（%d 分钟）", "Bidding: %s to %s (%d minutes)"),
+    "auc_publish_start_choice": ("开始时间已过，请选择", "The start has passed: choose"),
+    "auc_publish_start_now": (
+        "立即开始，竞价 %d 分钟",
+        "Start now and run %d minutes",
+    ),
+    "auc_publish_new_start": ("设定新的开始时间（北京时间）", "A new start (Beijing time)"),
+    "auc_publish_confirm": ("确认发布", "Publish now"),
+    "auc_dialog_back": ("返回", "Back"),
     "auc_edit": ("修改", "Edit"),
     "auc_edit_title": ("修改竞价草稿 %s", "Edit draft %s"),
     "auc_withdraw": ("撤销竞价", "Withdraw"),
@@ -182,7 +270,22 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
         "竞价开始前可以撤销；已占用的预算资金随即释放。",
         "It can be withdrawn until it opens; reserved funds are released at once.",
     ),
-    "auc_withdraw_confirm": ("确认撤销", "Withdraw now"),
+    "auc_withdraw_confirm": ("撤销…", "Withdraw…"),
+    "auc_withdraw_title": ("确认撤销竞价", "Withdraw the auction"),
+    "auc_withdraw_effect_draft": (
+        "撤销后草稿作废，不能再发布；未占用预算资金，无需释放。",
+        "The draft is void and can no longer be published; no funds were reserved.",
+    ),
+    "auc_withdraw_effect_published": (
+        "撤销后竞价公告撤回，供应商不能再报价；预算指标 %s 按最高限价占用的 %s 立即释放。",
+        "The announcement is withdrawn and no supplier can bid; what budget line %s holds for "
+        "the lot at the ceiling, %s, is released at once.",
+    ),
+    "auc_withdraw_irreversible": (
+        "撤销不可恢复，原因将记入监管留痕。",
+        "This cannot be undone; the reason goes on the ledger.",
+    ),
+    "auc_withdraw_do": ("确认撤销", "Withdraw now"),
     # the form
     "auc_form_title": ("发起竞价", "New reverse auction"),
     "auc_form_lead": (
@@ -217,9 +320,13 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
     "auc_f_must_beat": ("报价须低于", "A bid must beat"),
     "auc_f_start_now": ("立即开始（发布后即开放报价）", "Start now (open once published)"),
     "auc_f_start_now_hint": (
-        "开始时间即保存时刻，保存后请在 1 分钟内发布；否则请修改时间后再发布。",
-        "The start is the moment the draft is saved: publish it within a minute, or change the "
-        "times before publishing.",
+        "开始时间即保存时刻；若发布时已过，发布对话框可一步选择立即开始（时长不变）。",
+        "The start is the moment the draft is saved; if it has passed when you publish, the "
+        "publish dialog starts it now in one step (same duration).",
+    ),
+    "auc_f_eligible_pick": (
+        "选择品目后显示符合条件的供应商家数。",
+        "Choose a category to see how many suppliers may bid.",
     ),
     "auc_f_starts_at": ("开始时间（北京时间）", "Start (Beijing time)"),
     "auc_f_duration": ("竞价时长（分钟）", "Duration (minutes)"),
@@ -276,6 +383,15 @@ AUCTION_TEXT: dict[str, tuple[str, str]] = {
         "The server did not confirm the bid; check your last bid before trying again.",
     ),
     "auc_js_rank": ("第 %s 名", "No. %s"),
+    "auc_js_eligible": (
+        "符合条件的供应商：%s 家（最少有效报价供应商 %s 家）",
+        "Eligible suppliers: %s (minimum bidders: %s)",
+    ),
+    "auc_js_eligible_sme": ("（面向中小企业）", " (reserved for SMEs)"),
+    "auc_js_start_choose": (
+        "开始时间已过：请选择立即开始，或设定新的开始时间。",
+        "The start has passed: start now, or choose a new start.",
+    ),
 }
 
 #: The texts the auction script needs (handed over by ``js_text``).
@@ -294,6 +410,16 @@ AUCTION_JS_KEYS = (
     "auc_js_bid_offline",
     "auc_js_no_answer",
     "auc_js_rank",
+    "auc_js_eligible",
+    "auc_js_eligible_sme",
+    "auc_js_start_choose",
+    "auc_eligible_short",
+    "auc_eligible_none",
+    "auc_label",
+    "auc_guard_text",
+    "auc_guard_ref_best",
+    "auc_guard_ref_own",
+    "auc_guard_ref_ceiling",
     "auc_to_start",
     "auc_to_end",
     "auc_ended",

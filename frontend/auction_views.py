@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import and_, func, select
 
-from auction import rules, service
+from auction import eligibility, rules, service
 from auction.models import Auction, AuctionBidder, Bid
 from auction.schemas import StateSchema
 from catalog.categories.models import StandardProduct
@@ -138,6 +138,25 @@ def index() -> Any:
     now = clock.now()
     base = service.auctions_query(actor, {})
     supplier = actor.org_kind == OrgKind.SUPPLIER
+    # A supplier sees the auctions it may bid in (or has bid in); ``all=1`` shows the others too,
+    # each with the reason it may not bid.
+    view = (
+        eligibility.supplier_view(session, actor.organisation_id)
+        if supplier and actor.organisation_id
+        else None
+    )
+    everything = view is not None and request.args.get("all") == "1"
+    hidden = 0
+    if view is not None:
+        biddable = base.where(view.biddable)
+        hidden = (
+            session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+        ) - (
+            session.scalar(select(func.count()).select_from(biddable.order_by(None).subquery()))
+            or 0
+        )
+        if not everything:
+            base = biddable
     tabs = SUPPLIER_TABS if supplier else PURCHASER_TABS
     tab = request.args.get("show") or None
     if tab not in tabs:
@@ -176,6 +195,7 @@ def index() -> Any:
             "ceiling": service.visible_ceiling(actor, a),
             "mine": mine.get(a.id),
             "won": supplier and a.status == "awarded" and a.winner_id == actor.organisation_id,
+            "why_not": view.reason_for(a) if view is not None and a.id not in mine else None,
         }
         for a in auctions
     ]
@@ -189,7 +209,15 @@ def index() -> Any:
         total=result["total"],
         page=result["page"],
         pages=max(min(ceil(result["total"] / PER_PAGE), MAX_PAGE), 1),
-        page_link=lambda n: url_for("auction_ui.index", show=tab, page=n),
+        page_link=lambda n: url_for(
+            "auction_ui.index", show=tab, page=n, all="1" if everything else None
+        ),
+        tab_link=lambda key: url_for("auction_ui.index", show=key, all="1" if everything else None),
+        everything=everything,
+        hidden=hidden,
+        all_link=url_for("auction_ui.index", show=tab, all="1"),
+        biddable_link=url_for("auction_ui.index", show=tab),
+        enrolment_link=url_for("catalog_ui.enrolment_page"),
     )
 
 
@@ -352,6 +380,19 @@ def _room_context(auction_id: int) -> dict[str, Any]:
     now = clock.now()
     state = StateSchema().dump(service.state(session, actor, auction))
     bidder = role == "bidder"
+    # A supplier that may not bid is told why, instead of being offered a bid box it cannot use.
+    why_not = (
+        service.bidder_reason(session, actor, auction)
+        if bidder and auction.status == "published"
+        else None
+    )
+    eligible = (
+        service.draft_eligibility(session, actor, auction.id)
+        if role == "purchaser"
+        and auction.purchaser_id == actor.organisation_id
+        and auction.status in ("draft", "published")
+        else None
+    )
     mine_row = None
     if bidder:
         mine_row = session.scalars(
@@ -383,6 +424,7 @@ def _room_context(auction_id: int) -> dict[str, Any]:
     )
     # The SME price deduction the ranking applies (MALL-7), shown with the ladder; none in an
     # auction reserved for SMEs.
+    history = _history(session, auction, role, actor.organisation_id)
     share = policy.deduction_share("small", False, auction.sme_only)
     deduction = _percent(str(share)) if share > 0 else None
     return {
@@ -409,10 +451,15 @@ def _room_context(auction_id: int) -> dict[str, Any]:
         "outcome": _outcome(session, actor, auction, role),
         "participated": mine_row is not None,
         "pool_panel": pool_views.room_panel(session, actor, auction, role),
-        "publishable": role == "purchaser"
-        and auction.status == "draft"
-        and auction.starts_at >= now - timedelta(minutes=1),
+        "publishable": role == "purchaser" and auction.status == "draft",
+        "start_passed": auction.starts_at < now - service.START_GRACE,
+        "duration_minutes": int((auction.ends_at - auction.starts_at).total_seconds() // 60),
+        "lot_ceiling_total": rules.lot_total(auction.ceiling, auction.quantity),
         "withdrawable": withdrawable,
+        "why_not": why_not,
+        "has_history": bool(history["best"] or history["points"]),
+        "enrolment_link": url_for("catalog_ui.enrolment_page"),
+        "eligible": eligible,
         "live": auction.status == "published",
         "room_data": {
             "id": auction.id,
@@ -423,8 +470,12 @@ def _room_context(auction_id: int) -> dict[str, Any]:
             "visibility": auction.visibility,
             "deductions": deduction is not None,
             "starts_at": auction.starts_at.isoformat(),
+            "duration_minutes": int((auction.ends_at - auction.starts_at).total_seconds() // 60),
+            "start_grace_seconds": int(service.START_GRACE.total_seconds()),
+            "guard_basis_points": int(rules.BID_GUARD_SHARE * 10000),
+            "ceiling": str(auction.ceiling) if show_ceiling else None,
             "state": state,
-            "history": _history(session, auction, role, actor.organisation_id),
+            "history": history,
             "urls": {
                 "state": url_for("auctions.live_state", auction_id=auction.id),
                 "publish": url_for("auctions.publish", auction_id=auction.id),

@@ -257,6 +257,9 @@ BUYING_TEXT: dict[str, tuple[str, str]] = {
     "bad_quantity": ("数量须为正整数。", "The quantity must be a whole number above zero."),
     "orders_placed": ("已提交 %d 个订单", "%d orders placed"),
     "choose_budget": ("请选择预算指标。", "Choose a budget line."),
+    "missing_delivery_address": ("请填写收货地址。", "Give the delivery address."),
+    "missing_contact_name": ("请填写联系人。", "Give a contact name."),
+    "missing_contact_phone": ("请填写联系电话。", "Give a contact phone number."),
     "reason_needed": ("请填写必填项。", "Fill in the required field."),
     "done_confirm": ("已确认接单，合同已生成", "Order confirmed; the contract is written"),
     "done_decline": ("已拒单", "Order declined"),
@@ -328,10 +331,32 @@ BUYING_TEXT: dict[str, tuple[str, str]] = {
     "continue_payment": ("继续付款", "Continue to pay"),
     "requested_at": ("发起", "Requested"),
     "settled_at": ("完成", "Settled"),
+    # confirming a step that cannot be undone
+    "order_confirm_final": ("此操作不可撤销。", "This cannot be undone."),
+    "order_confirm_go": ("确认", "Confirm"),
+    "order_confirm_back": ("返回修改", "Go back"),
+    "order_confirm_accept": ("确认验收", "Confirm the acceptance"),
+    "order_confirm_to_pay": ("应付金额（按验收数量）：%s", "To pay (for what is accepted): %s"),
+    "order_confirm_released": ("退回预算指标：%s", "Returned to the budget line: %s"),
+    "order_confirm_partial": ("%s：验收 %d / %d", "%s: %d of %d accepted"),
+    "order_confirm_cancel": ("确认取消订单", "Confirm the cancellation"),
+    "order_confirm_decline": ("确认拒单", "Confirm declining the order"),
+    "order_confirm_ends": (
+        "订单将终止：占用的库存退回商品，预算指标中冻结的 %s 将释放。",
+        "The order ends: the stock it holds goes back to the listing and the %s reserved on the "
+        "budget line is released.",
+    ),
 }
 
 #: The texts the buying script needs (handed over with the others by ``js_text``).
 BUYING_JS_KEYS = (
+    "order_confirm_accept",
+    "order_confirm_to_pay",
+    "order_confirm_released",
+    "order_confirm_partial",
+    "order_confirm_cancel",
+    "order_confirm_decline",
+    "order_confirm_ends",
     "choose_file",
     "attachment_added",
     "added_to_cart",
@@ -341,6 +366,9 @@ BUYING_JS_KEYS = (
     "bad_quantity",
     "orders_placed",
     "choose_budget",
+    "missing_delivery_address",
+    "missing_contact_name",
+    "missing_contact_phone",
     "reason_needed",
     "done_confirm",
     "done_decline",

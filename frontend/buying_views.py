@@ -30,6 +30,7 @@ from mall.budgets.models import FUND_SOURCES, BudgetLine
 from mall.contracts import service as contracts
 from mall.contracts.models import Contract
 from mall.orders import cart, service
+from mall.orders import checkout as checkout_rules
 from mall.orders.access import get_order, orders_query, party_of, require_purchaser
 from mall.orders.designated import MAX_DETAILS, MAX_PLACE
 from mall.orders.models import STATUS_NAMES, STATUSES, Order
@@ -151,6 +152,12 @@ def checkout_page() -> Any:
         # 定点服务: the earliest service date (China's calendar, as checkout counts it)
         service_min_date=service_today().isoformat(),
         service_limits={"place": MAX_PLACE, "details": MAX_DETAILS},
+        delivery_limits={
+            "address_min": checkout_rules.ADDRESS_MIN,
+            "address_max": checkout_rules.ADDRESS_MAX,
+            "name_max": checkout_rules.NAME_MAX,
+            "phone_max": checkout_rules.PHONE_MAX,
+        },
         defaults={
             "delivery_address": last.delivery_address if last else "",
             "contact_name": last.contact_name if last else user.display_name,

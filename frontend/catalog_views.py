@@ -122,7 +122,9 @@ def search() -> Any:
         brands=sorted(brands.items(), key=lambda p: (-p[1], p[0])),
         prices=facets.price_facets({f["value"]: f["count"] for f in found.get("price", [])}),
         param_groups=(
-            facets.param_facets(found, in_categories, args["param"])
+            facets.param_facets(
+                found, in_categories, args["param"], facets.range_inputs(request.args)[0]
+            )
             if 0 < len(in_categories) <= PARAM_FACET_CATEGORIES
             else []
         ),

@@ -115,6 +115,38 @@ DISPUTE_TEXT: dict[str, tuple[str, str]] = {
         "When upheld, effects fall on the respondent; when rejected, a credit penalty falls on "
         "the applicant. A refund needs a paid order; a replacement needs a shipped, unpaid order.",
     ),
+    "dsp_preview_rule": ("预览裁决效果", "Preview the ruling"),
+    "dsp_confirm_title": ("确认裁决", "Confirm the ruling"),
+    "dsp_confirm_lead": (
+        "裁决一经作出，系统立即执行以下措施，不能撤回。请核对：",
+        "Once made, the ruling is carried out at once and cannot be undone. Check what it does:",
+    ),
+    "dsp_confirm_outcome": ("裁决结果", "Outcome"),
+    "dsp_confirm_loser": ("措施对象", "Effects fall on"),
+    "dsp_confirm_refund": ("退款（经支付网关）", "Refund (through the payment gateway)"),
+    "dsp_confirm_refundable": ("可退金额 %s", "%s left to refund"),
+    "dsp_confirm_reopen": ("订单重新履约", "Order re-opened"),
+    "dsp_confirm_reopen_text": (
+        "订单由“%s”退回“%s”，供应商重新供货",
+        "the order goes from “%s” back to “%s” for a replacement",
+    ),
+    "dsp_confirm_penalty": ("信用扣分", "Credit penalty"),
+    "dsp_confirm_penalty_text": ("扣 %s 分", "%s points"),
+    "dsp_confirm_suspension": ("暂停资格", "Suspension"),
+    "dsp_confirm_suspension_text": ("%s 天，至 %s", "%s days, until %s"),
+    "dsp_confirm_none": ("无", "None"),
+    "dsp_confirm_archive": ("结案", "Closing"),
+    "dsp_confirm_archive_now": (
+        "立即归档（只读），解除订单的暂停付款",
+        "archived at once (read-only); the hold on the order's payment is lifted",
+    ),
+    "dsp_confirm_archive_later": (
+        "退款完成后归档（只读），并解除订单的暂停付款",
+        "archived once the refund completes (read-only); then the hold on the order's payment "
+        "is lifted",
+    ),
+    "dsp_confirm_go": ("确认裁决", "Confirm and rule"),
+    "dsp_confirm_back": ("返回修改", "Back to the draft"),
     "dsp_reassign": ("改派承办人", "Reassign"),
     "dsp_send": ("提交", "Send"),
     "dsp_done": ("已提交。", "Done."),

@@ -25,6 +25,7 @@ from mall.disputes import casefile
 from mall.disputes import service as disputes
 from mall.disputes.models import ACTIVE, OUTCOMES, REASONS, STATUS_NAMES, Dispute
 from mall.orders.access import get_order
+from mall.orders.models import STATUS_NAMES as ORDER_STATUS_NAMES
 
 bp = Blueprint("dispute_ui", __name__)
 
@@ -139,7 +140,16 @@ def page(dispute_id: int) -> Any:
         pending=next((p for p in dispute.proposals if p.status == "pending"), None),
         api=url_for("disputes.get_dispute", dispute_id=dispute.id),
         order_link=_order_link(role, dispute),
+        ruling_names=_ruling_names(),
     )
+
+
+def _ruling_names() -> dict[str, Any]:
+    """The names the ruling's confirmation shows for what the preview answers in codes."""
+    return {
+        "outcomes": {code: pick(*names) for code, names in OUTCOMES.items()},
+        "order_statuses": {code: pick(*names) for code, names in ORDER_STATUS_NAMES.items()},
+    }
 
 
 def _order_link(role: str, dispute: Dispute) -> str | None:

@@ -83,10 +83,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "home_org_admin": ("管理本单位的用户与角色。", "Manage your organisation's users and roles."),
     "signin_title": ("用户登录", "Sign in"),
-    "signin_hint": (
-        "演示账号见 flask demo load 的输出。",
-        "Demo accounts: see the output of flask demo load.",
-    ),
     "error": ("出错了", "Something went wrong"),
     "back_home": ("返回首页", "Back to home"),
     # catalog pages
@@ -109,6 +105,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "price": ("价格", "Price"),
     "price_min": ("最低价", "Min"),
     "price_max": ("最高价", "Max"),
+    "range_from": ("最小", "From"),
+    "range_to": ("最大", "To"),
     "policy": ("政策", "Policy"),
     "sme": ("中小企业", "SME"),
     "sme_title": (
@@ -337,6 +335,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "箱体为 Q1–Q3，竖线为中位数，圆点为各商品价格",
         "Box Q1–Q3, line at the median, a dot per listing",
     ),
+    "price_curve": ("近半年价格走势（按周）", "Price over the last six months (weekly)"),
+    "curve_summary": (
+        "中位数 %s %s → %s %s（%s）",
+        "median %s %s → %s %s (%s)",
+    ),
+    "curve_table": ("逐周价格数据", "Week-by-week figures"),
+    "curve_week": ("日期", "Date"),
     "price_position": ("价格位置", "Standing"),
     "position_outlier_high": ("异常偏高", "Far above"),
     "position_outlier_low": ("异常偏低", "Far below"),

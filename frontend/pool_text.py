@@ -96,6 +96,25 @@ POOL_TEXT: dict[str, tuple[str, str]] = {
         "Until the window closes; every unit's funds are released.",
     ),
     "pool_cancel_reason": ("撤销原因", "Reason"),
+    "pool_cancel_effect": (
+        "撤销后：%d 个采购单位报送的需求全部释放，冻结的预算共 %s 立即退回各单位预算指标；"
+        "项目不再生成竞价，供应商不能参与。撤销不可恢复，原因记入监管留痕。",
+        "Withdrawing releases the demand of %d purchaser unit(s): the %s they hold goes back to "
+        "their budget lines at once; no auction follows and no supplier can bid. This cannot be "
+        "undone; the reason goes on the ledger.",
+    ),
+    "pool_cancel_confirm": (
+        "我已了解上述影响，确认撤销",
+        "I understand the effect above: withdraw it",
+    ),
+    "pool_cancel_confirm_needed": (
+        "请先确认已了解撤销的影响。",
+        "Confirm that you understand the effect first.",
+    ),
+    "pool_failed_no_demand": (
+        "需求征集期内没有采购单位报送需求。",
+        "No purchaser unit added demand in the window.",
+    ),
     "pool_added": ("需求已报送，预算已冻结。", "Demand added; the funds are held."),
     "pool_withdrawn": ("需求已撤回，预算已释放。", "Demand withdrawn; the funds are released."),
     "pool_cancelled_done": ("项目已撤销。", "The volume purchase was withdrawn."),

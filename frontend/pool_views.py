@@ -296,6 +296,7 @@ def _page_context(pool_id: int) -> dict[str, Any]:
             session.scalars(budgets.lines_query(actor, {"active": True, "fiscal_year": year}))
         )
     auction = session.get(Auction, pool.auction_id) if pool.auction_id else None
+    can_cancel = pool.status == "open" and (service.is_organiser(actor, pool) or role == "operator")
     user = session.get(User, actor.user_id) if actor.user_id else None
     last = mine or (demands[0] if demands and role == "purchaser" else None)
 
@@ -332,8 +333,8 @@ def _page_context(pool_id: int) -> dict[str, Any]:
         "lines": lines,
         "fiscal_year": budgets.fiscal_year_now(),
         "purchaser": service.may_add_demand(actor),
-        "can_cancel": pool.status == "open"
-        and (service.is_organiser(actor, pool) or role == "operator"),
+        "can_cancel": can_cancel,
+        "cancel_preview": service.held_by_demands(session, pool.id) if can_cancel else None,
         "auction": auction,
         "auction_phase": (
             auction.status
@@ -411,6 +412,9 @@ def cancel(pool_id: int) -> Any:
     actor = signed_in()
     try:
         reason = PoolReasonSchema().load({"reason": request.form.get("reason", "")})["reason"]
+        if request.form.get("confirm") != "1":
+            # Withdrawing releases every unit's funds and cannot be undone: read, then confirm.
+            return _refused(pool_id, {"confirm": t("pool_cancel_confirm_needed")}, None, {})
         service.cancel_pool(db.session, actor, pool_id, reason)
     except ValidationError as refused:
         return _refused(pool_id, _form_errors(refused), None, {})

@@ -1,6 +1,7 @@
 """Price monitoring (SUP-3) for price monitors, supervisors and operators: a price search over the
 catalog, the spread of a standard product's or a category's current prices with a box plot and its
-listings by price, CSV downloads, and links to each listing's price history."""
+listings by price, a standard product's price curve over the last half year, CSV downloads, and
+links to each listing's price history."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from catalog.listings.models import Listing, PriceChange
 from catalog.prices import service as prices
 from catalog.search import service as search_service
 from catalog.search.base import SORTS, SearchBackendError
+from core import clock
 from core.db import db
 from core.errors import DomainError
 from frontend import catalog_display as show
@@ -146,6 +148,33 @@ def spread_view(report: dict[str, Any], title: str, csv_url: str) -> dict[str, A
     }
 
 
+def curve_view(curve: dict[str, Any]) -> dict[str, Any] | None:
+    """A standard product's price curve for the page: the chart's series (amounts as strings, only
+    drawn) and a row a week for the table beside it; None while it has no price at all."""
+    points = [p for p in curve["points"] if p["count"]]
+    if not points:
+        return None
+    rows = [{**p, "day": clock.local(p["at"]).strftime("%Y-%m-%d")} for p in points]
+    first, last = rows[0], rows[-1]
+    change = ""
+    if first["median"]:
+        delta = (last["median"] - first["median"]) / first["median"] * 100
+        change = f"{delta.quantize(Decimal('0.1')):+}%"
+    return {
+        "rows": rows,
+        "first": first,
+        "last": last,
+        "change": change,
+        "chart": {
+            "labels": [row["day"] for row in rows],
+            "series": [
+                {"key": key, "label": t(f"stat_{key}"), "values": [str(r[key]) for r in rows]}
+                for key in ("max", "median", "min")
+            ],
+        },
+    }
+
+
 # ---------------------------------------------------------------- price search
 
 
@@ -237,6 +266,7 @@ def index() -> Any:
                 pick(chosen_product.name_zh, chosen_product.name_en),
                 url_for("prices.product_csv", product_id=product_id),
             )
+            product_view["curve"] = curve_view(prices.product_curve(session, actor, product_id))
             product_view["params"] = show.param_rows(
                 show.schema_params(
                     session, chosen_product.category_id, chosen_product.schema_version

@@ -10,19 +10,22 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
     send_from_directory,
     url_for,
 )
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from core import clock
+from core.accounts import demo as accounts_demo
 from core.accounts import service
 from core.accounts.api import set_session_cookie
 from core.accounts.auth import SESSION_COOKIE, csrf_token_for_form, current_actor
-from core.accounts.models import User
+from core.accounts.models import Organisation, User
 from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
@@ -31,12 +34,14 @@ from frontend import (
     buying_views,
     catalog_views,
     dispute_views,
+    error_text,
     halls_views,
     pool_views,
     prices_views,
     registration_views,
 )
 from frontend.i18n import action_name, lang, pick, subject_name, t
+from frontend.listing_rules import listing_rules
 from supervision.ledger.service import entries_query, verify
 
 bp = Blueprint("frontend", __name__)
@@ -114,6 +119,10 @@ def _inject() -> dict[str, Any]:
         "kind_name": lambda k: pick(*KIND_NAMES[OrgKind(k)]),
         "action_name": action_name,
         "subject_name": subject_name,
+        "listing_rules": lambda: listing_rules(lang()),
+        "explain_error": lambda status, error: error_text.explain(
+            status, error.get("code"), actor is not None, lang(), error.get("message_zh")
+        ),
     }
 
 
@@ -135,7 +144,11 @@ def home() -> Any:
         context["ledger_entries"] = session.scalars(
             entries_query(session, actor, {}).limit(15)
         ).all()
-        context["ledger_check"], context["ledger_checked_at"] = _recent_verification(session)
+        (
+            context["ledger_check"],
+            context["ledger_checked_at"],
+            context["ledger_walked_at"],
+        ) = _recent_verification(session)
     if actor.has(Role.ORG_ADMIN):
         context["org_users"] = service.list_users(session, actor, org.id)
     if actor.has(Role.OPERATOR, Role.SUPERVISOR):
@@ -145,18 +158,63 @@ def home() -> Any:
     return render_template("home.html", **context)
 
 
-_VERIFY_TTL = 60.0
-_last_verification: dict[str, Any] = {}
+_FULL_WALK_TTL = 60.0
+_last_walk: dict[str, Any] = {}
 
 
-def _recent_verification(session: Any) -> tuple[Any, Any]:
-    """The home page shows a whole-chain verification at most a minute old: walking every entry on
-    each page view would cost more as the ledger grows. ``flask ledger verify`` and the API always
-    walk the chain afresh."""
+def _recent_verification(session: Any) -> tuple[Any, Any, Any]:
+    """The home page's verification covers every entry up to the latest at the moment the page is
+    made: the whole chain is walked at most once a minute (walking every entry on each page view
+    would cost more as the ledger grows), and on each view the entries appended since the last
+    walk are checked on from its verified end. Returns the result, when it was made and when the
+    whole chain was last walked. ``flask ledger verify`` and the API always walk the chain afresh."""
     now = time.monotonic()
-    if not _last_verification or now - _last_verification["at"] > _VERIFY_TTL:
-        _last_verification.update(at=now, result=verify(session), when=clock.now())
-    return _last_verification["result"], _last_verification["when"]
+    if not _last_walk or now - _last_walk["at"] > _FULL_WALK_TTL or not _last_walk["result"].ok:
+        result = verify(session)
+        _last_walk.update(at=now, result=result, when=clock.now())
+        return result, _last_walk["when"], _last_walk["when"]
+    walked = _last_walk["result"]
+    result = verify(session, after=(walked.entries, walked.last_hash))
+    if not result.ok:
+        # Report a fault only as a walk of the whole chain finds it.
+        _last_walk.clear()
+        return _recent_verification(session)
+    return result, clock.now(), _last_walk["when"]
+
+
+#: The demo accounts the sign-in page names, one per part, when the demo data is loaded.
+DEMO_SHOWN = ("purchaser", "supplier", "operator", "supervisor", "handler", "monitor")
+
+
+def demo_accounts(session: Any) -> list[dict[str, Any]]:
+    """The demo accounts present in this database (users of the demo organisations only, so a
+    real user who happens to share a name is never shown)."""
+    demo_orgs = [credit for _, _, _, _, credit, _ in accounts_demo.ORGS]
+    users = session.scalars(
+        select(User)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .where(User.username.in_(DEMO_SHOWN), Organisation.credit_code.in_(demo_orgs))
+    ).all()
+    order = {name: i for i, name in enumerate(DEMO_SHOWN)}
+    return [
+        {
+            "username": u.username,
+            "roles": [pick(*ROLE_NAMES[Role(r)]) for r in u.roles],
+            "organisation": pick(u.organisation.name_zh, u.organisation.name_en),
+        }
+        for u in sorted(users, key=lambda u: order[u.username])
+    ]
+
+
+def _signin_page(error: str | None, username: str) -> str:
+    accounts = demo_accounts(db.session)
+    return render_template(
+        "signin.html",
+        error=error,
+        username=username,
+        demo_accounts=accounts,
+        demo_password=accounts_demo.DEMO_PASSWORD if accounts else None,
+    )
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -164,7 +222,7 @@ def signin() -> Any:
     if request.method == "GET":
         if current_actor() is not None:
             return redirect(url_for("frontend.home"))
-        return render_template("signin.html", error=None, username="")
+        return _signin_page(None, "")
     username = request.form.get("username", "")
     try:
         _, token = service.sign_in(
@@ -172,7 +230,7 @@ def signin() -> Any:
         )
     except DomainError as error:
         message = error.message if lang() == "en" else error.message_zh
-        page = render_template("signin.html", error=message, username=username)
+        page = _signin_page(message, username)
         return Response(page, status=error.status, mimetype="text/html")
     response = redirect(url_for("frontend.home"))
     set_session_cookie(response, token)
@@ -199,6 +257,69 @@ def set_lang(code: str) -> Any:
     response = redirect(target)
     response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_document() -> dict[str, Any]:
+    """The whole OpenAPI document, exactly as ``/api/openapi.json`` serves it (every blueprint
+    registered with the API)."""
+    return current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+
+
+def api_sections(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's operations grouped by tag, in the document's order of tags."""
+    tags = {tag["name"]: tag.get("description", "") for tag in document.get("tags", [])}
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in tags}
+    for path, item in document.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            text = (operation.get("description") or operation.get("summary") or "").strip()
+            for tag in operation.get("tags") or ["default"]:
+                sections.setdefault(tag, []).append(
+                    {
+                        "method": method.upper(),
+                        "path": path,
+                        "summary": operation.get("summary") or text.split("\n", 1)[0],
+                        "description": text,
+                        "id": operation.get("operationId") or f"{method}-{path}",
+                        "responses": sorted(operation.get("responses", {})),
+                    }
+                )
+    return [
+        {"name": name, "description": tags.get(name, ""), "operations": operations}
+        for name, operations in sections.items()
+        if operations
+    ]
+
+
+@bp.route("/api-docs")
+def api_docs() -> Any:
+    """接口文档: every path and operation of the OpenAPI document, readable without a script; the
+    interactive explorer and the JSON document are linked from it."""
+    document = api_document()
+    sections = api_sections(document)
+    return render_template(
+        "api_docs.html",
+        info=document.get("info", {}),
+        version=document.get("openapi"),
+        sections=sections,
+        path_count=len(document.get("paths", {})),
+        operation_count=sum(len(s["operations"]) for s in sections),
+        explorer=url_for("api-docs.openapi_swagger_ui"),
+        json_url=url_for("api-docs.openapi_json"),
+    )
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Any:
+    """The site's icon, where browsers look for it without being told."""
+    return send_from_directory(
+        Path(__file__).resolve().parent / "static", "favicon.ico", max_age=86400
+    )
 
 
 @bp.route("/vendor/<path:filename>")

@@ -14,17 +14,16 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from auction import announce, rules
+from auction import announce, eligibility, rules
 from auction import service as auctions
 from auction.closing import CLOCK
 from auction.models import Auction, AuctionBidder
 from auction.pools.models import DEMAND_REF, Pool, PoolAllocation, PoolCapacity, PoolDemand
 from catalog.categories.models import Category, StandardProduct
-from catalog.enrolment.models import SupplierCategory, SupplierProfile
-from catalog.enrolment.service import check_eligible
+from catalog.enrolment.models import SupplierCategory
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
@@ -449,6 +448,17 @@ def _release_all(session: Session, actor: Actor, pool: Pool, status: str) -> lis
     return released
 
 
+def held_by_demands(session: Session, pool_id: int) -> tuple[int, Decimal]:
+    """How many active demands the pool holds funds for, and how much in all: what withdrawing
+    the pool releases."""
+    count, total = session.execute(
+        select(func.count(PoolDemand.id), func.coalesce(func.sum(PoolDemand.held), 0)).where(
+            PoolDemand.pool_id == pool_id, PoolDemand.status == "active"
+        )
+    ).one()
+    return int(count), cny(Decimal(total))
+
+
 def cancel_pool(session: Session, actor: Actor, pool_id: int, reason: str) -> Pool:
     """撤销: the organiser (or an operator) withdraws a pool while its window is open; every
     demand's funds are released."""
@@ -513,9 +523,7 @@ def close_window(session: Session, pool_id: int) -> Pool | None:
     )
     if pool.demand_count == 0 or pool.quantity <= 0:
         pool.status = "failed"
-        pool.failure_reason = (
-            "需求征集期内没有采购单位报送需求，流标。 No purchaser added demand in the window."
-        )
+        pool.failure_reason = "需求征集期内没有采购单位报送需求，流标。"
         session.flush()
         _record(session, CLOCK, "pool.failed", pool, reason=pool.failure_reason)
         return pool
@@ -648,15 +656,10 @@ def declare_capacity(session: Session, actor: Actor, pool_id: int, quantity: int
         raise _invalid("quantity", "1 or more", "Give a quantity of 1 or more.", "数量须至少为 1。")
     supplier_id = actor.organisation_id
     assert supplier_id is not None
-    check_eligible(session, supplier_id, auction.category)
-    if auction.sme_only:
-        profile = session.get(SupplierProfile, supplier_id)
-        if profile is None or not profile.sme:
-            raise Forbidden(
-                "This auction is reserved for small and medium enterprises.",
-                "本项目专门面向中小企业。",
-                code="sme_only",
-            )
+    why = eligibility.reason(session, supplier_id, auction.category, auction.sme_only)
+    if why is not None:
+        en, zh = eligibility.message(why)
+        raise Forbidden(en, zh, code=why, details={"category_id": auction.category_id})
     row = session.scalars(
         select(PoolCapacity).where(
             PoolCapacity.pool_id == pool.id, PoolCapacity.supplier_id == supplier_id

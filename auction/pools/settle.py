@@ -58,7 +58,6 @@ def settle(
         auction.status = "failed"
         auction.failure_reason = (
             f"有效报价供应商 {len(ranked)} 家，少于最低要求的 {auction.min_bidders} 家，流标。"
-            f" Only {len(ranked)} bidder(s), fewer than the minimum of {auction.min_bidders}."
         )
         for demand in active:
             _release(session, actor, demand, demand.held)

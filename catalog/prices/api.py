@@ -1,4 +1,5 @@
-"""Price monitoring (SUP-3): spreads per standard product and category, CSV exports."""
+"""Price monitoring (SUP-3): spreads per standard product and category, a standard product's price
+curve, CSV exports."""
 
 from __future__ import annotations
 
@@ -45,6 +46,21 @@ class PriceReportSchema(Schema):
     listings = fields.List(fields.Nested(PriceRowSchema))
 
 
+class CurvePointSchema(Schema):
+    at = fields.DateTime()
+    count = fields.Integer()
+    min = MoneyField(allow_none=True)
+    median = MoneyField(allow_none=True)
+    max = MoneyField(allow_none=True)
+
+
+class CurveSchema(Schema):
+    product_id = fields.Integer()
+    name_zh = fields.String()
+    at = fields.DateTime()
+    points = fields.List(fields.Nested(CurvePointSchema))
+
+
 def _csv(body: str, name: str) -> Response:
     return Response(
         body,
@@ -58,6 +74,14 @@ def _csv(body: str, name: str) -> Response:
 def product(product_id: int):  # type: ignore[no-untyped-def]
     """Current prices of a standard product's listings and their spread."""
     return service.product_prices(db.session, require_actor(), product_id)
+
+
+@blp.route("/standard-products/<int:product_id>/curve")
+@blp.response(200, CurveSchema)
+def product_curve(product_id: int):  # type: ignore[no-untyped-def]
+    """The lowest, median and highest price of a standard product's listings, week by week over
+    the last half year."""
+    return service.product_curve(db.session, require_actor(), product_id)
 
 
 @blp.route("/standard-products/<int:product_id>.csv")

@@ -1,10 +1,13 @@
-"""Price spreads (min, quartiles, max, count) over on-shelf listings, and CSV exports."""
+"""Price spreads (min, quartiles, max, count) over on-shelf listings, a standard product's price
+curve over the last months, and CSV exports."""
 
 from __future__ import annotations
 
 import csv
 import io
+from bisect import bisect_right
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -82,6 +85,43 @@ def product_prices(session: Session, actor: Actor, product_id: int) -> dict[str,
         "spread": spread(x.price for x in listings),
         "listings": _rows(session, listings),
     }
+
+
+#: Weeks a standard product's price curve looks back, one point a week.
+CURVE_WEEKS = 26
+
+
+def product_curve(
+    session: Session, actor: Actor, product_id: int, weeks: int = CURVE_WEEKS
+) -> dict[str, Any]:
+    """The standard product's price over the last ``weeks`` weeks: at the same time of each week
+    up to now, the spread of the prices then in force of the listings on the shelf now (a listing
+    counts from its first price on), from their price history."""
+    require_monitor(actor)
+    product = get_standard_product(session, product_id)
+    ids = [x.id for x in matching_listings(session, product)]
+    history: dict[int, tuple[list[datetime], list[Decimal]]] = {i: ([], []) for i in ids}
+    if ids:
+        for change in session.scalars(
+            select(PriceChange)
+            .where(PriceChange.listing_id.in_(ids))
+            .order_by(PriceChange.at, PriceChange.id)
+        ):
+            times, amounts = history[change.listing_id]
+            times.append(change.at)
+            amounts.append(change.new_price)
+    now = clock.now()
+    points = []
+    for back in range(weeks, -1, -1):
+        at = now - timedelta(weeks=back)
+        in_force = [
+            amounts[n - 1]
+            for times, amounts in history.values()
+            if (n := bisect_right(times, at)) > 0
+        ]
+        stats = spread(in_force)
+        points.append({"at": at, **{k: stats[k] for k in ("count", "min", "median", "max")}})
+    return {"product_id": product.id, "name_zh": product.name_zh, "at": now, "points": points}
 
 
 def category_prices(session: Session, actor: Actor, category_id: int) -> dict[str, Any]:

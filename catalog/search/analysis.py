@@ -8,7 +8,10 @@ matches a listing that contains it as a word or inside a longer word: 台式 fin
 Elasticsearch see exactly the same tokens.
 
 A query word that the dictionary knows as a compound (台式计算机 = 台式 + 计算机) also matches listings
-that spell it in parts ("台式 计算机"): see ``QueryWord.parts``.
+that spell it in parts ("台式 计算机"): see ``QueryWord.parts``. It also matches its synonyms, the
+narrower words of a broader one and the corrections of a misspelt Latin word (``synonyms``): see
+``QueryWord.alternatives``. Text is NFKC-normalised and lowercased before it is segmented, so
+full-width input (ｌａｐｔｏｐ, Ａ４纸) is the same as half-width.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from __future__ import annotations
 import functools
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import rjieba
+
+from catalog.search import synonyms
 
 #: Product words and brands of the procurement catalogue, added to rjieba's dictionary so they are
 #: kept whole in queries (and yielded whole, besides their parts, in documents).
@@ -100,7 +106,7 @@ def segmenter() -> rjieba.Jieba:
         with _lock:
             if _segmenter is None:
                 jieba = rjieba.Jieba()
-                for word in PROCUREMENT_WORDS:
+                for word in (*PROCUREMENT_WORDS, *synonyms.segmenter_words()):
                     if not jieba.has_word(word):  # keep the frequencies of words it already has
                         jieba.add_word(word, None, None)
                 _segmenter = jieba
@@ -108,8 +114,8 @@ def segmenter() -> rjieba.Jieba:
 
 
 def normalize(text: str) -> str:
-    """NFKC: full-width letters and digits (ＡＢＣ１２３) become ASCII."""
-    return unicodedata.normalize("NFKC", text)
+    """NFKC and lowercase: full-width letters and digits (ＡＢＣ１２３) become ASCII (abc123)."""
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def _keep(token: str) -> bool:
@@ -123,7 +129,23 @@ def document_tokens(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=16_384)  # brands, category names and parameter values repeat a lot
 def _document_tokens(text: str) -> tuple[str, ...]:
-    return tuple(t.lower() for t in segmenter().cut_for_search(normalize(text)) if _keep(t.strip()))
+    return tuple(t for t in segmenter().cut_for_search(normalize(text)) if _keep(t.strip()))
+
+
+def keyword_tokens(words: Iterable[str]) -> list[str]:
+    """Tokens of words indexed whole: normalised, split only at spaces ("copy paper" → copy,
+    paper), not into dictionary sub-words."""
+    return list(_keyword_tokens(tuple(words)))
+
+
+@functools.lru_cache(maxsize=4_096)  # listings of one category share their keywords
+def _keyword_tokens(words: tuple[str, ...]) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for word in words:
+        for token in normalize(word).split():
+            if _keep(token):
+                found.setdefault(token)
+    return tuple(found)
 
 
 def document_text(*parts: str) -> str:
@@ -134,10 +156,13 @@ def document_text(*parts: str) -> str:
 @dataclass(frozen=True)
 class QueryWord:
     """One word of a query. It matches a listing holding ``word``, or — when ``parts`` is not empty —
-    holding every one of ``parts`` (the word split into shorter dictionary words)."""
+    holding every one of ``parts`` (the word split into shorter dictionary words), or holding every
+    token of one of ``alternatives`` (synonyms, narrower words, spelling corrections: see
+    ``synonyms.alternatives``)."""
 
     word: str
     parts: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
 
 def _parts(word: str) -> tuple[str, ...]:
@@ -167,15 +192,75 @@ def _parts(word: str) -> tuple[str, ...]:
     return tuple(found) if len(found) >= 2 else ()
 
 
-def query_words(text: str) -> list[QueryWord]:
-    """The words of a query (precise mode), lowercased, deduplicated in order; stop words are dropped
-    unless nothing else is left. Every word must match (AND)."""
-    if not text or not text.strip():
-        return []
+def _tokens(text: str) -> list[str]:
+    """Precise-mode tokens of ``text``, lowercased, deduplicated in order."""
     words: list[str] = []
     for token in segmenter().cut(normalize(text)):
-        token = token.strip().lower()
+        token = token.strip()
         if _keep(token) and token not in words:
             words.append(token)
+    return words
+
+
+@functools.lru_cache(maxsize=16_384)
+def _alternatives(word: str) -> tuple[tuple[str, ...], ...]:
+    """The token tuples a query word may also match: each synonym or correction as its tokens (a
+    phrase as all its words). Alternatives are matched whole, not in parts: listings carry the
+    synonyms of their category names whole (``synonyms.index_terms``), and each part would be one
+    more clause in every query with the word."""
+    found: list[tuple[str, ...]] = []
+    for alternative in synonyms.alternatives(word):
+        tokens = tuple(_tokens(alternative))
+        if tokens and tokens not in found and tokens != (word,):
+            found.append(tokens)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _query_word(word: str) -> QueryWord:
+    if " " in word:  # a phrase of the synonym dictionary: its words are its parts
+        return QueryWord(word, tuple(word.split()), _alternatives(word))
+    return QueryWord(word, _parts(word), _alternatives(word))
+
+
+@functools.cache
+def _phrases() -> dict[tuple[str, ...], str]:
+    """The dictionary's several-word entries ("copy paper") by their tokens."""
+    found = {}
+    for entry in synonyms.dictionary().words():
+        if " " in entry:
+            tokens = tuple(_tokens(entry))
+            if len(tokens) > 1:
+                found[tokens] = " ".join(tokens)
+    return found
+
+
+def _join_phrases(words: list[str]) -> list[str]:
+    """Adjacent words that form a phrase of the dictionary become one word (longest first), so
+    "car repair" finds what 汽车维修 finds rather than needing both English words."""
+    phrases = _phrases()
+    longest = max((len(p) for p in phrases), default=1)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 1, -1):
+            phrase = phrases.get(tuple(words[i : i + size]))
+            if phrase:
+                out.append(phrase)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def query_words(text: str) -> list[QueryWord]:
+    """The words of a query (precise mode), lowercased, deduplicated in order; stop words are dropped
+    unless nothing else is left. Every word must match (AND); a word matches in any of its
+    ``QueryWord.options``."""
+    if not text or not text.strip():
+        return []
+    words = _join_phrases(_tokens(text))
     meaningful = [w for w in words if w not in STOPWORDS]
-    return [QueryWord(w, _parts(w)) for w in (meaningful or words)]
+    return [_query_word(w) for w in (meaningful or words)]

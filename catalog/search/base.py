@@ -47,6 +47,12 @@ class ListingDocument:
     params: dict[str, str | list[str]] = field(default_factory=dict)
     #: extra text to search (category names, parameter display values, keywords).
     extra_text: str = ""
+    #: words indexed whole (not split into sub-words): the synonyms of the category names, so that
+    #: 电脑桌 (a synonym of 办公桌) makes a desk findable as 电脑桌 but not as 电脑.
+    keywords: tuple[str, ...] = ()
+    #: codes of the ``params`` that are numbers (parameter type "number"): they also filter by
+    #: range and facet as range buckets.
+    numeric_params: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,8 @@ class SearchQuery:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     brands: tuple[str, ...] = ()
-    #: parameter code → accepted values (any of them)
+    #: parameter code → accepted values (any of them); a value "low..high" of a numeric parameter
+    #: is an inclusive range, either end may be left out ("10..", "..30").
     params: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sme_only: bool = False
     green_only: bool = False
@@ -77,7 +84,9 @@ class SearchResult:
     ids: list[int]
     total: int
     #: "category" (category ids as strings, counted over direct categories of matches), "brand",
-    #: "price" (bucket labels like "0-500", "20000-"), and "param:<code>" for each parameter.
+    #: "price" (bucket labels like "0-500", "20000-"), "param:<code>" for each parameter and, for
+    #: each numeric parameter, "range:<code>": at most six buckets "low..high" (inclusive, the
+    #: lowest and highest value in the bucket) drawn from the values of the matches.
     facets: dict[str, list[FacetCount]]
 
 

@@ -10,14 +10,21 @@ Rules both backends follow:
   are always broken by listing id ascending, so an unchanged index pages deterministically;
 - facets count over all matches of the query (text and filters), not just the returned page: category
   (direct category ids), brand and ``param:<code>`` sorted by count descending then value ascending;
-  price buckets in bucket order, empty buckets left out.
+  price buckets in bucket order, empty buckets left out; ``range:<code>`` for numeric parameters:
+  buckets drawn from the counted values (``range_buckets``), in ascending order;
+- a parameter filter value "low..high" (numeric parameters) is an inclusive range; numbers are
+  indexed as one 64-bit key each (``number_key``: the code's hash, then the value in thousandths)
+  so that a range of one parameter is one range query in either engine.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from catalog.search import analysis
 from catalog.search.base import PRICE_BUCKETS, SORTS, FacetCount, ListingDocument, SearchQuery
@@ -30,6 +37,7 @@ MAX_RESULT_WINDOW = 10_000
 CATEGORY_FACET_SIZE = 500
 BRAND_FACET_SIZE = 200
 PARAM_FACET_SIZE = 2_000
+NUMERIC_FACET_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class IndexedListing:
     green: bool
     sales: int
     params: tuple[str, ...]  # "code=value" tokens
+    numbers: tuple[int, ...] = ()  # ``number_key`` of each numeric parameter value
+    numeric: tuple[str, ...] = ()  # codes of the numeric parameters
 
 
 def param_token(code: str, value: str) -> str:
@@ -59,22 +69,157 @@ def param_values(value: str | Iterable[str]) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
 
+# -- numeric parameters ----------------------------------------------------------------------------
+
+#: Numbers are kept to thousandths (0.001) in the index; a range bound with more places is rounded
+#: inwards.
+NUMBER_SCALE = 1000
+_CODE_BITS, _VALUE_BITS = 23, 40
+_VALUE_OFFSET = 1 << (_VALUE_BITS - 1)
+#: Largest magnitude a numeric parameter can be indexed with (larger values are clamped).
+NUMBER_LIMIT = Decimal(_VALUE_OFFSET - 1) / NUMBER_SCALE
+MAX_RANGE_BUCKETS = 6
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_RANGE = re.compile(rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$")
+
+
+@functools.lru_cache(maxsize=1_024)
+def _code_key(code: str) -> int:
+    digest = hashlib.blake2b(code.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & ((1 << _CODE_BITS) - 1)
+
+
+def _scaled(value: Decimal, rounding: str) -> int:
+    scaled = int((value * NUMBER_SCALE).to_integral_value(rounding=rounding))
+    return min(max(scaled, -_VALUE_OFFSET), _VALUE_OFFSET - 1)
+
+
+def _key(code: str, scaled: int) -> int:
+    return (_code_key(code) << _VALUE_BITS) | (scaled + _VALUE_OFFSET)
+
+
+def number_key(code: str, value: Decimal) -> int:
+    """The indexed key of parameter ``code`` having ``value``: keys of one code are contiguous and
+    ordered like the values, so a value range is a key range (a non-negative 63-bit integer)."""
+    return _key(code, _scaled(value, ROUND_HALF_EVEN))
+
+
+def number_key_range(code: str, low: Decimal | None, high: Decimal | None) -> tuple[int, int]:
+    """The inclusive key range of ``low <= value <= high`` for ``code`` (None: unbounded)."""
+    lower = _scaled(low, ROUND_CEILING) if low is not None else -_VALUE_OFFSET
+    upper = _scaled(high, ROUND_FLOOR) if high is not None else _VALUE_OFFSET - 1
+    return _key(code, lower), _key(code, upper)
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_range(value: str) -> tuple[Decimal | None, Decimal | None] | None:
+    """``(low, high)`` of a range filter value "low..high" ("10..", "..30" leave one end open); None
+    for a value without "..". ValueError for a malformed range, both ends open, or low > high."""
+    if ".." not in value:
+        return None
+    match = _RANGE.match(value)
+    if not match or (match.group(1) is None and match.group(2) is None):
+        raise ValueError(f"{value!r} is not a range: use low..high, low.. or ..high with numbers")
+    low = Decimal(match.group(1)) if match.group(1) is not None else None
+    high = Decimal(match.group(2)) if match.group(2) is not None else None
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"the range {value!r} starts above its end")
+    return low, high
+
+
+def _plain_number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _nice_step(span: Decimal) -> Decimal:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above ``span`` (> 0)."""
+    exponent = span.adjusted()
+    for mantissa in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+        step = mantissa.scaleb(exponent)
+        if step >= span:
+            return step
+    return Decimal(10).scaleb(exponent)  # pragma: no cover - 10 always suffices
+
+
+def range_buckets(pairs: Iterable[tuple[str, int]]) -> list[FacetCount]:
+    """At most ``MAX_RANGE_BUCKETS`` buckets over counted values ``(value, count)``: cut at the
+    quantiles of the counts, rounded to a "nice" step, so each bucket holds a similar share of the
+    matches. Each bucket is labelled "low..high" with the lowest and highest value it holds (so
+    using it as a filter finds exactly its count); fewer distinct values than buckets give one
+    bucket each. Values that are not numbers are left out."""
+    counted: dict[Decimal, int] = {}
+    for text, count in pairs:
+        number = _number(text)
+        if number is not None and count > 0:
+            key = number.normalize()
+            counted[key] = counted.get(key, 0) + count
+    values = sorted(counted.items())
+    if not values:
+        return []
+    if len(values) <= MAX_RANGE_BUCKETS:
+        groups = [[pair] for pair in values]
+    else:
+        total = sum(count for _, count in values)
+        step = _nice_step((values[-1][0] - values[0][0]) / (2 * MAX_RANGE_BUCKETS))
+        cuts: list[Decimal] = []
+        running, target = 0, 1
+        for value, count in values:
+            running += count
+            while target < MAX_RANGE_BUCKETS and running * MAX_RANGE_BUCKETS >= total * target:
+                cut = (value / step).to_integral_value(rounding=ROUND_HALF_EVEN) * step
+                if cut > values[0][0] and (not cuts or cut > cuts[-1]):
+                    cuts.append(cut)
+                target += 1
+        groups = [[] for _ in range(len(cuts) + 1)]
+        for value, count in values:
+            groups[sum(1 for cut in cuts if value >= cut)].append((value, count))
+    return [
+        FacetCount(
+            f"{_plain_number(group[0][0])}..{_plain_number(group[-1][0])}",
+            sum(count for _, count in group),
+        )
+        for group in groups
+        if group
+    ]
+
+
 def indexed_listing(doc: ListingDocument) -> IndexedListing:
     params: list[str] = []
     shown: list[str] = []
+    numbers: list[int] = []
+    numeric = set(doc.numeric_params)
     for code, value in doc.params.items():
         for v in param_values(value):
             token = param_token(code, v)
             if token not in params:
                 params.append(token)
                 shown.append(v)
+                number = _number(v) if code in numeric else None
+                if number is not None:
+                    numbers.append(number_key(code, number))
     path = tuple(doc.category_path) or (doc.category_id,)
     if doc.category_id not in path:
         path = (*path, doc.category_id)
     return IndexedListing(
         id=doc.id,
         title=analysis.document_text(doc.title_zh, doc.title_en, doc.brand, doc.model),
-        body=analysis.document_text(doc.extra_text, *shown),
+        body=" ".join(
+            filter(
+                None,
+                [
+                    analysis.document_text(doc.extra_text, *shown),
+                    *analysis.keyword_tokens(doc.keywords),
+                ],
+            )
+        ),
         category_id=doc.category_id,
         category_path=path,
         price_fen=to_fen(doc.price),
@@ -84,6 +229,8 @@ def indexed_listing(doc: ListingDocument) -> IndexedListing:
         green=bool(doc.green),
         sales=max(int(doc.sales), 0),
         params=tuple(params),
+        numbers=tuple(dict.fromkeys(numbers)),
+        numeric=tuple(sorted(c for c in numeric if c in doc.params)),
     )
 
 
@@ -101,6 +248,7 @@ def check_query(query: SearchQuery) -> None:
     for bound in (query.price_min, query.price_max):
         if bound is not None and not isinstance(bound, Decimal | int):
             raise TypeError("price bounds are Decimal amounts")
+    param_filters(query)  # a malformed range raises ValueError
 
 
 def offset(query: SearchQuery) -> int:
@@ -113,14 +261,31 @@ def price_range_fen(query: SearchQuery) -> tuple[int | None, int | None]:
     return low, high
 
 
-def param_filters(query: SearchQuery) -> list[list[str]]:
-    """One list of accepted "code=value" tokens per filtered parameter (codes in sorted order); a
-    parameter given no values does not filter."""
+@dataclass(frozen=True)
+class ParamFilter:
+    """What one filtered parameter accepts (any of): "code=value" tokens and inclusive ranges of
+    ``number_key`` keys."""
+
+    code: str
+    tokens: tuple[str, ...]
+    ranges: tuple[tuple[int, int], ...]
+
+
+def param_filters(query: SearchQuery) -> list[ParamFilter]:
+    """One filter per filtered parameter (codes in sorted order); a parameter given no values does
+    not filter. ValueError for a malformed range value."""
     groups = []
     for code in sorted(query.params):
-        tokens = {param_token(code, v) for v in param_values(query.params[code])}
-        if tokens:
-            groups.append(sorted(tokens))
+        tokens: set[str] = set()
+        ranges: set[tuple[int, int]] = set()
+        for value in param_values(query.params[code]):
+            bounds = parse_range(value)
+            if bounds is None:
+                tokens.add(param_token(code, value))
+            else:
+                ranges.add(number_key_range(code, *bounds))
+        if tokens or ranges:
+            groups.append(ParamFilter(code, tuple(sorted(tokens)), tuple(sorted(ranges))))
     return groups
 
 
@@ -150,9 +315,11 @@ def build_facets(
     brands: Iterable[tuple[str, int]],
     prices: Mapping[str, int],
     params: Iterable[tuple[str, int]],
+    numeric: Iterable[str] = (),
 ) -> dict[str, list[FacetCount]]:
     """Facets in the common shape and order from raw (value, count) pairs; ``prices`` maps bucket
-    labels to counts and ``params`` holds "code=value" tokens."""
+    labels to counts, ``params`` holds "code=value" tokens and ``numeric`` the codes of numeric
+    parameters among the matches (their values are also bucketed as "range:<code>")."""
 
     def ordered(pairs: Iterable[tuple[str, int]], numeric: bool = False) -> list[FacetCount]:
         kept = [(value, count) for value, count in pairs if count > 0]
@@ -179,8 +346,15 @@ def build_facets(
             by_code.setdefault(code, []).append((value, count))
     for code in sorted(by_code):
         facets[f"param:{code}"] = ordered(by_code[code])
+    for code in sorted(set(numeric)):
+        if buckets := range_buckets(by_code.get(code, [])):
+            facets[f"range:{code}"] = buckets
     return facets
 
+
+#: An alternative of a query word (a synonym, a narrower word, a spelling correction) scores this
+#: share of what the word itself would: listings that use the searcher's own word rank first.
+ALTERNATIVE_WEIGHT = 0.6
 
 #: Listings with a valid green certificate rank higher among text matches (CAT-7): a constant added
 #: to their relevance score. Filters, totals and facets are unchanged by it.

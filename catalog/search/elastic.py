@@ -78,6 +78,8 @@ def index_definition() -> dict[str, Any]:
                 "green": {"type": "boolean"},
                 "sales": {"type": "long"},
                 "params": {"type": "keyword"},
+                "numbers": {"type": "long"},
+                "numeric": {"type": "keyword"},
             },
         },
     }
@@ -99,6 +101,8 @@ def document_source(doc: ListingDocument) -> dict[str, Any]:
         "green": f.green,
         "sales": f.sales,
         "params": list(f.params),
+        "numbers": list(f.numbers),
+        "numeric": list(f.numeric),
     }
 
 
@@ -112,12 +116,32 @@ def _term_clause(token: str) -> dict[str, Any]:
     }
 
 
+def _option_clause(tokens: tuple[str, ...], boost: float | None = None) -> dict[str, Any]:
+    if len(tokens) == 1:
+        clause = _term_clause(tokens[0])
+        if boost is not None:
+            clause["multi_match"]["boost"] = boost
+        return clause
+    boolean: dict[str, Any] = {"must": [_term_clause(t) for t in tokens]}
+    if boost is not None:
+        boolean["boost"] = boost
+    return {"bool": boolean}
+
+
 def _word_clause(word: analysis.QueryWord) -> dict[str, Any]:
-    whole = _term_clause(word.word)
-    if not word.parts:
-        return whole
-    split = {"bool": {"must": [_term_clause(p) for p in word.parts]}}
-    return {"bool": {"should": [whole, split], "minimum_should_match": 1}}
+    """The word whole or in its parts (both add up), or any of its alternatives: the best of these
+    scores, an alternative at ``common.ALTERNATIVE_WEIGHT``."""
+    if " " in word.word:  # a phrase: all its words
+        own = _option_clause(word.parts)
+    elif word.parts:
+        split = _option_clause(word.parts)
+        own = {"bool": {"should": [_term_clause(word.word), split], "minimum_should_match": 1}}
+    else:
+        own = _term_clause(word.word)
+    if not word.alternatives:
+        return own
+    others = [_option_clause(t, common.ALTERNATIVE_WEIGHT) for t in word.alternatives]
+    return {"dis_max": {"queries": [own, *others]}}
 
 
 def _filters(query: SearchQuery) -> list[dict[str, Any]]:
@@ -134,8 +158,17 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
         out.append({"range": {"price_fen": bounds}})
     if brands := common.brand_filter(query):
         out.append({"terms": {"brand": brands}})
-    for tokens in common.param_filters(query):
-        out.append({"terms": {"params": tokens}})
+    for accepted in common.param_filters(query):
+        options: list[dict[str, Any]] = (
+            [{"terms": {"params": list(accepted.tokens)}}] if accepted.tokens else []
+        )
+        options += [
+            {"range": {"numbers": {"gte": low, "lte": high}}} for low, high in accepted.ranges
+        ]
+        if len(options) == 1:
+            out.append(options[0])
+        else:
+            out.append({"bool": {"should": options, "minimum_should_match": 1}})
     if query.sme_only:
         out.append({"term": {"sme": True}})
     if query.green_only:
@@ -158,6 +191,7 @@ def _aggregations() -> dict[str, Any]:
         "category": {"terms": {"field": "category_id", "size": common.CATEGORY_FACET_SIZE}},
         "brand": {"terms": {"field": "brand", "size": common.BRAND_FACET_SIZE}},
         "params": {"terms": {"field": "params", "size": common.PARAM_FACET_SIZE}},
+        "numeric": {"terms": {"field": "numeric", "size": common.NUMERIC_FACET_SIZE}},
         "price": {
             "range": {
                 "field": "price_fen",
@@ -219,6 +253,7 @@ def parse_search_response(response: dict[str, Any]) -> SearchResult:
             brands=pairs("brand"),
             prices=dict(pairs("price")),
             params=pairs("params"),
+            numeric=[code for code, _ in pairs("numeric")],
         ),
     )
 

@@ -15,6 +15,7 @@ own sub-directory and the file ``CURRENT`` names the live one; one process at a 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -31,7 +32,7 @@ from catalog.search.base import ListingDocument, SearchQuery, SearchResult
 log = logging.getLogger(__name__)
 
 #: Bump when the schema changes: an index of another version is not reused (rebuild it).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Sort keys pack a value and the listing id into one unsigned 64-bit fast field, so a single
 #: ordered collection gives "value, then id ascending".
@@ -58,6 +59,8 @@ def _schema() -> tantivy.Schema:
     b.add_boolean_field("sme", indexed=True)
     b.add_boolean_field("green", indexed=True)
     b.add_text_field("params", tokenizer_name="raw", fast=True)
+    b.add_integer_field("numbers", indexed=True, fast=True)
+    b.add_text_field("numeric", tokenizer_name="raw", fast=True)
     b.add_unsigned_field("key_price_asc", fast=True)
     b.add_unsigned_field("key_price_desc", fast=True)
     b.add_unsigned_field("key_sales", fast=True)
@@ -101,6 +104,10 @@ def _document(doc: ListingDocument) -> tantivy.Document:
     d.add_boolean("green", f.green)
     for token in f.params:
         d.add_text("params", token)
+    for key in f.numbers:
+        d.add_integer("numbers", key)
+    for code in f.numeric:
+        d.add_text("numeric", code)
     d.add_unsigned("key_price_asc", _sort_key(f.price_fen, f.id, False))
     d.add_unsigned("key_price_desc", _sort_key(f.price_fen, f.id, True))
     d.add_unsigned("key_sales", _sort_key(f.sales, f.id, True))
@@ -115,12 +122,31 @@ def _term_clause(token: str) -> tantivy.Query:
     )
 
 
+def _option_clause(tokens: tuple[str, ...]) -> tantivy.Query:
+    if len(tokens) == 1:
+        return _term_clause(tokens[0])
+    return tantivy.Query.boolean_query([(_Occur.Must, _term_clause(t)) for t in tokens])
+
+
+@functools.lru_cache(maxsize=4_096)  # tantivy queries are immutable: build a word's clause once
 def _word_clause(word: analysis.QueryWord) -> tantivy.Query:
-    whole = _term_clause(word.word)
-    if not word.parts:
-        return whole
-    split = tantivy.Query.boolean_query([(_Occur.Must, _term_clause(p)) for p in word.parts])
-    return tantivy.Query.boolean_query([(_Occur.Should, whole), (_Occur.Should, split)])
+    """The word whole or in its parts (both add up), or any of its alternatives: the best of these
+    scores, an alternative at ``common.ALTERNATIVE_WEIGHT``."""
+    if " " in word.word:  # a phrase: all its words
+        own = _option_clause(word.parts)
+    elif word.parts:
+        own = tantivy.Query.boolean_query(
+            [(_Occur.Should, _term_clause(word.word)), (_Occur.Should, _option_clause(word.parts))]
+        )
+    else:
+        own = _term_clause(word.word)
+    if not word.alternatives:
+        return own
+    others = [
+        tantivy.Query.boost_query(_option_clause(tokens), common.ALTERNATIVE_WEIGHT)
+        for tokens in word.alternatives
+    ]
+    return tantivy.Query.disjunction_max_query([own, *others])
 
 
 def _filters(query: SearchQuery) -> list[tantivy.Query]:
@@ -133,8 +159,18 @@ def _filters(query: SearchQuery) -> list[tantivy.Query]:
         out.append(Q.range_query(SCHEMA, "price_fen", tantivy.FieldType.Integer, low, high))
     if brands := common.brand_filter(query):
         out.append(Q.term_set_query(SCHEMA, "brand", brands))
-    for tokens in common.param_filters(query):
-        out.append(Q.term_set_query(SCHEMA, "params", tokens))
+    for accepted in common.param_filters(query):
+        options = (
+            [Q.term_set_query(SCHEMA, "params", list(accepted.tokens))] if accepted.tokens else []
+        )
+        options += [
+            Q.range_query(SCHEMA, "numbers", tantivy.FieldType.Integer, low, high)
+            for low, high in accepted.ranges
+        ]
+        if len(options) == 1:
+            out.append(options[0])
+        else:
+            out.append(Q.boolean_query([(_Occur.Should, option) for option in options]))
     if query.sme_only:
         out.append(Q.term_query(SCHEMA, "sme", True))
     if query.green_only:
@@ -162,6 +198,7 @@ def _aggregations() -> dict:
         "category": {"terms": {"field": "category_id", "size": common.CATEGORY_FACET_SIZE}},
         "brand": {"terms": {"field": "brand", "size": common.BRAND_FACET_SIZE}},
         "params": {"terms": {"field": "params", "size": common.PARAM_FACET_SIZE}},
+        "numeric": {"terms": {"field": "numeric", "size": common.NUMERIC_FACET_SIZE}},
         "price": {
             "range": {
                 "field": "price_fen",
@@ -385,6 +422,7 @@ class EmbeddedBackend:
             brands=pairs("brand"),
             prices=dict(pairs("price")),
             params=pairs("params"),
+            numeric=[code for code, _ in pairs("numeric")],
         )
 
 

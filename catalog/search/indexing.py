@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.search import synonyms
 from catalog.search.base import ListingDocument, SearchBackend
 from core.accounts.models import Region
 from core.db import after_commit, db
@@ -86,12 +87,18 @@ def documents_for(session: Session, ids: Iterable[int]) -> tuple[list[ListingDoc
 
 
 def iter_documents(session: Session, listings: Iterable) -> Iterator[ListingDocument]:  # type: ignore[type-arg]
-    from catalog.categories.models import Category
+    from catalog.categories.models import Category, ParameterSchema
     from catalog.certificates.service import green_listing_ids
     from catalog.enrolment.models import SupplierProfile
 
     regions = _region_closure(session)
     categories = {c.id: c for c in session.scalars(select(Category))}
+    numeric = {
+        (category_id, version): tuple(d["code"] for d in params if d.get("type") == "number")
+        for category_id, version, params in session.execute(
+            select(ParameterSchema.category_id, ParameterSchema.version, ParameterSchema.params)
+        )
+    }
     sme = {p.organisation_id: p.sme for p in session.scalars(select(SupplierProfile))}
     listings = list(listings)
     green = green_listing_ids(session, [listing.id for listing in listings])
@@ -124,6 +131,9 @@ def iter_documents(session: Session, listings: Iterable) -> Iterator[ListingDocu
             green=listing.id in green,
             params=params,
             extra_text=" ".join(names),
+            # everyday names of the categories (笔记本电脑 for 便携式计算机) and their broader words
+            keywords=tuple(synonyms.index_terms(names)),
+            numeric_params=numeric.get((listing.category_id, listing.schema_version), ()),
         )
 
 

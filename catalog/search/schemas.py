@@ -24,7 +24,15 @@ class SearchArgs(Schema):
         fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,19}:.{1,20}$")),
         load_default=list,
         validate=validate.Length(max=8),
-        metadata={"description": "code:value, repeatable (e.g. cpu:i5)"},
+        metadata={
+            "description": (
+                "code:value, repeatable (e.g. cpu:i5); values of one code are alternatives (OR), "
+                "codes combine with AND. For a numeric parameter the value may be an inclusive "
+                "range low..high, or open-ended low.. / ..high (e.g. ppm:20..40, memory_gb:16..): "
+                'the facets "range:<code>" offer such ranges. A malformed range (not numbers, '
+                "or low above high) is refused with 422 and code invalid_range."
+            )
+        },
     )
     sme_only = fields.Boolean(load_default=False)
     green_only = fields.Boolean(load_default=False)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from catalog.search.base import SearchBackend, SearchQuery
-from catalog.search.common import MAX_RESULT_WINDOW
+from catalog.search.common import MAX_RESULT_WINDOW, parse_range
 from core.errors import ValidationFailed
 
 
@@ -16,6 +16,17 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
     params: dict[str, list[str]] = {}
     for item in args.get("param", []):
         code, _, value = item.partition(":")
+        try:
+            parse_range(value)
+        except ValueError as error:
+            raise ValidationFailed(
+                f"The range {value!r} of {code} is not valid: use low..high, low.. or ..high "
+                "with numbers, low not above high.",
+                f"参数 {code} 的范围 {value!r} 无效：请写成 最小值..最大值、最小值.. 或 ..最大值，"
+                "最小值不得大于最大值。",
+                code="invalid_range",
+                details={"param": [str(error)]},
+            ) from error
         params.setdefault(code, []).append(value)
     if (
         args.get("price_min") is not None
@@ -60,7 +71,9 @@ def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     rows = {
         listing.id: listing
         for listing in session.scalars(
-            select(Listing).where(Listing.id.in_(ids), Listing.status == "approved")
+            select(Listing)
+            .where(Listing.id.in_(ids), Listing.status == "approved")
+            .options(selectinload(Listing.images))  # the first image of each card, in one query
         )
     }
     ordered = [rows[i] for i in ids if i in rows]

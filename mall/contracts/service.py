@@ -25,6 +25,7 @@ from core.accounts.models import Organisation
 from core.errors import Conflict, Forbidden, NotFound
 from mall.contracts.models import Contract, ContractSignature
 from mall.locks import lock
+from mall.orders import notices
 from mall.orders.access import party_of
 from mall.orders.models import Order
 from supervision.ledger import record
@@ -144,8 +145,11 @@ def terms(session: Session, order: Order) -> dict[str, Any]:
     }
 
 
-def create_for_order(session: Session, actor: Actor, order: Order) -> Contract:
-    """Write the contract of a just-confirmed order and put its hash on the ledger."""
+def create_for_order(
+    session: Session, actor: Actor, order: Order, *, tell_purchaser: bool = True
+) -> Contract:
+    """Write the contract of a just-confirmed order and put its hash on the ledger; the purchaser
+    is told it awaits its signature (unless the caller's own notice says so already)."""
     content = canonical.dumps(terms(session, order))
     contract = Contract(
         order_id=order.id,
@@ -170,6 +174,8 @@ def create_for_order(session: Session, actor: Actor, order: Order) -> Contract:
         },
         region_id=order.region_id,
     )
+    if tell_purchaser:
+        notices.contract_awaits_signature(session, contract, order)
     return contract
 
 
@@ -293,6 +299,8 @@ def sign(session: Session, actor: Actor, contract_id: int) -> Contract:
         },
         region_id=order.region_id,
     )
+    if party == "supplier" and not any(s.party == "purchaser" for s in contract.signatures):
+        notices.contract_awaits_signature(session, contract, order)
     return contract
 
 

@@ -24,6 +24,7 @@ from mall.disputes.schemas import (
     OpenSchema,
     ProposalSchema,
     ReassignSchema,
+    RulingPreviewSchema,
     RulingSchema,
     StatementSchema,
     WithdrawSchema,
@@ -153,6 +154,16 @@ def answer(args: dict[str, Any], dispute_id: int):  # type: ignore[no-untyped-de
     db.finish_unit()
     service.carry_out_refunds(dispute_id)
     return _after(dispute_id)
+
+
+@blp.route("/<int:dispute_id>/ruling/preview", methods=["POST"])
+@blp.arguments(RulingSchema)
+@blp.response(200, RulingPreviewSchema)
+def preview_ruling(args: dict[str, Any], dispute_id: int):  # type: ignore[no-untyped-def]
+    """裁决预览: what the draft ruling would do (losing party, refund, re-opening, credit penalty,
+    suspension, archiving) without doing it. The assigned handler only; a draft the ruling
+    would refuse is refused here the same way."""
+    return service.preview_ruling(db.session, require_actor(), dispute_id, args)
 
 
 @blp.route("/<int:dispute_id>/ruling", methods=["POST"])

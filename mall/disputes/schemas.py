@@ -187,3 +187,49 @@ class DisputeDetailSchema(DisputeSchema):
 class DisputeListSchema(Schema):
     items = fields.List(fields.Nested(DisputeSchema))
     total = IntField()
+
+
+class PreviewEffectSchema(Schema):
+    kind = fields.String(
+        metadata={"enum": ["refund", "reopen", "credit_penalty", "suspension"]},
+    )
+    target_org_id = IntField()
+    params = fields.Dict()
+
+
+class OrgRefSchema(Schema):
+    id = IntField()
+    name_zh = fields.String()
+    name_en = fields.String()
+
+
+class RulingPreviewSchema(Schema):
+    """What a draft ruling would do; nothing is written."""
+
+    dispute_id = IntField()
+    number = fields.String()
+    outcome = fields.String()
+    losing_party = fields.String(metadata={"enum": ["purchaser", "supplier"]})
+    losing_organisation = fields.Nested(OrgRefSchema)
+    refund_amount = fields.Decimal(as_string=True, places=2, allow_none=True)
+    refundable = fields.Decimal(
+        as_string=True,
+        places=2,
+        allow_none=True,
+        metadata={"description": "what is left to refund on the order (paid orders only)"},
+    )
+    reopen = fields.Boolean()
+    order_status = fields.String()
+    order_status_after = fields.String()
+    penalty_points = IntField(allow_none=True)
+    suspension_days = IntField(allow_none=True)
+    suspended_until = fields.DateTime(allow_none=True)
+    effects = fields.List(fields.Nested(PreviewEffectSchema))
+    archive = fields.String(
+        metadata={
+            "enum": ["now", "after_refund"],
+            "description": "archived with the ruling, or once the gateway completes the refund",
+        }
+    )
+    status_after = fields.String(metadata={"enum": ["ruled", "archived"]})
+    releases_payment_hold = fields.Boolean()

@@ -820,11 +820,41 @@ def answer_proposal(
 # ---------------------------------------------------------------- ruling and effects
 
 
-def rule(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any]) -> Dispute:
-    """裁决: upheld, rejected (no violation) or rejected (insufficient evidence), with written
-    reasons, and the effects on the losing party. While the respondent's time to respond runs,
-    the handler cannot rule; once it has passed unanswered, the handler may rule on the record."""
-    dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
+@dataclass(frozen=True)
+class RulingPlan:
+    """What a ruling does, worked out from the draft before anything is written: the same plan
+    previews the ruling and then carries it out, so the two cannot differ."""
+
+    outcome: str
+    reasons: str
+    losing_party: str
+    losing_org_id: int
+    refund_amount: Decimal | None
+    reopen: bool
+    penalty_points: int | None
+    suspension_days: int | None
+    order_status: str
+    refundable: Decimal | None
+
+    @property
+    def effects(self) -> list[tuple[str, int, dict[str, Any]]]:
+        loser = self.losing_org_id
+        effects: list[tuple[str, int, dict[str, Any]]] = []
+        if self.refund_amount is not None:
+            effects.append(("refund", loser, {"amount": str(self.refund_amount)}))
+        if self.reopen:
+            effects.append(("reopen", loser, {}))
+        if self.penalty_points is not None:
+            effects.append(("credit_penalty", loser, {"points": self.penalty_points}))
+        if self.suspension_days is not None:
+            effects.append(("suspension", loser, {"days": self.suspension_days}))
+        return effects
+
+
+def _plan_ruling(
+    session: Session, actor: Actor, dispute: Dispute, role: str, data: dict[str, Any]
+) -> RulingPlan:
+    """Check a draft ruling against the dispute and the order; raise as ``rule`` would."""
     _need(role, "handler")
     _expect(dispute, "under_review", doing=("ruled on", "裁决"))
     outcome = data.get("outcome")
@@ -837,6 +867,7 @@ def rule(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any]) 
             },
         )
     reasons = _text(data.get("reasons"), "reasons")
+    assert reasons is not None
     loser_party = dispute.respondent if outcome == "upheld" else dispute.opened_by
     loser = dispute.party_org(loser_party)
     refund = data.get("refund_amount")
@@ -861,14 +892,80 @@ def rule(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any]) 
             code="bad_effects",
             details=problems,
         )
-    order = lock(session, Order, dispute.order_id)
+    order = session.get(Order, dispute.order_id)
     assert order is not None
     _check_effect_terms(session, order, refund, reopen)
+    refundable = payments.refundable(session, order) if order.status in ("paid", "closed") else None
+    return RulingPlan(
+        outcome=outcome,
+        reasons=reasons,
+        losing_party=loser_party,
+        losing_org_id=loser,
+        refund_amount=None if refund is None else cny(refund),
+        reopen=reopen,
+        penalty_points=points,
+        suspension_days=days,
+        order_status=order.status,
+        refundable=refundable,
+    )
+
+
+def preview_ruling(
+    session: Session, actor: Actor, dispute_id: int, data: dict[str, Any]
+) -> dict[str, Any]:
+    """What the draft ruling would do — the losing party, the refund, the order re-opened, the
+    credit penalty, the suspension and its end, whether the dispute is archived at once or once
+    the refund completes — without writing anything. Only the handler who may rule sees it, and a
+    draft that ``rule`` would refuse is refused the same way."""
+    dispute, role = get_dispute(session, actor, dispute_id)
+    plan = _plan_ruling(session, actor, dispute, role, data)
     now = clock.now()
-    _submit(session, actor, dispute, "handler", "ruling", reasons)
+    loser = session.get(Organisation, plan.losing_org_id)
+    refund_pending = plan.refund_amount is not None
+    return {
+        "dispute_id": dispute.id,
+        "number": dispute.number,
+        "outcome": plan.outcome,
+        "losing_party": plan.losing_party,
+        "losing_organisation": {
+            "id": plan.losing_org_id,
+            "name_zh": loser.name_zh if loser else "",
+            "name_en": loser.name_en if loser else "",
+        },
+        "refund_amount": plan.refund_amount,
+        "refundable": plan.refundable,
+        "reopen": plan.reopen,
+        "order_status": plan.order_status,
+        "order_status_after": "confirmed" if plan.reopen else plan.order_status,
+        "penalty_points": plan.penalty_points,
+        "suspension_days": plan.suspension_days,
+        "suspended_until": None
+        if plan.suspension_days is None
+        else now + timedelta(days=plan.suspension_days),
+        "effects": [
+            {"kind": kind, "target_org_id": target, "params": params}
+            for kind, target, params in plan.effects
+        ],
+        "archive": "after_refund" if refund_pending else "now",
+        "status_after": "ruled" if refund_pending else "archived",
+        "releases_payment_hold": True,
+    }
+
+
+def rule(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any]) -> Dispute:
+    """裁决: upheld, rejected (no violation) or rejected (insufficient evidence), with written
+    reasons, and the effects on the losing party. While the respondent's time to respond runs,
+    the handler cannot rule; once it has passed unanswered, the handler may rule on the record."""
+    dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
+    _need(role, "handler")
+    order = lock(session, Order, dispute.order_id)
+    assert order is not None
+    plan = _plan_ruling(session, actor, dispute, role, data)
+    now = clock.now()
+    _submit(session, actor, dispute, "handler", "ruling", plan.reasons)
     dispute.status = "ruled"
-    dispute.outcome = outcome
-    dispute.ruling_reasons = reasons
+    dispute.outcome = plan.outcome
+    dispute.ruling_reasons = plan.reasons
     dispute.decided_at = now
     dispute.decided_by = actor.user_id
     dispute.handler_due_at = None
@@ -878,26 +975,17 @@ def rule(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any]) 
         actor,
         "dispute.ruled",
         dispute,
-        outcome=outcome,
-        reasons=reasons,
-        losing_party=loser_party,
-        refund_amount=None if refund is None else cny(refund),
-        reopen=reopen,
-        penalty_points=points,
-        suspension_days=days,
+        outcome=plan.outcome,
+        reasons=plan.reasons,
+        losing_party=plan.losing_party,
+        refund_amount=plan.refund_amount,
+        reopen=plan.reopen,
+        penalty_points=plan.penalty_points,
+        suspension_days=plan.suspension_days,
         respondent_defaulted=dispute.respondent_defaulted,
     )
-    effects: list[tuple[str, int, dict[str, Any]]] = []
-    if refund is not None:
-        effects.append(("refund", loser, {"amount": str(cny(refund))}))
-    if reopen:
-        effects.append(("reopen", loser, {}))
-    if points is not None:
-        effects.append(("credit_penalty", loser, {"points": points}))
-    if days is not None:
-        effects.append(("suspension", loser, {"days": days}))
-    _order_effects(session, actor, dispute, order, effects, "ruling")
-    zh, en = OUTCOMES[outcome]
+    _order_effects(session, actor, dispute, order, plan.effects, "ruling")
+    zh, en = OUTCOMES[plan.outcome]
     _tell_parties(session, dispute, "ruled", f"已裁决：{zh}", f"ruled: {en.lower()}")
     return dispute
 

@@ -8,6 +8,7 @@ and two checkouts can never sell the same unit or spend the same funds.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -61,10 +62,42 @@ def _cart(session: Session, actor: Actor, supplier_ids: list[int] | None) -> lis
     return items
 
 
+#: Delivery details every order needs (the checkout page shows the same limits).
+ADDRESS_MIN = 2
+ADDRESS_MAX = 300
+NAME_MAX = 50
+PHONE_MAX = 30
+PHONE = re.compile(r"\+?[0-9][0-9 -]{5,28}")
+
+
+def check_delivery(data: dict[str, Any]) -> None:
+    """Refuse an order without somewhere to deliver and someone to call: the address, the contact
+    and the phone must not be empty (``delivery_incomplete``, naming each empty field)."""
+    problems: dict[str, list[str]] = {}
+    for field, least in (
+        ("delivery_address", ADDRESS_MIN),
+        ("contact_name", 1),
+        ("contact_phone", 1),
+    ):
+        value = (data.get(field) or "").strip()
+        if not value:
+            problems[field] = ["required"]
+        elif len(value) < least:
+            problems[field] = [f"at least {least} characters"]
+    if problems:
+        raise ValidationFailed(
+            "Give the delivery address, a contact and a phone number.",
+            "请填写收货地址、联系人和联系电话。",
+            code="delivery_incomplete",
+            details=problems,
+        )
+
+
 def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order]:
     """Place one order per supplier for the cart (or the groups of ``supplier_ids``), paid from
-    ``budget_line_id``."""
+    ``budget_line_id``, delivered to the address and contact given."""
     require_purchaser(actor)
+    check_delivery(data)
     settings = policy.settings()
     items = _cart(session, actor, data.get("supplier_ids"))
     # Locks: listings (by id), then the budget line.

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from core.api import MAX_ID, IntField, MoneyField, PageArgs
 from mall.budgets.models import FUND_SOURCES
 from mall.orders.cart import MAX_QUANTITY
+from mall.orders.checkout import ADDRESS_MAX, ADDRESS_MIN, NAME_MAX, PHONE
 from mall.orders.designated import MAX_DETAILS, MAX_PLACE
 from mall.orders.models import STATUSES
 
 _id = validate.Range(min=1, max=MAX_ID)
+
+
+def _phone(value: str | None) -> None:
+    """A phone number's form; a blank one is left to the checkout (``delivery_incomplete``)."""
+    if value is not None and value.strip() and not PHONE.fullmatch(value.strip()):
+        raise ValidationError("电话号码格式不正确 / Not a phone number.")
+
+
 _quantity = validate.Range(min=1, max=MAX_QUANTITY)
 
 
@@ -87,10 +96,25 @@ class CheckoutSchema(Schema):
         validate=validate.Length(min=1, max=100),
         metadata={"description": "check out only these suppliers' groups; default: the whole cart"},
     )
-    delivery_address = fields.String(required=True, validate=validate.Length(min=2, max=300))
-    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    # Left out or blank, they are refused by the checkout itself with ``delivery_incomplete``
+    # naming each empty field; here only their length and the phone's form.
+    delivery_address = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=ADDRESS_MAX),
+        metadata={"description": f"required, {ADDRESS_MIN}..{ADDRESS_MAX} characters"},
+    )
+    contact_name = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=NAME_MAX),
+        metadata={"description": f"required, at most {NAME_MAX} characters"},
+    )
     contact_phone = fields.String(
-        required=True, validate=validate.Regexp(r"^\+?[0-9][0-9 -]{5,28}$")
+        load_default=None,
+        allow_none=True,
+        validate=_phone,
+        metadata={"description": "required; digits, spaces and hyphens, an optional leading +"},
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
     services = fields.List(

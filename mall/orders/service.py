@@ -40,6 +40,7 @@ from core.errors import Conflict, ValidationFailed
 from mall.budgets import service as budgets
 from mall.contracts import service as contracts
 from mall.locks import lock_many
+from mall.orders import notices
 from mall.orders.access import expect, get_order
 from mall.orders.models import Order
 from supervision.ledger import record
@@ -126,7 +127,8 @@ def confirm(session: Session, actor: Actor, order_id: int) -> Order:
     order.confirmed_at = order.updated_at = now
     session.flush()
     record_order(session, actor, "order.confirmed", order)
-    contracts.create_for_order(session, actor, order)
+    contracts.create_for_order(session, actor, order, tell_purchaser=False)
+    notices.order_confirmed(session, order)
     return order
 
 

@@ -169,14 +169,23 @@ class VerifyResult:
     head_seq: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    #: the hash of the last entry walked (with ``entries``, where a later walk may go on from)
+    last_hash: str = GENESIS
 
 
-def verify(session: Session, batch: int = 2000) -> VerifyResult:
-    """Walk the whole chain. Report the first entry that is missing, altered or out of chain."""
+def verify(
+    session: Session, batch: int = 2000, after: tuple[int, str] | None = None
+) -> VerifyResult:
+    """Walk the whole chain — or, with ``after`` = (seq, hash) of a prefix an earlier walk found
+    intact, only the entries after it. Report the first entry that is missing, altered or out of
+    chain."""
     prev_hash, expected_seq, count = GENESIS, 1, 0
+    if after is not None:
+        count, prev_hash = after
+        expected_seq = count + 1
     head = session.get(LedgerHead, 1)
     head_seq = head.seq if head else 0
-    last_seq = 0
+    last_seq = count
     table = LedgerEntry.__table__
     while True:
         # Plain rows rather than ORM objects: the walk is over every entry.
@@ -210,7 +219,7 @@ def verify(session: Session, batch: int = 2000) -> VerifyResult:
                 f"entry {count + 1} is missing (head at {head.seq})",
             )
         return VerifyResult(False, count, head_seq, head.seq, "head does not match the chain")
-    return VerifyResult(True, count, head_seq)
+    return VerifyResult(True, count, head_seq, last_hash=prev_hash)
 
 
 # ---------------------------------------------------------------- reading, for supervisors

@@ -38,6 +38,7 @@ def test_a_non_sme_lowest_bid_loses_to_an_sme_bid_within_the_deduction(floor, se
     assert own["ladder"][0] | {"at": None} == {
         "rank": 1,
         "label": "供应商 2",
+        "label_no": 2,
         "name": None,
         "supplier_id": None,
         "price": "3900.00",

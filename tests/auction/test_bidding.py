@@ -214,6 +214,7 @@ def test_what_each_party_sees(floor, session):
         {
             "rank": 1,
             "label": "供应商 1",
+            "label_no": 1,
             "name": None,
             "supplier_id": None,
             "price": "3990.00",

@@ -113,7 +113,7 @@ def test_too_few_bidders_fail_the_auction_and_release_the_funds(floor, session, 
     session.expire_all()
     row = session.get(Auction, auction["id"])
     assert row.status == "failed" and "流标" in row.failure_reason
-    assert "fewer than the minimum of 2" in row.failure_reason
+    assert row.failure_reason == "有效报价供应商 1 家，少于最低要求的 2 家，流标。"
     assert _line(session, floor.line).reserved == Decimal("0.00")
     assert _last(session, auction["id"], "auction.failed")["reason"] == row.failure_reason
     assert session.scalars(select(Order).where(Order.source_id == auction["id"])).all() == []

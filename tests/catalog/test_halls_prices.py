@@ -1,5 +1,8 @@
 """Halls (CAT-5) and price monitoring (SUP-3): spreads, history and CSV exports."""
 
+from datetime import UTC, datetime, timedelta
+
+from core import clock
 from tests.catalog.conftest import desktop_body, enrol
 from tests.catalog.test_search_api import _shelve
 
@@ -115,6 +118,51 @@ def test_price_history_csv_and_who_may_monitor(login, cat):
     for username in ("purchaser", "supplier"):
         refused = login(username).get(f"/api/catalog/prices/categories/{cat.it}")
         assert refused.status_code == 403 and refused.get_json()["code"] == "monitor_only"
+
+
+def test_standard_product_curve_week_by_week(login, cat):
+    """SUP-3: a standard product's price over the weeks is the spread of the prices then in force
+    of its listings on the shelf, from their price history; a listing counts from its first price."""
+    start = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+    clock.freeze(start)
+    try:
+        _supplier, operator, ids = _three_listings(login, cat)
+        product = operator.post(
+            "/api/catalog/standard-products",
+            json={
+                "code": "PC-I5-16-CURVE",
+                "category_id": cat.desktop,
+                "name_zh": "台式计算机 i5/16GB",
+                "params": {"cpu": "i5", "memory_gb": 16},
+            },
+        ).get_json()
+        for weeks, listing_id, price in ((2, ids[0], "2800.00"), (3, ids[1], "4400.00")):
+            clock.freeze(start + timedelta(weeks=weeks, hours=1))
+            changed = login("supplier").patch(
+                f"/api/catalog/listings/{listing_id}", json={"price": price}
+            )
+            assert changed.status_code == 200, changed.get_json()
+        clock.freeze(start + timedelta(weeks=4, minutes=30))
+        monitor = login("monitor")
+        body = monitor.get(f"/api/catalog/prices/standard-products/{product['id']}/curve")
+        assert body.status_code == 200
+        points = body.get_json()["points"]
+        refused = login("supplier").get(
+            f"/api/catalog/prices/standard-products/{product['id']}/curve"
+        )
+        assert refused.status_code == 403 and refused.get_json()["code"] == "monitor_only"
+    finally:
+        clock.unfreeze()
+    assert len(points) == 27
+    assert all(p["count"] == 0 and p["median"] is None for p in points[:22])
+    assert [(p["count"], p["min"], p["median"], p["max"]) for p in points[22:]] == [
+        (2, "3000.00", "3500.00", "4000.00"),  # week 0: the first prices
+        (2, "3000.00", "3500.00", "4000.00"),
+        (2, "3000.00", "3500.00", "4000.00"),
+        (2, "2800.00", "3400.00", "4000.00"),  # week 3: the first listing was cut to 2800
+        (2, "2800.00", "3600.00", "4400.00"),  # week 4: the second raised to 4400
+    ]
+    assert points[-1]["at"].startswith("2026-06-29T02:30")
 
 
 def test_hall_rules_are_read_like_search_arguments(login, cat):

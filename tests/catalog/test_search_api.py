@@ -106,3 +106,78 @@ def test_ids_beyond_the_database_range_are_refused(login, cat):
         response = purchaser.get(f"/api/catalog/search?{arg}=69428240401314787303054376960")
         assert response.status_code == 422, arg
         assert arg in response.get_json()["details"]
+
+
+def test_everyday_words_find_listings_by_their_category(login, cat):
+    """CAT-6: everyday names and English words of a category (台式电脑, 台式机, 电脑, desktop pc,
+    full-width ＤＥＳＫＴＯＰ) find its listings, through the synonyms indexed with the listing and
+    applied to the query; a listing of another category is not found."""
+    supplier = enrol(login, "supplier", [cat.it], cat.regions["150105"])
+    operator = login("operator")
+    desktop = _shelve(
+        supplier,
+        operator,
+        desktop_body(cat, title_zh="联想启天 M437", title_en="Lenovo Qitian M437"),
+    )
+    purchaser = login("purchaser")
+    for words in (
+        "台式电脑",
+        "台式机",
+        "电脑",
+        "desktop",
+        "ＤＥＳＫＴＯＰ",
+        "dekstop",
+        "联想 电脑",
+    ):
+        found = purchaser.get("/api/catalog/search", query_string={"q": words}).get_json()
+        assert [item["id"] for item in found["items"]] == [desktop], words
+    for words in ("打印机", "笔记本电脑", "华为 电脑"):
+        found = purchaser.get("/api/catalog/search", query_string={"q": words}).get_json()
+        assert found["total"] == 0, words
+
+
+def test_numeric_parameters_filter_by_range_and_facet_as_ranges(login, cat):
+    """CAT-6: a numeric parameter (memory_gb) filters by an inclusive range (param=code:low..high,
+    either end open) and is offered as range buckets; an enum parameter is not."""
+    supplier = enrol(login, "supplier", [cat.it], cat.regions["150105"])
+    operator = login("operator")
+    made = {
+        memory: _shelve(
+            supplier,
+            operator,
+            desktop_body(cat, model=f"M{memory}", params={"cpu": "i5", "memory_gb": memory}),
+        )
+        for memory in (8, 16, 32, 64)
+    }
+    purchaser = login("purchaser")
+
+    def found(*params: str) -> set[int]:
+        answer = purchaser.get("/api/catalog/search", query_string={"param": list(params)})
+        assert answer.status_code == 200, answer.get_json()
+        return {item["id"] for item in answer.get_json()["items"]}
+
+    assert found("memory_gb:16..32") == {made[16], made[32]}
+    assert found("memory_gb:20..") == {made[32], made[64]}
+    assert found("memory_gb:..8") == {made[8]}
+    assert found("memory_gb:..8", "memory_gb:64") == {made[8], made[64]}
+    assert found("memory_gb:9..15") == set()
+    facets = purchaser.get("/api/catalog/search").get_json()["facets"]
+    assert [(f["value"], f["count"]) for f in facets["range:memory_gb"]] == [
+        ("8..8", 1),
+        ("16..16", 1),
+        ("32..32", 1),
+        ("64..64", 1),
+    ]
+    assert "range:cpu" not in facets
+
+
+def test_malformed_ranges_are_refused_with_a_code(login, cat):
+    """CAT-6: a range that is not numbers or runs backwards is refused (422, invalid_range) with a
+    message in Chinese and English."""
+    purchaser = login("purchaser")
+    for bad in ("memory_gb:32..16", "memory_gb:..", "memory_gb:a..b", "memory_gb:1..2..3"):
+        response = purchaser.get("/api/catalog/search", query_string={"param": bad})
+        assert response.status_code == 422, bad
+        body = response.get_json()
+        assert body["code"] == "invalid_range", bad
+        assert "range" in body["message"] and "范围" in body["message_zh"]

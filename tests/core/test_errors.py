@@ -41,7 +41,8 @@ def test_html_pages_get_an_html_error(client):
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert response.mimetype == "text/html"
-    assert "未找到" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "页面或记录不存在" in page and ">not_found<" not in page
 
 
 def test_openapi_document_and_docs_are_served(client):

@@ -262,6 +262,7 @@ def test_form_shows_refusals_then_saves_and_publishes(
     assert terms["contact_phone"] == "0471-6669999" and terms["quantity"] == QUANTITY
 
     page.click("[data-testid=publish]")
+    page.click("[data-testid=publish-confirm]")  # the dialog shows the effect first
     expect(page.locator("[data-testid=flash]")).to_contain_text(zh("auc_js_published"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "open")
     expect(page.locator("[data-testid=bidder-count]")).to_have_text("0")
@@ -423,6 +424,10 @@ def test_a_draft_is_withdrawn_with_a_reason(open_as, live_server, js_errors):
     expect(page.locator("[data-testid=draft-error]")).to_have_text(zh("auc_js_reason_needed"))
     page.fill("[data-testid=withdraw-reason]", "需求变更，改为框架协议采购")
     page.click("[data-testid=withdraw-submit]")
+    expect(page.locator("[data-testid=withdraw-dialog-reason]")).to_have_text(
+        "需求变更，改为框架协议采购"
+    )
+    page.click("[data-testid=withdraw-confirm]")
     expect(page.locator("[data-testid=flash]")).to_have_text(zh("auc_js_withdrawn"))
     expect(page.locator("[data-testid=auction-outcome]")).to_contain_text("需求变更")
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "cancelled")

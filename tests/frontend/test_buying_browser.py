@@ -334,6 +334,14 @@ def step_accept(buyer: sync_api.Page, purchase: Purchase) -> None:
     row.locator("[data-testid=accept-note]").fill("外观完好，型号一致")
     form.locator("[data-testid=accept-notes]").fill("验收合格")
     form.locator("[data-testid=do-accept]").click()
+    # Acceptance settles the order: the dialog says what will be paid before it is sent.
+    dialog = buyer.locator("[data-testid=order-confirm]")
+    expect(dialog).to_be_visible()
+    total = Decimal(purchase.listing["price"]) * purchase.quantity
+    expect(dialog.locator("[data-testid=confirm-to-pay]")).to_contain_text(yuan(total))
+    expect(dialog.locator("[data-testid=confirm-released]")).to_have_count(0)
+    assert_accessible(buyer, "order-accept-confirm")
+    dialog.locator("[data-testid=order-confirm-go]").click()
     expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("done_accept"))
     expect(buyer.locator("[data-testid=order-status]")).to_have_text("已验收")
     total = Decimal(purchase.listing["price"]) * purchase.quantity
@@ -471,7 +479,7 @@ def test_direct_purchase(open_as, live_server: str, shots: Path, js_errors: list
 # ---------------------------------------------------------------- declining and cancelling
 
 
-def test_decline_and_cancel(open_as, js_errors: list[str]) -> None:
+def test_decline_and_cancel(open_as, js_errors: list[str], artifacts: Path) -> None:
     """A decline needs a reason; declining or cancelling ends the order and gives the funds back."""
     buyer = open_as(PURCHASER)
     supplier = open_as(SUPPLIER)
@@ -486,6 +494,16 @@ def test_decline_and_cancel(open_as, js_errors: list[str]) -> None:
     expect(action.locator(".row-message")).to_contain_text(zh("reason_needed"))
     action.locator("[data-testid=decline-reason]").fill("该型号暂时缺货")
     action.locator("[data-testid=do-decline]").click()
+    dialog = supplier.locator("[data-testid=order-confirm]")
+    expect(dialog.locator("[data-testid=confirm-ends]")).to_contain_text(
+        yuan(Decimal(declined["total"]))
+    )
+    # Going back sends nothing; the order is still open.
+    dialog.locator("[data-testid=order-confirm-back]").click()
+    expect(dialog).to_be_hidden()
+    expect(supplier.locator("[data-testid=order-status]")).not_to_have_text("已拒单")
+    action.locator("[data-testid=do-decline]").click()
+    dialog.locator("[data-testid=order-confirm-go]").click()
     expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("done_decline"))
     expect(supplier.locator("[data-testid=order-status]")).to_have_text("已拒单")
     expect(supplier.locator("[data-testid=order-actions]")).to_have_count(0)
@@ -498,8 +516,23 @@ def test_decline_and_cancel(open_as, js_errors: list[str]) -> None:
     action = buyer.locator("[data-testid=action-cancel]")
     action.locator("summary").click()
     action.locator("[data-testid=cancel-reason]").fill("需求变更")
+    # In English this time: the dialog says the order ends and its funds are released.
+    buyer.context.add_cookies([{"name": "lang", "value": "en", "url": buyer.url}])
+    buyer.reload()
+    action.locator("summary").click()
+    action.locator("[data-testid=cancel-reason]").fill("需求变更")
     action.locator("[data-testid=do-cancel]").click()
-    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("done_cancel"))
+    dialog = buyer.locator("[data-testid=order-confirm]")
+    expect(dialog.locator("h2")).to_have_text(TEXT["order_confirm_cancel"][1])
+    expect(dialog.locator("[data-testid=confirm-ends]")).to_contain_text(
+        f"the {yuan(Decimal(cancelled['total']))} reserved on the budget line is released"
+    )
+    assert_accessible(buyer, "order-cancel-confirm-en")
+    buyer.screenshot(path=str(artifacts / "buying-cancel-confirm-en.png"))
+    dialog.locator("[data-testid=order-confirm-go]").click()
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(TEXT["done_cancel"][1])
+    buyer.context.add_cookies([{"name": "lang", "value": "zh", "url": buyer.url}])
+    buyer.reload()
     expect(buyer.locator("[data-testid=order-status]")).to_have_text("已取消")
     expect(buyer.locator("[data-testid=timeline] [data-event=cancelled]")).to_contain_text(
         "需求变更"

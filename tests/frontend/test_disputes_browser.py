@@ -105,6 +105,12 @@ def test_from_opening_to_a_ruling_whose_refund_shows_on_the_order(
     assert_accessible(handler, "5-ruling")
     handler.screenshot(path=str(shots / "5-ruling.png"), full_page=True)
     ruling.locator("[data-testid=ruling-submit]").click()
+    # The ruling's effects are shown for confirmation before anything is done.
+    confirm = handler.locator("[data-testid=ruling-confirm]")
+    expect(confirm).to_be_visible()
+    expect(confirm.locator("[data-testid=preview-refund]")).to_contain_text("¥100.00")
+    expect(confirm.locator("[data-testid=preview-penalty]")).to_have_text("扣 3 分")
+    confirm.locator("[data-testid=ruling-confirm-go]").click()
     expect(handler.locator("[data-testid=dispute]")).to_have_attribute("data-status", "archived")
     expect(handler.locator("[data-testid=outcome]")).to_have_text("支持申请")
     expect(handler.locator("[data-testid=effects] li[data-kind=refund]")).to_have_attribute(

@@ -2,7 +2,7 @@
 
 A purchaser browses the halls and sees only green products in the green hall; the operator picks a
 listing of a large enterprise into the SME hall, where it comes first, and creates a hall from a few
-rule fields; the monitor finds no standard products at first, then the spread of one the operator
+rule fields; the monitor finds the demo's standard products, then the spread of one the operator
 defines through the API: the page's numbers match the JSON API, the listings come by price and the
 CSV downloads. Other roles are refused the price pages. One live server (demo data,
 MALL_DEMO_LISTINGS=150) and one browser serve the module; the tests run in file order.
@@ -14,6 +14,7 @@ import csv
 import io
 from collections import Counter
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -292,10 +293,11 @@ def test_monitor_sees_the_spread_of_a_standard_product(
     monitor = open_as("monitor")
     monitor.locator("nav.mainnav a", has_text=zh("prices")).click()
     monitor.wait_for_url("**/prices*")
-    # The demo defines no standard products: the page says so.
-    expect(monitor.locator("[data-testid=standard-products-empty]")).to_contain_text(
-        zh("no_standard_products")
-    )
+    # The demo's standard products are listed, by code.
+    demo_products = get(monitor, "/api/catalog/standard-products")
+    assert demo_products
+    expect(monitor.locator("[data-testid=standard-product]")).to_have_count(len(demo_products))
+    expect(monitor.locator("[data-testid=standard-products-empty]")).to_have_count(0)
     expect(monitor.locator("[data-testid=price-search-hint]")).to_be_visible()
 
     # --- the operator defines one that some demo chairs match: their most common material
@@ -357,7 +359,9 @@ def test_monitor_sees_the_spread_of_a_standard_product(
     first_id = shown[0][0]
     history = download_lines(monitor, rows.first.locator("[data-testid=history-csv]"))
     assert history[0] == HISTORY_HEADER
-    assert history[1][1:] == ["", shown[0][1]]  # the demo's listings have their first price only
+    assert history[1][1] == ""  # the first price had none before it
+    assert history[-1][2] == shown[0][1]  # and the last is the price now
+    assert all(a[2] == b[1] for a, b in pairwise(history[1:]))
     with monitor.expect_navigation():
         rows.first.locator("[data-testid=chart-link]").click()
     assert path_of(monitor) == f"/catalog/listings/{first_id}#price-chart"
@@ -432,7 +436,10 @@ def test_supervisors_and_operators_monitor_prices(open_as, username: str) -> Non
     page = open_as(username)
     page.locator("nav.mainnav a", has_text=zh("prices")).click()
     page.wait_for_url("**/prices*")
-    expect(page.locator("[data-testid=standard-product]")).to_have_count(1)
+    # The demo's products and the one the operator defined above.
+    count = len(get(page, "/api/catalog/standard-products"))
+    assert any(p["code"] == PRODUCT_CODE for p in get(page, "/api/catalog/standard-products"))
+    expect(page.locator("[data-testid=standard-product]")).to_have_count(count)
 
 
 @pytest.mark.parametrize("username", ["purchaser", "supplier"])

@@ -148,7 +148,7 @@ def test_prices_are_frozen_at_placement(shop, session):
         ("insufficient_stock", 409, "insufficient_stock"),
         ("off_shelf", 409, "not_on_shelf"),
         ("bad_phone", 422, "validation_failed"),
-        ("missing_address", 422, "validation_failed"),
+        ("missing_address", 422, "delivery_incomplete"),
     ],
 )
 def test_refused_checkouts_write_nothing(shop, login, session, case, status, code):

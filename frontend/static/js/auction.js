@@ -170,6 +170,47 @@
       });
     }
 
+    /* How many suppliers may bid on these terms (a count from the server, never names). */
+    var eligibleNode = form.querySelector('[data-testid=f-eligible]');
+    var eligibleTimer = null;
+    var eligibleAsked = '';
+    function askEligible() {
+      var category = field('category_id').value;
+      if (!eligibleNode || !category) { return; }
+      var query = 'category_id=' + encodeURIComponent(category);
+      var minimum = field('min_bidders').value.trim();
+      if (/^\d+$/.test(minimum) && Number(minimum) >= 1) { query += '&min_bidders=' + minimum; }
+      var quantity = field('quantity').value.trim();
+      var ceiling = Mall.amount(field('ceiling').value);
+      if (/^\d+$/.test(quantity) && Number(quantity) >= 1 && ceiling) {
+        query += '&quantity=' + quantity + '&ceiling=' + ceiling;
+      }
+      query += '&region_id=' + encodeURIComponent(field('delivery_region_id').value);
+      if (query === eligibleAsked) { return; }
+      eligibleAsked = query;
+      Mall.api('GET', form.getAttribute('data-eligible-url') + '?' + query).then(function (found) {
+        if (query !== eligibleAsked) { return; }
+        var line = format('auc_js_eligible', found.count, found.min_bidders) +
+          (found.sme_only ? text('auc_js_eligible_sme') : '');
+        if (!found.enough) {
+          line += ' — ' + (found.count === 0 ? text('auc_eligible_none')
+            : format('auc_eligible_short', found.count, found.min_bidders));
+        }
+        eligibleNode.textContent = line;
+        eligibleNode.classList.toggle('alert', !found.enough);
+        eligibleNode.setAttribute('data-count', String(found.count));
+        eligibleNode.setAttribute('data-enough', found.enough ? '1' : '0');
+      }, function () { eligibleAsked = ''; });
+    }
+    function askEligibleSoon() {
+      window.clearTimeout(eligibleTimer);
+      eligibleTimer = window.setTimeout(askEligible, 300);
+    }
+    ['category_id', 'quantity', 'ceiling', 'min_bidders', 'delivery_region_id'].forEach(function (name) {
+      field(name).addEventListener('change', askEligibleSoon);
+      field(name).addEventListener('input', askEligibleSoon);
+    });
+
     field('category_id').addEventListener('change', fillProducts);
     form.addEventListener('input', refresh);
     form.addEventListener('change', refresh);
@@ -178,6 +219,7 @@
     var draftTerms = document.getElementById('auction-draft-terms');
     if (draftTerms) { fillDraft(JSON.parse(draftTerms.textContent)); }
     refresh();
+    askEligible();
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();
@@ -327,6 +369,12 @@
     // ------------------------------------------------ what the updates bring
 
     function showBest(price) {
+      var compare = room.querySelector('[data-testid=bid-best]');
+      if (compare) {
+        compare.textContent = price ? Mall.yuan(price)
+          : text(bidder && data.visibility === 'rank' ? 'auc_best_hidden' : 'auc_no_bids');
+      }
+      showTotal();
       var node = room.querySelector('[data-testid=best-price]');
       if (!node) { return; }
       if (price) {
@@ -350,6 +398,11 @@
       return whole + (rest ? '.' + rest : '') + '%';
     }
 
+    /* 供应商 3 / Supplier 3: the label in the page's language, from its number. */
+    function labelOf(row) {
+      return row.label_no ? format('auc_label', row.label_no) : (row.label || '');
+    }
+
     function showLadder(rows) {
       var table = room.querySelector('[data-testid=ladder]');
       if (!table || !Array.isArray(rows)) { return; }
@@ -358,11 +411,13 @@
       rows.forEach(function (row) {
         var tr = document.createElement('tr');
         tr.setAttribute('data-testid', 'ladder-row');
-        tr.setAttribute('data-label', row.label);
-        if (bidder && mine.label && row.label === mine.label) { tr.className = 'mine'; }
+        var label = labelOf(row);
+        tr.setAttribute('data-label', label);
+        tr.setAttribute('data-label-no', String(row.label_no));
+        if (bidder && mine.label_no && row.label_no === mine.label_no) { tr.className = 'mine'; }
         var cells = [
           [String(row.rank), 'num'],
-          [row.name ? row.name + ' (' + row.label + ')' : row.label, ''],
+          [row.name ? row.name + ' (' + label + ')' : label, ''],
           [Mall.yuan(row.price), 'num price']
         ];
         if (data.deductions) {
@@ -395,7 +450,7 @@
       if (!m) { return; }
       var before = mine;
       mine = m;
-      setText(room, '[data-testid=my-label]', m.label || '—');
+      setText(room, '[data-testid=my-label]', m.label_no ? labelOf(m) : '—');
       var rank = room.querySelector('[data-testid=my-rank]');
       if (rank) {
         rank.textContent = m.rank ? format('auc_js_rank', m.rank) : text('auc_not_ranked');
@@ -403,6 +458,7 @@
         rank.classList.toggle('first', m.rank === 1);
       }
       setText(room, '[data-testid=my-last]', m.last_price ? Mall.yuan(m.last_price) : '—');
+      setText(room, '[data-testid=bid-own-last]', m.last_price ? Mall.yuan(m.last_price) : '—');
       setText(room, '[data-testid=my-evaluated]', m.evaluated_price ? Mall.yuan(m.evaluated_price) : '—');
       setText(room, '[data-testid=next-allowed]', m.next_allowed ? Mall.yuan(m.next_allowed) : '—');
       if (bidInput && m.next_allowed && (!dirty || !bidInput.value.trim())) {
@@ -412,7 +468,7 @@
       if (m.last_price && m.last_price !== before.last_price) { addPoint(m.last_price, serverNow()); }
       showTotal();
       room.querySelectorAll('[data-testid=ladder-row]').forEach(function (tr) {
-        tr.classList.toggle('mine', !!m.label && tr.getAttribute('data-label') === m.label);
+        tr.classList.toggle('mine', !!m.label_no && tr.getAttribute('data-label-no') === String(m.label_no));
       });
     }
 
@@ -530,7 +586,8 @@
             }
           },
           scales: {
-            x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: function (value) { return clockTime(value); } } },
+            // From the start, so that a lone first bid is not drawn in the middle of nowhere.
+            x: { type: 'linear', suggestedMin: startsAt, ticks: { maxTicksLimit: 6, callback: function (value) { return clockTime(value); } } },
             y: { ticks: { callback: function (value) { return '¥' + value; } } }
           }
         }
@@ -540,10 +597,15 @@
       redraw();
     }
 
+    /* No bids, no chart: an honest sentence instead of an empty axis. */
     function redraw() {
       if (!chart) { return; }
       var empty = !chart.data.datasets[0].data.length && !chart.data.datasets[1].data.length;
       show(document.querySelector('[data-testid=chart-empty]'), empty);
+      var box = document.querySelector('[data-testid=chart-box]');
+      var wasHidden = box && box.hidden;
+      show(box, !empty);
+      if (!empty && wasHidden) { chart.resize(); }
       chart.update('none');
     }
 
@@ -581,10 +643,45 @@
       } catch (e) { return null; }
     }
 
+    /* The price the guard compares a bid with, as the bidder sees it: the best price, else its
+       own last bid, else the shown ceiling (auction.rules.guard_reference). */
+    function guardReference() {
+      if (bestPrice) { return { price: bestPrice, key: 'auc_guard_ref_best' }; }
+      if (mine.last_price) { return { price: mine.last_price, key: 'auc_guard_ref_own' }; }
+      if (data.ceiling) { return { price: data.ceiling, key: 'auc_guard_ref_ceiling' }; }
+      return null;
+    }
+
+    /* basis points of a drop, shown with one decimal ("12.3%"), in whole numbers only. */
+    function dropPercent(drop, reference) {
+      var tenths = drop * 1000n / reference;
+      return (tenths / 10n).toString() + '.' + (tenths % 10n).toString() + '%';
+    }
+
+    /* How far the typed bid lies below the reference: null when it does not, or cannot tell. */
+    function dropOf(price) {
+      var ref = guardReference();
+      var cents = fen(price);
+      if (!ref || cents === null) { return null; }
+      var reference = fen(ref.price);
+      if (reference === null || reference <= 0n || cents >= reference) { return null; }
+      var drop = reference - cents;
+      return {
+        ref: ref, reference: reference, drop: drop,
+        text: Mall.yuan(fenText(drop)) + ' (' + dropPercent(drop, reference) + ')',
+        // auction.rules.needs_confirmation: drop > reference × BID_GUARD_SHARE
+        guard: drop * 10000n > reference * BigInt(data.guard_basis_points)
+      };
+    }
+
     function showTotal() {
       if (!bidInput) { return; }
-      var total = lotTotal(Mall.amount(bidInput.value), quantity);
+      var price = Mall.amount(bidInput.value);
+      var total = lotTotal(price, quantity);
       setText(room, '[data-testid=bid-total]', total === null ? '—' : Mall.yuan(total));
+      var drop = dropOf(price);
+      var node = setText(room, '[data-testid=bid-drop]', drop ? drop.text : '—');
+      if (node) { node.classList.toggle('alert-text', !!(drop && drop.guard)); }
     }
 
     function say(message, kind) {
@@ -597,11 +694,44 @@
       if (!bidForm) { return; }
       bidInput.addEventListener('input', function () { dirty = true; showTotal(); });
       showTotal();
+      var guard = document.getElementById('bid-guard');
+      var guarded = null;
+      if (guard) {
+        guard.querySelector('[data-action=close]').addEventListener('click', function () {
+          guarded = null;
+          guard.close();
+        });
+        guard.addEventListener('close', function () { if (!sending) { bidInput.focus(); } });
+        guard.querySelector('[data-action=guard-send]').addEventListener('click', function () {
+          var price = guarded;
+          guarded = null;
+          guard.close();
+          if (price && price === Mall.amount(bidInput.value)) { send(price); }
+        });
+      }
       bidForm.addEventListener('submit', function (event) {
         event.preventDefault();
         if (sending) { return; }
         var price = Mall.amount(bidInput.value);
         if (!price || fen(price) <= 0n) { say(text('auc_js_bid_bad'), 'alert'); bidInput.focus(); return; }
+        if (!connected) { say(text('auc_js_bid_offline'), 'alert'); return; }
+        var drop = dropOf(price);
+        if (guard && drop && drop.guard) {
+          // A drop beyond the documented share is sent only once the bidder confirms it.
+          guarded = price;
+          guard.querySelector('[data-testid=bid-guard-text]').textContent = format('auc_guard_text',
+            Mall.yuan(price), text(drop.ref.key), Mall.yuan(drop.ref.price),
+            Mall.yuan(fenText(drop.drop)), dropPercent(drop.drop, drop.reference),
+            String(data.guard_basis_points / 100) + '%');
+          guard.showModal();
+          guard.querySelector('[data-testid=bid-guard-back]').focus();
+          return;
+        }
+        send(price);
+      });
+
+      function send(price) {
+        if (sending) { return; }
         if (!connected) { say(text('auc_js_bid_offline'), 'alert'); return; }
         sending = true;
         bidButton.disabled = true;
@@ -620,7 +750,7 @@
             }
             applyState(ack.state);
           });
-      });
+      }
     }
 
     // ------------------------------------------------ the socket
@@ -676,25 +806,96 @@
       var error = box.querySelector('[data-testid=draft-error]');
       function failed(problem) { error.textContent = Mall.errorText(problem); error.hidden = false; }
       var publish = box.querySelector('[data-action=publish]');
-      if (publish) {
+      var publishDialog = document.getElementById('publish-dialog');
+      if (publish && publishDialog) {
+        var choice = publishDialog.querySelector('[data-testid=start-choice]');
+        var newStart = publishDialog.querySelector('[data-testid=new-start]');
+        var confirmPublish = publishDialog.querySelector('[data-action=publish-confirm]');
+        var publishError = publishDialog.querySelector('[data-testid=publish-error]');
+        var startPassed = function () {
+          return serverNow() - startsAt > data.start_grace_seconds * 1000;
+        };
+        var openChoice = function () {
+          show(choice, true);
+          if (!newStart.min) {
+            newStart.min = stamp(serverNow()).slice(0, 16).replace(' ', 'T');
+          }
+        };
+        publishDialog.querySelectorAll('input[name=start]').forEach(function (radio) {
+          radio.addEventListener('change', function () {
+            newStart.disabled = publishDialog.querySelector('[data-testid=start-new]').checked !== true;
+            if (!newStart.disabled) { newStart.focus(); }
+          });
+        });
+        publishDialog.querySelector('[data-action=close]').addEventListener('click', function () {
+          publishDialog.close();
+        });
         publish.addEventListener('click', function () {
-          publish.disabled = true;
-          Mall.api('POST', data.urls.publish).then(function () {
+          show(publishError, false);
+          if (startPassed()) { openChoice(); }
+          publishDialog.showModal();
+          confirmPublish.focus();
+        });
+        confirmPublish.addEventListener('click', function () {
+          var body = {};
+          show(publishError, false);
+          if (!choice.hidden) {
+            if (publishDialog.querySelector('[data-testid=start-new]').checked) {
+              if (!newStart.value) {
+                publishError.textContent = text('auc_js_start_choose');
+                show(publishError, true);
+                newStart.focus();
+                return;
+              }
+              body.starts_at = new Date(Date.parse(newStart.value + ':00+08:00')).toISOString();
+            } else {
+              body.start_now = true;
+            }
+          }
+          confirmPublish.disabled = true;
+          Mall.api('POST', data.urls.publish, body).then(function () {
             Mall.flashLater(text('auc_js_published'));
             window.location.reload();
-          }, function (problem) { publish.disabled = false; failed(problem); });
+          }, function (problem) {
+            confirmPublish.disabled = false;
+            if (problem.code === 'start_passed') {
+              // The start passed while the dialog was open: the same dialog asks for the choice.
+              openChoice();
+              publishError.textContent = text('auc_js_start_choose');
+            } else {
+              publishError.textContent = Mall.errorText(problem);
+            }
+            show(publishError, true);
+          });
         });
       }
       var cancel = box.querySelector('form[data-action=cancel]');
-      if (cancel) {
+      var withdrawDialog = document.getElementById('withdraw-dialog');
+      if (cancel && withdrawDialog) {
+        var confirmWithdraw = withdrawDialog.querySelector('[data-action=withdraw-confirm]');
+        withdrawDialog.querySelector('[data-action=close]').addEventListener('click', function () {
+          withdrawDialog.close();
+        });
         cancel.addEventListener('submit', function (event) {
           event.preventDefault();
+          error.hidden = true;
           var reason = cancel.elements.namedItem('reason').value.trim();
           if (!reason) { failed({ message: text('auc_js_reason_needed'), details: {} }); return; }
+          setText(withdrawDialog, '[data-testid=withdraw-dialog-reason]', reason);
+          withdrawDialog.showModal();
+          withdrawDialog.querySelector('[data-testid=withdraw-back]').focus();
+        });
+        confirmWithdraw.addEventListener('click', function () {
+          var reason = cancel.elements.namedItem('reason').value.trim();
+          confirmWithdraw.disabled = true;
           Mall.api('POST', data.urls.cancel, { reason: reason }).then(function () {
             Mall.flashLater(text('auc_js_withdrawn'));
             window.location.reload();
-          }, failed);
+          }, function (problem) {
+            confirmWithdraw.disabled = false;
+            withdrawDialog.close();
+            failed(problem);
+          });
         });
       }
     }

@@ -266,7 +266,10 @@
     }
 
     form.addEventListener('change', refresh);
-    form.addEventListener('input', function (event) { event.target.classList.remove('invalid'); });
+    form.addEventListener('input', function (event) {
+      event.target.classList.remove('invalid');
+      event.target.removeAttribute('aria-invalid');
+    });
     refresh();
 
     form.addEventListener('submit', function (event) {
@@ -274,19 +277,23 @@
       errorBox.hidden = true;
       errorBox.removeAttribute('data-code');
       clearServiceNotes(form);
+      // Every empty required field is flagged at once: the budget line, the address, the contact
+      // and the phone, each named in the message and marked for assistive technology.
       var missing = [];
+      var names = [];
+      if (select && !select.value) { missing.push(select); }
       ['delivery_address', 'contact_name', 'contact_phone'].forEach(function (name) {
         if (!form[name].value.trim()) { missing.push(form[name]); }
       });
-      if (!select || !select.value) {
-        if (select) { select.classList.add('invalid'); }
-        showError(Mall.text('choose_budget'));
-        return;
-      }
-      if (missing.length) {
-        missing.forEach(function (n) { n.classList.add('invalid'); });
-        missing[0].focus();
-        showError(Mall.text('fill_required'));
+      form.querySelectorAll('[aria-invalid]').forEach(function (n) { n.removeAttribute('aria-invalid'); });
+      if (!select || missing.length) {
+        missing.forEach(function (n) {
+          n.classList.add('invalid');
+          n.setAttribute('aria-invalid', 'true');
+          names.push(n === select ? Mall.text('choose_budget') : Mall.text('missing_' + n.name));
+        });
+        if (missing.length) { missing[0].focus(); }
+        showError(names.join(' ') || Mall.text('choose_budget'));
         return;
       }
       var suppliers = Array.from(form.querySelectorAll('input[name=supplier_ids]:checked'))
@@ -380,15 +387,86 @@
           message(note, Mall.text('bad_quantity'), false);
           return;
         }
-        busy(form, true);
-        Mall.api('POST', form.getAttribute('data-url'), body).then(function () {
-          reloadWith(Mall.text(form.getAttribute('data-done')));
-        }, function (error) {
-          busy(form, false);
-          message(note, Mall.errorText(error), false);
-        });
+        var dialog = form.getAttribute('data-confirm') && document.getElementById(form.getAttribute('data-confirm'));
+        if (dialog) {
+          confirmFirst(form, dialog, body, function () { send(form, note, body); });
+          return;
+        }
+        send(form, note, body);
       });
     });
+  }
+
+  function send(form, note, body) {
+    busy(form, true);
+    Mall.api('POST', form.getAttribute('data-url'), body).then(function () {
+      reloadWith(Mall.text(form.getAttribute('data-done')));
+    }, function (error) {
+      busy(form, false);
+      message(note, Mall.errorText(error), false);
+    });
+  }
+
+  function format(template) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    return template.replace(/%[sd]/g, function () { return String(args.shift()); });
+  }
+
+  function paragraph(text, testid) {
+    var p = document.createElement('p');
+    p.textContent = text;
+    if (testid) { p.setAttribute('data-testid', testid); }
+    return p;
+  }
+
+  /* What an irreversible step will do, shown in the dialog before it is sent: acceptance settles
+     the order by what is accepted (the rest of the reservation returns to the budget line);
+     cancelling and declining end the order and release its stock and funds. */
+  function preview(form, body) {
+    var section = form.closest('.order-actions');
+    var total = fen(section.getAttribute('data-total')) || 0n;
+    var action = form.getAttribute('data-action');
+    var parts = [];
+    if (action === 'accept') {
+      var pay = 0n;
+      form.querySelectorAll('.accept-item').forEach(function (row, n) {
+        var input = row.querySelector('input[name=quantity]');
+        var quantity = body.items[n].quantity;
+        pay += (fen(row.getAttribute('data-price')) || 0n) * BigInt(quantity);
+        if (quantity < parseInt(input.max, 10)) {
+          parts.push(paragraph(format(Mall.text('order_confirm_partial'),
+            row.querySelector('.title').textContent, quantity, parseInt(input.max, 10)), 'confirm-partial'));
+        }
+      });
+      parts.unshift(paragraph(format(Mall.text('order_confirm_to_pay'), Mall.yuan(fromFen(pay))), 'confirm-to-pay'));
+      if (pay < total) {
+        parts.push(paragraph(format(Mall.text('order_confirm_released'), Mall.yuan(fromFen(total - pay))), 'confirm-released'));
+      }
+      return { title: Mall.text('order_confirm_accept'), parts: parts };
+    }
+    var title = Mall.text(action === 'decline' ? 'order_confirm_decline' : 'order_confirm_cancel');
+    parts.push(paragraph(format(Mall.text('order_confirm_ends'), Mall.yuan(fromFen(total))), 'confirm-ends'));
+    return { title: title, parts: parts };
+  }
+
+  function confirmFirst(form, dialog, body, go) {
+    var shown = preview(form, body);
+    dialog.querySelector('h2').textContent = shown.title;
+    var slot = dialog.querySelector('[data-slot=body]');
+    slot.replaceChildren.apply(slot, shown.parts);
+    var confirm = dialog.querySelector('[data-confirm-go]');
+    var back = dialog.querySelector('[data-confirm-back]');
+    function done() {
+      confirm.removeEventListener('click', onGo);
+      back.removeEventListener('click', onBack);
+    }
+    function onGo() { done(); dialog.close(); go(); }
+    function onBack() { done(); dialog.close(); }
+    confirm.addEventListener('click', onGo);
+    back.addEventListener('click', onBack);
+    dialog.addEventListener('cancel', done, { once: true });
+    dialog.showModal();
+    confirm.focus();
   }
 
   /* ---------------------------------------------------------------- payment */

@@ -1,6 +1,8 @@
 /* Dispute pages: every form with class "dispute-form" posts to its data-url, as multipart (text
    fields and evidence files) or JSON (typed by data-type: money stays a string, never a float;
-   int; bool), then reloads the page or, after opening, goes to the new dispute. */
+   int; bool), then reloads the page or, after opening, goes to the new dispute. A form with a
+   data-preview (the ruling) first asks the server what it would do and shows that in a modal
+   dialog; only the dialog's confirmation sends it. */
 (function () {
   'use strict';
   var Mall = window.Mall;
@@ -48,7 +50,100 @@
     return problem ? { problem: problem } : { body: new FormData(form) };
   }
 
+  function done(form, result) {
+    if (form.getAttribute('data-then') === 'open' && result && result.id) {
+      Mall.flashLater(Mall.text('dsp_opened'));
+      window.location.assign('/disputes/' + result.id);
+      return;
+    }
+    Mall.flashLater(Mall.text('dsp_done'));
+    window.location.reload();
+  }
+
+  function fill(template) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    return template.replace(/%s/g, function () { return String(args.shift()); });
+  }
+
+  function localDate(iso) {
+    // The server's time, shown as the date in Beijing time (UTC+8, no daylight saving).
+    var at = new Date(new Date(iso).getTime() + 8 * 3600 * 1000);
+    return at.toISOString().slice(0, 10);
+  }
+
+  /* Write what the preview says into the dialog's slots. */
+  function showPreview(dialog, preview) {
+    var names = JSON.parse((document.getElementById('ruling-names') || {}).textContent || '{}');
+    function slot(name) { return dialog.querySelector('[data-slot=' + name + ']'); }
+    var org = preview.losing_organisation || {};
+    slot('outcome').textContent = (names.outcomes || {})[preview.outcome] || preview.outcome;
+    slot('loser').textContent = Mall.lang === 'en' ? (org.name_en || org.name_zh) : org.name_zh;
+    var refund = slot('refund');
+    refund.textContent = preview.refund_amount
+      ? Mall.yuan(preview.refund_amount) + (preview.refundable ? ' · ' + fill(refund.getAttribute('data-refundable'), Mall.yuan(preview.refundable)) : '')
+      : refund.getAttribute('data-none');
+    var statuses = names.order_statuses || {};
+    var reopen = slot('reopen');
+    reopen.textContent = preview.reopen
+      ? fill(reopen.getAttribute('data-text'), statuses[preview.order_status] || preview.order_status,
+        statuses[preview.order_status_after] || preview.order_status_after)
+      : reopen.getAttribute('data-none');
+    var penalty = slot('penalty');
+    penalty.textContent = preview.penalty_points
+      ? fill(penalty.getAttribute('data-text'), preview.penalty_points) : penalty.getAttribute('data-none');
+    var suspension = slot('suspension');
+    suspension.textContent = preview.suspension_days
+      ? fill(suspension.getAttribute('data-text'), preview.suspension_days, localDate(preview.suspended_until))
+      : suspension.getAttribute('data-none');
+    var archive = slot('archive');
+    archive.textContent = archive.getAttribute(preview.archive === 'now' ? 'data-now' : 'data-later');
+  }
+
+  function setUpConfirm(form, dialog) {
+    var note = form.querySelector('.row-message');
+    var dialogNote = dialog.querySelector('.row-message');
+    var go = dialog.querySelector('[data-confirm-go]');
+    var pending = null;
+    dialog.querySelector('[data-confirm-back]').addEventListener('click', function () { dialog.close(); });
+    dialog.addEventListener('close', function () {
+      pending = null;
+      form.querySelector('button[type=submit]').focus();
+    });
+    go.addEventListener('click', function () {
+      if (!pending) { return; }
+      go.disabled = true;
+      Mall.api('POST', form.getAttribute('data-url'), pending).then(function (result) {
+        done(form, result);
+      }, function (error) {
+        go.disabled = false;
+        message(dialogNote, Mall.errorText(error), false);
+      });
+    });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var built = jsonBody(form, event.submitter);
+      if (built.problem) { message(note, built.problem, false); return; }
+      var button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      message(note, '', true);
+      Mall.api('POST', form.getAttribute('data-preview'), built.body).then(function (preview) {
+        button.disabled = false;
+        pending = built.body;
+        go.disabled = false;
+        message(dialogNote, '', true);
+        showPreview(dialog, preview);
+        dialog.showModal();
+        go.focus();
+      }, function (error) {
+        button.disabled = false;
+        message(note, Mall.errorText(error), false);
+      });
+    });
+  }
+
   function setUp(form) {
+    var dialog = form.getAttribute('data-confirm') && document.getElementById(form.getAttribute('data-confirm'));
+    if (dialog && form.getAttribute('data-preview')) { setUpConfirm(form, dialog); return; }
     var note = form.querySelector('.row-message');
     form.addEventListener('submit', function (event) {
       event.preventDefault();
@@ -57,13 +152,7 @@
       var buttons = form.querySelectorAll('button');
       buttons.forEach(function (b) { b.disabled = true; });
       Mall.api('POST', form.getAttribute('data-url'), built.body).then(function (result) {
-        if (form.getAttribute('data-then') === 'open' && result && result.id) {
-          Mall.flashLater(Mall.text('dsp_opened'));
-          window.location.assign('/disputes/' + result.id);
-          return;
-        }
-        Mall.flashLater(Mall.text('dsp_done'));
-        window.location.reload();
+        done(form, result);
       }, function (error) {
         buttons.forEach(function (b) { b.disabled = false; });
         message(note, Mall.errorText(error), false);

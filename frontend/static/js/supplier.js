@@ -1,5 +1,7 @@
 /* Supplier console: the enrolment application, a new listing whose parameter inputs follow the
-   chosen category's schema, inline price and stock edits, listing actions and image upload. */
+   chosen category's schema and whose fields are checked as the supplier types (by the API's own
+   limits, handed over in the page's data), inline price and stock edits, listing actions and
+   image upload. */
 (function () {
   'use strict';
   var Mall = window.Mall;
@@ -147,9 +149,93 @@
     return params;
   }
 
+  /* The rules of the new listing's fields, read from the API's schema by the page. */
+  function listingRules() {
+    var node = document.getElementById('listing-rules');
+    return node ? JSON.parse(node.textContent || '{}') : null;
+  }
+
+  function fill(template) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    return template.replace(/%[ds]/g, function () { return String(args.shift()); });
+  }
+
+  /* What is wrong with a field's value by its rule ('' when nothing). */
+  function problemWith(rules, name, raw) {
+    var rule = rules.fields[name];
+    var m = rules.messages;
+    var value = String(raw || '').trim();
+    if (!rule) { return ''; }
+    if (value === '') { return rule.required ? m.required : ''; }
+    if (rule.kind === 'text') {
+      var length = Array.from(value).length;  // characters, as the server counts them
+      if (rule.min && length < rule.min) { return fill(m.min_length, rule.min); }
+      if (rule.max && length > rule.max) { return fill(m.max_length, rule.max); }
+    } else if (rule.kind === 'money') {
+      var amount = Mall.amount(value);
+      if (amount === null || !new RegExp(rule.pattern).test(amount)) { return m.money; }
+    } else if (rule.kind === 'integer') {
+      if (!/^-?\d+$/.test(value)) { return m.integer; }
+      var number = parseInt(value, 10);
+      if ((rule.min !== null && rule.min !== undefined && number < rule.min) ||
+          (rule.max !== null && rule.max !== undefined && number > rule.max)) {
+        return fill(m.range, rule.min, rule.max);
+      }
+    } else if (rule.pattern && !new RegExp(rule.pattern).test(value)) {
+      return rule.kind === 'barcode' ? m.barcode : m.pattern;
+    }
+    return '';
+  }
+
+  function setFieldProblem(form, name, problem) {
+    var note = form.querySelector('#err-' + name);
+    var input = fieldNode(form, name);
+    if (note) { note.textContent = problem || ''; }
+    if (input && input.type !== 'checkbox') {
+      if (problem) { input.setAttribute('aria-invalid', 'true'); } else { input.removeAttribute('aria-invalid'); }
+      input.classList.toggle('invalid', !!problem);
+    }
+  }
+
+  /* Check every field of the form; the first field with a problem, or null. */
+  function checkListing(form, rules) {
+    var first = null;
+    Object.keys(rules.fields).forEach(function (name) {
+      var problem = problemWith(rules, name, form[name].value);
+      setFieldProblem(form, name, problem);
+      if (problem && !first) { first = form[name]; }
+    });
+    var category = form.category_id.value ? '' : rules.messages.category;
+    setFieldProblem(form, 'category_id', category);
+    if (category && !first) { first = form.category_id; }
+    var regions = form.querySelectorAll('input[name=region_ids]:checked').length ? '' : rules.messages.regions;
+    setFieldProblem(form, 'region_ids', regions);
+    if (regions && !first) { first = form.querySelector('input[name=region_ids]'); }
+    return first;
+  }
+
+  function watchListingFields(form, rules) {
+    Object.keys(rules.fields).forEach(function (name) {
+      var input = form[name];
+      var check = function () { setFieldProblem(form, name, problemWith(rules, name, input.value)); };
+      input.addEventListener('input', check);
+      input.addEventListener('blur', check);
+    });
+    form.category_id.addEventListener('change', function () {
+      setFieldProblem(form, 'category_id', form.category_id.value ? '' : rules.messages.category);
+    });
+    form.querySelectorAll('input[name=region_ids]').forEach(function (box) {
+      box.addEventListener('change', function () {
+        var any = form.querySelectorAll('input[name=region_ids]:checked').length;
+        setFieldProblem(form, 'region_ids', any ? '' : rules.messages.regions);
+      });
+    });
+  }
+
   function setUpListingForm() {
     var form = document.getElementById('listing-form');
     if (!form) { return; }
+    var rules = listingRules();
     var box = form.querySelector('.params-box');
     var fields = box.querySelector('.params-fields');
     form.category_id.addEventListener('change', function () {
@@ -166,15 +252,19 @@
       }, function (error) { showError(form, error); });
     });
     watchFields(form);
+    watchListingFields(form, rules);
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       clearError(form);
+      var first = checkListing(form, rules);
+      if (first) {
+        first.focus();
+        showError(form, Mall.text('fill_required'));
+        return;
+      }
       var price = Mall.amount(form.price.value);
-      if (!form.category_id.value) { showError(form, Mall.text('choose_category')); return; }
-      if (price === null) { markFields(form, { price: [] }); showError(form, Mall.text('bad_amount')); return; }
       var regions = Array.from(form.querySelectorAll('input[name=region_ids]:checked'))
         .map(function (b) { return parseInt(b.value, 10); });
-      if (!regions.length) { showError(form, Mall.text('pick_region')); return; }
       var body = {
         category_id: parseInt(form.category_id.value, 10),
         title_zh: form.title_zh.value.trim(),
@@ -188,7 +278,6 @@
       ['title_en', 'sku', 'barcode'].forEach(function (name) {
         if (form[name].value.trim()) { body[name] = form[name].value.trim(); }
       });
-      if (isNaN(body.stock)) { body.stock = -1; }
       busy(form, true);
       var submitNow = form.submit_now.checked;
       Mall.api('POST', '/api/catalog/listings', body).then(function (listing) {
@@ -201,6 +290,12 @@
       }, function (error) {
         busy(form, false);
         markFields(form, error.details);
+        Object.keys(error.details || {}).forEach(function (field) {
+          var value = error.details[field];
+          if (Array.isArray(value) && form.querySelector('#err-' + field)) {
+            setFieldProblem(form, field, value.join(' '));
+          }
+        });
         showError(form, error);
       });
     });

@@ -28,6 +28,9 @@ IN_HOHHOT = (NEI_MONGOL, HOHHOT)
 IN_XINCHENG = (NEI_MONGOL, HOHHOT, XINCHENG)
 IN_BAOTOU = (NEI_MONGOL, BAOTOU)
 
+#: Parameters of type "number" in the test catalogue (they filter by range and facet as ranges).
+NUMERIC = ("memory_gb", "screen_in", "weight_gsm")
+
 CATEGORY_TEXT = {
     DESKTOP: "计算机设备 台式机",
     LAPTOP: "计算机设备 笔记本",
@@ -70,6 +73,7 @@ def listing(
         green=green,
         params=params or {},
         extra_text=" ".join(part for part in (CATEGORY_TEXT[category], extra) if part),
+        numeric_params=tuple(code for code in NUMERIC if code in (params or {})),
     )
 
 
@@ -412,13 +416,26 @@ def matches_filters(doc: ListingDocument, q: SearchQuery) -> bool:
     if q.brands and doc.brand not in q.brands:
         return False
     for code, accepted in q.params.items():
-        if accepted and not set(param_list(doc, code)) & set(accepted):
+        if accepted and not any(_accepts(doc, code, value) for value in accepted):
             return False
     if q.sme_only and not doc.sme:
         return False
     if q.green_only and not doc.green:
         return False
     return not (q.region_id is not None and q.region_id not in doc.region_ids)
+
+
+def _accepts(doc: ListingDocument, code: str, value: str) -> bool:
+    """One accepted value: an exact value, or for a numeric parameter "low..high" (inclusive)."""
+    if ".." not in value:
+        return value in param_list(doc, code)
+    if code not in doc.numeric_params:
+        return False
+    low, _, high = value.partition("..")
+    return any(
+        (not low or Decimal(low) <= Decimal(v)) and (not high or Decimal(v) <= Decimal(high))
+        for v in param_list(doc, code)
+    )
 
 
 SORT_KEYS = {

@@ -36,9 +36,11 @@ def test_documents_are_lowercased_and_punctuation_dropped():
 
 
 def test_query_words_are_precise_with_parts_for_compounds():
-    assert query_words("激光打印机") == [QueryWord("激光打印机", ("激光", "打印机"))]
+    (laser,) = query_words("激光打印机")
+    assert (laser.word, laser.parts) == ("激光打印机", ("激光", "打印机"))
     assert query_words("台式") == [QueryWord("台式")]
-    assert query_words("打印机") == [QueryWord("打印机")]  # 打印 / 印机 overlap: no parts
+    (printer,) = query_words("打印机")
+    assert (printer.word, printer.parts) == ("打印机", ())  # 打印 / 印机 overlap: no parts
     assert query_words("E14-Gen5") == [QueryWord("e14-gen5", ("e14", "gen5"))]
 
 

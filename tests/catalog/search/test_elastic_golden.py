@@ -21,6 +21,7 @@ from catalog.search.elastic import (
     build_query_body,
     document_source,
     index_definition,
+    parse_search_response,
 )
 from catalog.search.embedded import EmbeddedBackend
 from tests.catalog.search.listings import BY_ID, HOHHOT, IT, PAPER
@@ -78,6 +79,10 @@ QUERIES = {
         sort="sales",
     ),
     "query_compound_word": SearchQuery(text="激光打印机"),
+    "query_everyday_words": SearchQuery(text="手提电脑 car repair ｌａｐｔｐ"),
+    "query_numeric_ranges": SearchQuery(
+        category_id=IT, params={"memory_gb": ("16..32", "..8", "64"), "screen_in": ("14..",)}
+    ),
     "query_filters_price_desc": SearchQuery(
         category_id=PAPER, price_max=Decimal("200"), sort="price_desc", per_page=50
     ),
@@ -571,3 +576,23 @@ def test_clear_deletes_by_query_and_refreshes():
     assert call.method == "POST" and call.path_url.startswith(f"/{ALIAS}/_delete_by_query?")
     assert "refresh=true" in call.path_url and "conflicts=proceed" in call.path_url
     assert json.loads(call.body) == {"query": {"match_all": {}}}
+
+
+def test_numeric_parameters_come_back_as_range_buckets():
+    """CAT-6: with the numeric parameter codes aggregated, Elasticsearch's answer gives the same
+    range buckets as the embedded engine (both bucket in ``common.range_buckets``)."""
+    answer = json.loads(json.dumps(SEARCH_ANSWER))
+    answer["aggregations"]["params"]["buckets"] += [
+        {"key": f"ppm={speed}", "doc_count": 1} for speed in range(10, 100, 3)
+    ]
+    answer["aggregations"]["numeric"] = {
+        "doc_count_error_upper_bound": 0,
+        "sum_other_doc_count": 0,
+        "buckets": [{"key": "ppm", "doc_count": 30}, {"key": "weight_gsm", "doc_count": 1}],
+    }
+    facets = parse_search_response(answer).facets
+    assert facets["range:weight_gsm"] == [FacetCount("70..70", 1)]
+    buckets = facets["range:ppm"]
+    assert 3 <= len(buckets) <= 6 and sum(b.count for b in buckets) == 30
+    assert buckets[0].value.startswith("10..") and buckets[-1].value.endswith("..97")
+    assert "range:print_type" not in facets
