@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.certificates.models import CERT_KINDS, GreenCertificate, ListingCertificate
+from catalog.certificates.queries import green_listing_ids as green_listing_ids
+from catalog.certificates.queries import today
 from catalog.enrolment.service import require_supplier
 from catalog.listings.models import Listing
 from catalog.search.indexing import queue_reindex
@@ -16,10 +18,6 @@ from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from supervision.ledger import record
-
-
-def today() -> date:
-    return clock.local(clock.now()).date()
 
 
 def register(session: Session, actor: Actor, data: dict[str, Any]) -> GreenCertificate:
@@ -115,24 +113,6 @@ def valid_certificates(
 ) -> list[GreenCertificate]:
     day = day or today()
     return [c for c in certificates_of(session, listing_id) if c.valid_on(day)]
-
-
-def green_listing_ids(
-    session: Session, listing_ids: list[int], day: date | None = None
-) -> set[int]:
-    """Which of ``listing_ids`` hold a certificate valid on ``day`` (today) — one query."""
-    day = day or today()
-    return set(
-        session.scalars(
-            select(ListingCertificate.listing_id)
-            .join(GreenCertificate, GreenCertificate.id == ListingCertificate.certificate_id)
-            .where(
-                ListingCertificate.listing_id.in_(listing_ids),
-                GreenCertificate.valid_from <= day,
-                GreenCertificate.valid_until >= day,
-            )
-        )
-    )
 
 
 def check_mandatory_certificate(session: Session, listing: Listing) -> None:

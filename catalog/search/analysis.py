@@ -17,6 +17,7 @@ full-width input (ｌａｐｔｏｐ, Ａ４纸) is the same as half-width.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -122,14 +123,21 @@ def _keep(token: str) -> bool:
     return 0 < len(token) <= MAX_TOKEN_CHARS and any(ch.isalnum() for ch in token)
 
 
+#: A whole whitespace-separated token of at most MAX_TOKEN_CHARS characters holding a letter or a
+#: digit (``[^\W_]`` is exactly ``str.isalnum``): ``_keep`` over a joined text in one pass.
+_KEPT = re.compile(rf"(?<!\S)(?=\S*?[^\W_])\S{{1,{MAX_TOKEN_CHARS}}}(?!\S)")
+
+
 def document_tokens(text: str) -> list[str]:
     """Tokens of a listing's text (search mode), lowercased, punctuation and spaces dropped."""
-    return list(_document_tokens(text)) if text else []
+    return _document_joined(text).split() if text else []
 
 
-@functools.lru_cache(maxsize=16_384)  # brands, category names and parameter values repeat a lot
-def _document_tokens(text: str) -> tuple[str, ...]:
-    return tuple(t for t in segmenter().cut_for_search(normalize(text)) if _keep(t.strip()))
+@functools.lru_cache(maxsize=65_536)  # brands, category names and parameter values repeat a lot
+def _document_joined(text: str) -> str:
+    """``document_tokens`` of ``text`` joined by spaces: rjieba's tokens are joined once and the
+    kept ones found by one regular expression rather than token by token."""
+    return " ".join(_KEPT.findall(" ".join(segmenter().cut_for_search(normalize(text)))))
 
 
 def keyword_tokens(words: Iterable[str]) -> list[str]:
@@ -150,7 +158,7 @@ def _keyword_tokens(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def document_text(*parts: str) -> str:
     """Space-separated tokens of ``parts``, ready for a whitespace-tokenised field."""
-    return " ".join(token for part in parts for token in document_tokens(part))
+    return " ".join(joined for part in parts if part and (joined := _document_joined(part)))
 
 
 @dataclass(frozen=True)

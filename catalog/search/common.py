@@ -191,6 +191,13 @@ def range_buckets(pairs: Iterable[tuple[str, int]]) -> list[FacetCount]:
     ]
 
 
+@functools.lru_cache(maxsize=16_384)  # parameter values repeat across listings
+def _indexed_number(code: str, text: str) -> int | None:
+    """The ``number_key`` of a numeric parameter's value as entered; None if it is no number."""
+    number = _number(text)
+    return number_key(code, number) if number is not None else None
+
+
 def indexed_listing(doc: ListingDocument) -> IndexedListing:
     params: list[str] = []
     shown: list[str] = []
@@ -202,15 +209,16 @@ def indexed_listing(doc: ListingDocument) -> IndexedListing:
             if token not in params:
                 params.append(token)
                 shown.append(v)
-                number = _number(v) if code in numeric else None
-                if number is not None:
-                    numbers.append(number_key(code, number))
+                key = _indexed_number(code, v) if code in numeric else None
+                if key is not None:
+                    numbers.append(key)
     path = tuple(doc.category_path) or (doc.category_id,)
     if doc.category_id not in path:
         path = (*path, doc.category_id)
     return IndexedListing(
         id=doc.id,
-        title=analysis.document_text(doc.title_zh, doc.title_en, doc.brand, doc.model),
+        # one text: segmenting parts joined by spaces gives the parts' tokens in a single call
+        title=analysis.document_text(" ".join((doc.title_zh, doc.title_en, doc.brand, doc.model))),
         body=" ".join(
             filter(
                 None,

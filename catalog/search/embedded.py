@@ -375,6 +375,21 @@ class EmbeddedBackend:
         start, size = common.offset(query), query.per_page
         if query.sort == "relevance" and scored:
             total, ids = self._by_score(searcher, tq, start, size)
+            raw = searcher.aggregate(tq, _AGGREGATIONS)
+        elif start == 0:
+            # The first page by a fast field: the page and the total come from the same pass over
+            # the matches as the facets. (tantivy's top_hits fails for an offset past the matches,
+            # so later pages take two passes.)
+            field, order = _SORT_FIELDS.get(query.sort, ("id", tantivy.Order.Asc))
+            direction = "asc" if order == tantivy.Order.Asc else "desc"
+            page = {
+                "top_hits": {"size": size, "sort": [{field: direction}], "docvalue_fields": ["id"]}
+            }
+            raw = searcher.aggregate(
+                tq, {**_AGGREGATIONS, "page": page, "total": {"value_count": {"field": "id"}}}
+            )
+            total = int(raw["total"]["value"] or 0)
+            ids = [int(hit["docvalue_fields"]["id"][0]) for hit in raw["page"]["hits"]]
         else:
             field, order = _SORT_FIELDS.get(query.sort, ("id", tantivy.Order.Asc))
             found = searcher.search(
@@ -382,7 +397,8 @@ class EmbeddedBackend:
             )
             total = found.count or 0
             ids = self._ids(searcher, [address for _, address in found.hits])
-        return SearchResult(ids=ids, total=total, facets=self._facets(searcher, tq))
+            raw = searcher.aggregate(tq, _AGGREGATIONS)
+        return SearchResult(ids=ids, total=total, facets=self._facets(raw))
 
     @staticmethod
     def _ids(searcher: tantivy.Searcher, addresses: list) -> list[int]:
@@ -394,25 +410,26 @@ class EmbeddedBackend:
         self, searcher: tantivy.Searcher, tq: tantivy.Query, start: int, size: int
     ) -> tuple[int, list[int]]:
         """Top hits by score, ties by id ascending. tantivy orders equal scores by its own document
-        addresses, so fetch until the hits past the page score lower than the page's last one, then
-        order by (score desc, id asc)."""
+        addresses, so when the page ends inside a run of equal scores, every match of that score is
+        fetched (one more search, as deep as the match count) and the run is ordered by id. Only the
+        ids of the hits down to the end of that run are read."""
         wanted = start + size
-        limit = wanted + 1
-        while True:
-            found = searcher.search(tq, limit=limit, count=True)
-            hits = found.hits
-            total = found.count or 0
-            if len(hits) < limit or hits[-1][0] < hits[wanted - 1][0]:
-                break
-            limit *= 4
+        found = searcher.search(tq, limit=wanted + 1, count=True)
+        hits, total = found.hits, found.count or 0
+        if len(hits) > wanted and hits[wanted][0] >= hits[wanted - 1][0] and total > len(hits):
+            hits = searcher.search(tq, limit=total, count=False).hits
+        if len(hits) > wanted:
+            last = hits[wanted - 1][0]
+            end = wanted
+            while end < len(hits) and hits[end][0] >= last:
+                end += 1
+            hits = hits[:end]
         ids = self._ids(searcher, [address for _, address in hits])
         ranked = sorted(zip(ids, (score for score, _ in hits), strict=True), key=_score_order)
         return total, [listing_id for listing_id, _ in ranked[start:wanted]]
 
     @staticmethod
-    def _facets(searcher: tantivy.Searcher, tq: tantivy.Query) -> dict:
-        raw = searcher.aggregate(tq, _AGGREGATIONS)
-
+    def _facets(raw: dict) -> dict:
         def pairs(name: str) -> list[tuple[str, int]]:
             buckets = raw.get(name, {}).get("buckets", [])
             return [(str(b["key"]), int(b["doc_count"])) for b in buckets]

@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.certificates.queries import green_listing_ids
 from catalog.search import synonyms
 from catalog.search.base import ListingDocument, SearchBackend
 from core.accounts.models import Region
@@ -88,7 +89,6 @@ def documents_for(session: Session, ids: Iterable[int]) -> tuple[list[ListingDoc
 
 def iter_documents(session: Session, listings: Iterable) -> Iterator[ListingDocument]:  # type: ignore[type-arg]
     from catalog.categories.models import Category, ParameterSchema
-    from catalog.certificates.service import green_listing_ids
     from catalog.enrolment.models import SupplierProfile
 
     regions = _region_closure(session)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from catalog.categories.models import Category
+from catalog.certificates.queries import green_clause
+from catalog.enrolment.models import SME_SIZES, SupplierProfile
+from catalog.listings.models import Listing, ListingImage
 from catalog.search.base import SearchBackend, SearchQuery
 from catalog.search.common import MAX_RESULT_WINDOW, parse_range
+from core.accounts.models import Organisation
 from core.errors import ValidationFailed
 
 
@@ -62,39 +67,41 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
 
 
 def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    """Result cards for on-shelf listings, in the order of ``ids``."""
-    from catalog.certificates.service import green_listing_ids
-    from catalog.enrolment.models import SME_SIZES, SupplierProfile
-    from catalog.listings.models import Listing
-    from core.accounts.models import Organisation
-
-    rows = {
-        listing.id: listing
-        for listing in session.scalars(
-            select(Listing)
-            .where(Listing.id.in_(ids), Listing.status == "approved")
-            .options(selectinload(Listing.images))  # the first image of each card, in one query
-        )
-    }
-    ordered = [rows[i] for i in ids if i in rows]
-    suppliers = {r.supplier_id for r in ordered}
-    names = {
-        org_id: (zh, en)
-        for org_id, zh, en in session.execute(
-            select(Organisation.id, Organisation.name_zh, Organisation.name_en).where(
-                Organisation.id.in_(suppliers)
-            )
-        )
-    }
-    sme = set(
-        session.scalars(
-            select(SupplierProfile.organisation_id).where(
-                SupplierProfile.organisation_id.in_(suppliers),
-                SupplierProfile.enterprise_size.in_(SME_SIZES),
-            )
-        )
+    """Result cards for on-shelf listings, in the order of ``ids``: one query for the listings with
+    their supplier's names, SME size, green mark and first image."""
+    if not ids:
+        return []
+    first_image = (
+        select(func.min(ListingImage.id))
+        .where(ListingImage.listing_id == Listing.id)
+        .correlate(Listing)
+        .scalar_subquery()
     )
-    green = green_listing_ids(session, list(rows))
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(
+                Listing.id,
+                Listing.title_zh,
+                Listing.title_en,
+                Listing.brand,
+                Listing.model,
+                Listing.category_id,
+                Listing.price,
+                Listing.sales,
+                Listing.supplier_id,
+                Listing.params,
+                Organisation.name_zh.label("supplier_name"),
+                Organisation.name_en.label("supplier_name_en"),
+                SupplierProfile.enterprise_size,
+                green_clause(Listing.id).label("green"),
+                first_image.label("image_id"),
+            )
+            .join(Organisation, Organisation.id == Listing.supplier_id)
+            .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Listing.supplier_id)
+            .where(Listing.id.in_(ids), Listing.status == "approved")
+        )
+    }
     return [
         {
             "id": r.id,
@@ -106,29 +113,36 @@ def listings_by_ids(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             "price": r.price,
             "sales": r.sales,
             "supplier_id": r.supplier_id,
-            "supplier_name": names.get(r.supplier_id, ("", ""))[0],
-            "supplier_name_en": names.get(r.supplier_id, ("", ""))[1],
-            "sme": r.supplier_id in sme,
-            "green": r.id in green,
+            "supplier_name": r.supplier_name or "",
+            "supplier_name_en": r.supplier_name_en or "",
+            "sme": r.enterprise_size in SME_SIZES,
+            "green": bool(r.green),
             "params": r.params,
-            "image_url": f"/api/catalog/listings/{r.id}/images/{r.images[0].id}"
-            if r.images
+            "image_url": f"/api/catalog/listings/{r.id}/images/{r.image_id}"
+            if r.image_id is not None
             else None,
         }
-        for r in ordered
+        for r in (rows[i] for i in ids if i in rows)
     ]
 
 
 def search(session: Session, backend: SearchBackend, args: dict[str, Any]) -> dict[str, Any]:
-    from catalog.categories.models import Category
-
     query = to_query(args)
     result = backend.search(query)
     items = listings_by_ids(session, result.ids)
-    categories = {
-        str(cid): (zh, en)
-        for cid, zh, en in session.execute(select(Category.id, Category.name_zh, Category.name_en))
-    }
+    shown = [int(c.value) for c in result.facets.get("category", ()) if c.value.isdigit()]
+    categories = (
+        {
+            str(cid): (zh, en)
+            for cid, zh, en in session.execute(
+                select(Category.id, Category.name_zh, Category.name_en).where(
+                    Category.id.in_(shown)
+                )
+            )
+        }
+        if shown
+        else {}
+    )
     facets = {}
     for name, counts in result.facets.items():
         facets[name] = [
