@@ -1,11 +1,13 @@
 """The engine's own floor for the search benchmark: tantivy over rjieba tokens and nothing else.
 
 The same documents and queries as the mall's search, answered the plainest way the engine allows:
-one whitespace-tokenised text field of rjieba search-mode tokens (titles, brand, model), the query's
-precise-mode words as required terms, the category subtree and price range as filters, the first 20
-by score (or by the sort's fast field), the total, and brand and category counts over all matches.
-No synonyms, parts, alternatives, tie-breaking, parameter or price facets, hydration or HTTP: what
-the mall adds on top is measured against this.
+one whitespace-tokenised text field of rjieba search-mode tokens of everything the mall indexes as
+text (titles, brand, model, category names, parameter values and the category's synonyms), each
+query word required as a plain OR of its spellings (the word, its parts, its synonyms: the same
+words the mall looks for, so both match the same listings), the category subtree and price range as
+filters, the first 20 by score (or by the sort's fast field), the total, and brand and category
+counts over all matches. No field boosts, tie-breaking, parameter or price facets, hydration or
+HTTP: what the mall adds on top is measured against this.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import tantivy
 
-from catalog.search.analysis import segmenter
+from catalog.search.analysis import query_words, segmenter
 from catalog.search.base import ListingDocument
 
 _Occur = tantivy.Occur
@@ -50,7 +52,14 @@ def build(documents: Iterable[ListingDocument]) -> tantivy.Index:
     index = tantivy.Index(SCHEMA)
     writer = index.writer(heap_size=128_000_000, num_threads=0)
     for d in documents:
-        text = unicodedata.normalize("NFKC", f"{d.title_zh} {d.title_en} {d.brand} {d.model}")
+        values = " ".join(
+            " ".join(v) if isinstance(v, (list, tuple)) else str(v) for v in d.params.values()
+        )
+        text = unicodedata.normalize(
+            "NFKC",
+            f"{d.title_zh} {d.title_en} {d.brand} {d.model} {d.extra_text} {values} "
+            + " ".join(d.keywords),
+        )
         tokens = " ".join(t for t in jieba.cut_for_search(text.lower()) if t.strip())
         writer.add_document(
             tantivy.Document(
@@ -70,11 +79,16 @@ def build(documents: Iterable[ListingDocument]) -> tantivy.Index:
 
 def search(index: tantivy.Index, args: dict[str, Any]) -> tuple[int, int]:
     """(total, hits on the page) for the API-style ``args``."""
-    jieba = segmenter()
-    text = unicodedata.normalize("NFKC", args.get("q", "")).lower()
-    words = list(dict.fromkeys(w for w in jieba.cut(text) if w.strip()))
     Q = tantivy.Query
-    clauses = [(_Occur.Must, Q.term_query(SCHEMA, "text", w)) for w in words]
+
+    def all_of(tokens: tuple[str, ...]) -> tantivy.Query:
+        return Q.boolean_query([(_Occur.Must, Q.term_query(SCHEMA, "text", t)) for t in tokens])
+
+    clauses = []
+    for word in query_words(args.get("q", "")):
+        spellings = [Q.term_query(SCHEMA, "text", word.word)] if " " not in word.word else []
+        spellings += [all_of(tokens) for tokens in (word.parts, *word.alternatives) if tokens]
+        clauses.append((_Occur.Must, Q.boolean_query([(_Occur.Should, q) for q in spellings])))
     if args.get("category_id") is not None:
         clauses.append((_Occur.Must, Q.term_query(SCHEMA, "category_path", args["category_id"])))
     if args.get("price_min") is not None:
