@@ -12,6 +12,7 @@ from core import clock
 from core.accounts.models import Organisation, User
 from mall.contracts import service as contracts
 from mall.contracts.models import Contract
+from mall.disputes.common import next_deadline
 from mall.disputes.models import (
     EFFECT_KINDS,
     OUTCOMES,
@@ -29,8 +30,6 @@ TRAIL_LIMIT = 200
 
 def summary(session: Session, dispute: Dispute) -> dict[str, Any]:
     """The dispute's own fields with names and labels, as lists and the queue show them."""
-    from mall.disputes.service import next_deadline
-
     orgs = {
         o.id: o
         for o in session.scalars(

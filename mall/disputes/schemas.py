@@ -3,8 +3,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.api import IntField, MoneyField
+from mall.disputes.common import MAX_SUSPENSION_DAYS, MAX_TEXT
 from mall.disputes.models import REASONS, STATUSES
-from mall.disputes.service import MAX_SUSPENSION_DAYS, MAX_TEXT
 from supervision.credit.service import MAX_PENALTY_POINTS
 
 _money = {"description": "CNY, at most two decimal places"}
