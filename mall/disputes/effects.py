@@ -29,7 +29,7 @@ from mall.disputes.models import (
 from mall.locks import lock
 from mall.orders.models import Order
 from mall.orders.service import record_order
-from mall.payments import service as payments
+from mall.payments import refunds
 from mall.payments.models import Refund
 from supervision.credit.service import record_penalty
 
@@ -39,7 +39,7 @@ def check_effect_terms(
 ) -> None:
     if refund is not None:
         refund = cny(refund)
-        left = payments.refundable(session, order) if order.status in ("paid", "closed") else None
+        left = refunds.refundable(session, order) if order.status in ("paid", "closed") else None
         if left is None or refund <= 0 or refund > left:
             raise ValidationFailed(
                 "A refund needs a paid order and an amount above zero, at most what is left to "
@@ -75,7 +75,7 @@ def order_effects(
         session.flush()
         link_effect = {**link, "effect_id": effect.id}
         if kind == "refund":
-            refund = payments.new_refund(
+            refund = refunds.new_refund(
                 session,
                 actor,
                 order,
@@ -190,7 +190,7 @@ def carry_out_refunds(dispute_id: int) -> None:
         dispute = session.get(Dispute, dispute_id)
         refund_ids = pending_refunds(dispute) if dispute else []
     for refund_id in refund_ids:
-        payments.submit_refund(refund_id)
+        refunds.submit_refund(refund_id)
     if refund_ids:
         with db.unit_of_work() as session:
             settle_effects(session, dispute_id)

@@ -36,7 +36,7 @@ from mall.disputes.models import (
 )
 from mall.locks import lock
 from mall.orders.models import Order
-from mall.payments import service as payments
+from mall.payments import refunds
 from supervision.credit.service import MAX_PENALTY_POINTS
 
 
@@ -115,7 +115,7 @@ def _plan_ruling(
     order = session.get(Order, dispute.order_id)
     assert order is not None
     check_effect_terms(session, order, refund, reopen)
-    refundable = payments.refundable(session, order) if order.status in ("paid", "closed") else None
+    refundable = refunds.refundable(session, order) if order.status in ("paid", "closed") else None
     return RulingPlan(
         outcome=outcome,
         reasons=reasons,

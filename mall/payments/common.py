@@ -1,0 +1,50 @@
+"""Paying accepted orders (MALL-5): what paying, refunding and closing share — who applies the
+gateway's answers, the open statuses, the payment's ledger entry and the hold a dispute puts on an
+order's money."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.accounts.auth import Actor
+from core.errors import Conflict
+from mall.orders.models import Order
+from mall.payments.models import Payment
+from supervision.ledger import record
+
+#: Who applies the gateway's answers on the ledger.
+GATEWAY = Actor(user_id=None, username="payment-gateway")
+#: A payment or a refund in these statuses still awaits the gateway.
+OPEN = ("created", "processing")
+
+
+def record_payment(
+    session: Session, actor: Actor, action: str, payment: Payment, order: Order, **extra: Any
+) -> None:
+    """Ledger a step of ``payment`` (with its order's region)."""
+    record(
+        session,
+        actor,
+        action,
+        ("payment", payment.id),
+        {
+            "order": order.id,
+            "amount": payment.amount,
+            "status": payment.status,
+            "gateway_ref": payment.gateway_ref,
+            **extra,
+        },
+        region_id=order.region_id,
+    )
+
+
+def check_not_held(order: Order) -> None:
+    """Refuse to move money on an order with a dispute open on it (MALL-9)."""
+    if order.payment_held:
+        raise Conflict(
+            "A dispute is open on this order: its payment is held until the dispute is resolved.",
+            "该订单存在未结纠纷，付款已暂停，待纠纷处理完毕后方可继续。",
+            code="payment_held",
+        )
