@@ -105,18 +105,27 @@ def _move(
     )
 
 
+def _net(
+    session: Session, line_id: int, ref: tuple[str, int], plus: str, kinds: tuple[str, ...] = ()
+) -> Decimal:
+    """The line's movements for ``ref`` (of ``kinds``, or all), added up: those of kind ``plus``
+    count up, the others down."""
+    query = select(BudgetMovement.kind, BudgetMovement.amount).where(
+        BudgetMovement.line_id == line_id,
+        BudgetMovement.ref_type == ref[0],
+        BudgetMovement.ref_id == ref[1],
+    )
+    if kinds:
+        query = query.where(BudgetMovement.kind.in_(kinds))
+    total = Decimal("0.00")
+    for kind, amount in session.execute(query):
+        total += amount if kind == plus else -amount
+    return total
+
+
 def held_for(session: Session, line_id: int, ref: tuple[str, int]) -> Decimal:
     """What the line still holds for ``ref``: reserved, less released and consumed."""
-    total = Decimal("0.00")
-    for kind, amount in session.execute(
-        select(BudgetMovement.kind, BudgetMovement.amount).where(
-            BudgetMovement.line_id == line_id,
-            BudgetMovement.ref_type == ref[0],
-            BudgetMovement.ref_id == ref[1],
-        )
-    ):
-        total += amount if kind == "reserve" else -amount
-    return total
+    return _net(session, line_id, ref, "reserve")
 
 
 def _check_held(session: Session, line: BudgetLine, amount: Decimal, ref: tuple[str, int]) -> None:
@@ -139,6 +148,17 @@ def _positive(amount: Decimal) -> Decimal:
     return amount
 
 
+def _take_held(
+    session: Session, line_id: int, amount: Decimal, ref: tuple[str, int]
+) -> tuple[BudgetLine, Decimal]:
+    """Lock the line and take ``amount`` out of what it holds for ``ref`` (released or spent)."""
+    amount = _positive(amount)
+    line = lock_line(session, line_id)
+    _check_held(session, line, amount, ref)
+    line.reserved -= amount
+    return line, amount
+
+
 def reserve(
     session: Session, actor: Actor, line_id: int, amount: Decimal, ref: tuple[str, int]
 ) -> BudgetLine:
@@ -157,10 +177,7 @@ def release(
 ) -> BudgetLine:
     """Give back ``amount`` held for ``ref`` (an order cancelled, declined, lapsed or partly
     accepted)."""
-    amount = _positive(amount)
-    line = lock_line(session, line_id)
-    _check_held(session, line, amount, ref)
-    line.reserved -= amount
+    line, amount = _take_held(session, line_id, amount, ref)
     _move(session, actor, line, "release", amount, ref)
     return line
 
@@ -169,10 +186,7 @@ def consume(
     session: Session, actor: Actor, line_id: int, amount: Decimal, ref: tuple[str, int]
 ) -> BudgetLine:
     """Turn ``amount`` reserved for ``ref`` into spent funds (a payment made)."""
-    amount = _positive(amount)
-    line = lock_line(session, line_id)
-    _check_held(session, line, amount, ref)
-    line.reserved -= amount
+    line, amount = _take_held(session, line_id, amount, ref)
     line.consumed += amount
     _move(session, actor, line, "consume", amount, ref)
     return line
@@ -184,16 +198,7 @@ def refund(
     """Give back to the line ``amount`` that a payment for ``ref`` consumed (a refund received)."""
     amount = _positive(amount)
     line = lock_line(session, line_id)
-    spent = Decimal("0.00")
-    for kind, moved in session.execute(
-        select(BudgetMovement.kind, BudgetMovement.amount).where(
-            BudgetMovement.line_id == line.id,
-            BudgetMovement.ref_type == ref[0],
-            BudgetMovement.ref_id == ref[1],
-            BudgetMovement.kind.in_(("consume", "refund")),
-        )
-    ):
-        spent += moved if kind == "consume" else -moved
+    spent = _net(session, line.id, ref, "consume", ("consume", "refund"))
     if amount > spent:
         raise Conflict(
             f"The line paid {spent} CNY for {ref[0]} {ref[1]}; {amount} CNY cannot come back.",

@@ -121,6 +121,13 @@ def back_to_handler(dispute: Dispute, now: datetime) -> None:
     dispute.escalated_at = None
 
 
+def to_parties(dispute: Dispute, status: str) -> None:
+    """The case waits on the parties (``status``): the handler's deadline and escalation stop."""
+    dispute.status = status
+    dispute.handler_due_at = None
+    dispute.escalated_at = None
+
+
 # ---------------------------------------------------------------- access
 
 

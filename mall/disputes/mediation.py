@@ -23,6 +23,7 @@ from mall.disputes.common import (
     settings,
     tell_handler,
     tell_parties,
+    to_parties,
 )
 from mall.disputes.effects import (
     check_effect_terms,
@@ -59,9 +60,7 @@ def propose(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any
     )
     dispute.proposals.append(proposal)
     submit(session, actor, dispute, "handler", "proposal", terms)
-    dispute.status = "mediation"
-    dispute.handler_due_at = None
-    dispute.escalated_at = None
+    to_parties(dispute, "mediation")
     session.flush()
     record_step(
         session,

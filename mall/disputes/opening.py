@@ -16,7 +16,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
 from core.accounts.roles import OrgKind, Role
-from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 from core.notifications.service import notify
 from mall.disputes.common import (
     OPENABLE,
@@ -39,8 +39,7 @@ from mall.disputes.models import (
     DisputeSubmission,
 )
 from mall.locks import lock
-from mall.orders.access import party_of
-from mall.orders.models import Order
+from mall.orders.access import get_order, party_of
 from mall.orders.service import record_order
 
 
@@ -78,16 +77,9 @@ def _next_handler(session: Session, office: Organisation) -> int:
 
 def open_dispute(session: Session, actor: Actor, data: dict[str, Any]) -> Dispute:
     """申请纠纷处理: a party of the order opens a dispute with a reason and a statement."""
-    order = lock(session, Order, data["order_id"])
-    if order is None:
-        raise NotFound("No such order.", "没有该订单。")
+    order = get_order(session, actor, data["order_id"], for_update=True)
     party = party_of(actor, order)
-    if party is None:
-        raise Forbidden(
-            "This order is not your organisation's.",
-            "这不是贵单位的订单。",
-            code="other_organisation",
-        )
+    assert party is not None
     reason = data.get("reason")
     if reason not in REASONS:
         raise ValidationFailed(

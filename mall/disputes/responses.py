@@ -22,6 +22,7 @@ from mall.disputes.common import (
     record_step,
     settings,
     tell_handler,
+    to_parties,
 )
 from mall.disputes.effects import (
     archive_if_done,
@@ -119,11 +120,9 @@ def request_evidence(
     text = clean_text(note, "note")
     now = clock.now()
     submit(session, actor, dispute, "handler", "evidence_request", text)
-    dispute.status = "awaiting_evidence"
+    to_parties(dispute, "awaiting_evidence")
     dispute.evidence_from = party
     dispute.evidence_due_at = due_in(days, now)
-    dispute.handler_due_at = None
-    dispute.escalated_at = None
     session.flush()
     record_step(
         session,

@@ -5,9 +5,10 @@ call is repaired."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from core import clock
@@ -71,29 +72,37 @@ def reconcile() -> dict[str, int]:
             select(Refund.id, Refund.status, Refund.gateway_ref).where(Refund.status.in_(OPEN))
         ).all()
     client = gateway.client()
-    for payment_id, _status, ref in payments:
+    _reconcile_each(
+        payments, submit, client.get_payment, apply_payment_answer, counts, count_resent=True
+    )
+    _reconcile_each(
+        refunds, submit_refund, client.get_refund, apply_refund_answer, counts, count_resent=False
+    )
+    return counts
+
+
+def _reconcile_each(
+    rows: Sequence[Row[tuple[int, str, str | None]]],
+    resend: Callable[[int], str],
+    fetch: Callable[[str], gateway.GatewayResult],
+    apply: Callable[[Session, int, gateway.GatewayResult], Payment | Refund],
+    counts: dict[str, int],
+    count_resent: bool,
+) -> None:
+    """Reconcile open payments or refunds: one the gateway never received is sent again, one it
+    knows is fetched and its answer applied; ``counts`` is added to (``resent`` only with
+    ``count_resent``)."""
+    for object_id, _status, ref in rows:
         try:
             if ref is None:
-                counts["resent"] += 1
-                after = submit(payment_id)
+                if count_resent:
+                    counts["resent"] += 1
+                after = resend(object_id)
             else:
-                result = client.get_payment(ref)
+                result = fetch(ref)
                 with db.unit_of_work() as session:
-                    after = apply_payment_answer(session, payment_id, result).status
+                    after = apply(session, object_id, result).status
         except gateway.GatewayUnavailable:
             counts["unreachable"] += 1
             continue
         counts["settled" if after not in OPEN else "open"] += 1
-    for refund_id, _status, ref in refunds:
-        try:
-            if ref is None:
-                after_refund = submit_refund(refund_id)
-            else:
-                result = client.get_refund(ref)
-                with db.unit_of_work() as session:
-                    after_refund = apply_refund_answer(session, refund_id, result).status
-        except gateway.GatewayUnavailable:
-            counts["unreachable"] += 1
-            continue
-        counts["settled" if after_refund not in OPEN else "open"] += 1
-    return counts

@@ -4,15 +4,21 @@ order's money."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core.accounts.auth import Actor
+from core.db import db
 from core.errors import Conflict
 from mall.orders.models import Order
-from mall.payments.models import Payment
+from mall.payments import gateway
+from mall.payments.models import Payment, Refund
 from supervision.ledger import record
+
+log = logging.getLogger(__name__)
 
 #: Who applies the gateway's answers on the ledger.
 GATEWAY = Actor(user_id=None, username="payment-gateway")
@@ -48,3 +54,22 @@ def check_not_held(order: Order) -> None:
             "该订单存在未结纠纷，付款已暂停，待纠纷处理完毕后方可继续。",
             code="payment_held",
         )
+
+
+def send_to_gateway(
+    kind: str,
+    object_id: int,
+    status: str,
+    call: Callable[[], gateway.GatewayResult],
+    apply: Callable[[Session, int, gateway.GatewayResult], Payment | Refund],
+) -> str:
+    """Make a create ``call`` to the gateway for a committed payment or refund and ``apply`` its
+    answer in a unit of work of its own; the status after. If the gateway does not answer, the
+    object keeps ``status`` and reconciliation sends it again with the same idempotency key."""
+    try:
+        result = call()
+    except gateway.GatewayUnavailable:
+        log.warning("%s %s: the gateway did not answer; reconciliation will retry", kind, object_id)
+        return status
+    with db.unit_of_work() as session:
+        return apply(session, object_id, result).status

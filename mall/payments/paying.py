@@ -9,7 +9,6 @@ as succeeded makes the order paid and the budget line's reserved funds consumed 
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Any
 
@@ -27,10 +26,8 @@ from mall.orders.access import expect, get_order
 from mall.orders.models import Order
 from mall.orders.service import check_payable, record_order
 from mall.payments import gateway
-from mall.payments.common import GATEWAY, OPEN, check_not_held, record_payment
+from mall.payments.common import GATEWAY, OPEN, check_not_held, record_payment, send_to_gateway
 from mall.payments.models import Payment
-
-log = logging.getLogger(__name__)
 
 #: The gateway's statuses, as the mall counts them.
 _PAYMENT_STATUS = {
@@ -115,13 +112,13 @@ def submit(payment_id: int) -> str:
             key = payment.idempotency_key
     if status != "created":
         return status
-    try:
-        result = gateway.client().create_payment(data, key)
-    except gateway.GatewayUnavailable:
-        log.warning("payment %s: the gateway did not answer; reconciliation will retry", payment_id)
-        return status
-    with db.unit_of_work() as session:
-        return apply_payment_answer(session, payment_id, result).status
+    return send_to_gateway(
+        "payment",
+        payment_id,
+        status,
+        lambda: gateway.client().create_payment(data, key),
+        apply_payment_answer,
+    )
 
 
 def apply_payment_answer(

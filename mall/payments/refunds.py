@@ -3,7 +3,6 @@ a dispute — sent to the gateway after the commit, the funds given back to the 
 
 from __future__ import annotations
 
-import logging
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -20,10 +19,8 @@ from mall.locks import lock
 from mall.orders.access import expect, get_order
 from mall.orders.models import Order
 from mall.payments import gateway
-from mall.payments.common import GATEWAY, OPEN, record_payment
+from mall.payments.common import GATEWAY, OPEN, record_payment, send_to_gateway
 from mall.payments.models import Payment, Refund
-
-log = logging.getLogger(__name__)
 
 #: The gateway's refund statuses, as the mall counts them.
 _REFUND_STATUS = {"pending": "processing", "succeeded": "succeeded", "failed": "failed"}
@@ -120,13 +117,13 @@ def submit_refund(refund_id: int) -> str:
         key = refund.idempotency_key
     if status != "created":
         return status
-    try:
-        result = gateway.client().create_refund(data, key)
-    except gateway.GatewayUnavailable:
-        log.warning("refund %s: the gateway did not answer; reconciliation will retry", refund_id)
-        return status
-    with db.unit_of_work() as session:
-        return apply_refund_answer(session, refund_id, result).status
+    return send_to_gateway(
+        "refund",
+        refund_id,
+        status,
+        lambda: gateway.client().create_refund(data, key),
+        apply_refund_answer,
+    )
 
 
 def apply_refund_answer(session: Session, refund_id: int, result: gateway.GatewayResult) -> Refund:
