@@ -13,23 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import logging
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from flask import Flask, current_app
-from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
-from werkzeug.test import Client, TestResponse
 
 from core import clock
 from core.errors import DomainError
+from mall.payments.transport import WsgiAdapter, retry_policy, retrying_session
 
 log = logging.getLogger(__name__)
 
@@ -120,60 +115,14 @@ def verify_signature(body: bytes, header: str | None, secret: str) -> bool:
     return any(hmac.compare_digest(expected, given) for given in parts.get("v1", []))
 
 
-# ---------------------------------------------------------------- in-process transport
-
-
-def call_in_process(
-    app: Flask, method: str, path: str, headers: Mapping[str, str], body: bytes, query: str = ""
-) -> TestResponse:
-    """One HTTP request to ``app`` without a network, as from outside: in a fresh application
-    context, so it shares nothing (user, unit of work) with the request that makes it."""
-    with app.app_context():
-        return Client(app).open(
-            path=path,
-            query_string=query,
-            method=method,
-            headers=dict(headers),
-            data=body,
-            base_url="http://sandbox-gateway.internal",
-        )
-
-
-class WsgiAdapter(BaseAdapter):
-    """Sends a ``requests`` request to a WSGI application in this process (the sandbox)."""
-
-    def __init__(self, app: Flask) -> None:
-        super().__init__()
-        self.app = app
-
-    def send(self, request: requests.PreparedRequest, **_: Any) -> requests.Response:  # type: ignore[override]
-        parts = urlsplit(request.url or "")
-        body = request.body
-        if isinstance(body, str):
-            body = body.encode()
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
-        result = call_in_process(
-            self.app, request.method or "GET", parts.path, headers, body or b"", parts.query
-        )
-        response = requests.Response()
-        response.status_code = result.status_code
-        response.headers = CaseInsensitiveDict(dict(result.headers))
-        response.raw = io.BytesIO(result.get_data())
-        response.url = request.url or ""
-        response.request = request
-        response.reason = result.status.partition(" ")[2]
-        return response
-
-    def close(self) -> None:
-        pass
-
-
 # ---------------------------------------------------------------- the client
 
 
 class GatewayClient:
     """Calls the gateway. Every create call carries the caller's idempotency key; timeouts,
-    connection errors and 5xx answers are retried with the same key and a growing pause."""
+    connection errors and 5xx answers are retried with the same key and a growing pause, by the
+    urllib3 ``Retry`` policy of :mod:`mall.payments.transport` mounted on ``http``'s adapters
+    (by default a session that retries ``retries`` times, pausing ``backoff`` and doubling)."""
 
     def __init__(
         self,
@@ -183,15 +132,13 @@ class GatewayClient:
         retries: int = 3,
         backoff: float = 0.5,
         http: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.key = key
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self.http = http or requests.Session()
-        self.sleep = sleep
+        self.http = http or retrying_session(retries, backoff)
 
     def _call(
         self,
@@ -203,30 +150,25 @@ class GatewayClient:
         headers = {"Authorization": f"Bearer {self.key}", "Accept": "application/json"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        last: str = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
-            try:
-                response = self.http.request(
-                    method, self.base_url + path, json=json, headers=headers, timeout=self.timeout
-                )
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                last = f"{type(exc).__name__}: {exc}"
-                log.warning("payment gateway %s %s failed (%s)", method, path, last)
-                continue
-            if response.status_code >= 500:
-                last = f"HTTP {response.status_code}"
-                log.warning("payment gateway %s %s answered %s", method, path, last)
-                continue
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
-            if not isinstance(body, dict):
-                body = {}
-            return GatewayResult(response.ok, response.status_code, body)
-        raise GatewayUnavailable(
+        try:
+            response = self.http.request(
+                method, self.base_url + path, json=json, headers=headers, timeout=self.timeout
+            )
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            raise self._unavailable(method, path, f"{type(exc).__name__}: {exc}") from None
+        if response.status_code >= 500:
+            raise self._unavailable(method, path, f"HTTP {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        return GatewayResult(response.ok, response.status_code, body)
+
+    def _unavailable(self, method: str, path: str, last: str) -> GatewayUnavailable:
+        log.warning("payment gateway %s %s failed after every retry (%s)", method, path, last)
+        return GatewayUnavailable(
             f"The payment gateway did not answer ({last}).",
             "支付网关未响应，请稍后再试。",
             details={"attempts": self.retries + 1},
@@ -250,15 +192,21 @@ def client(app: Flask | None = None) -> GatewayClient:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
     url = config.get("PAYMENT_GATEWAY_URL")
-    http = requests.Session()
+    retries = int(config.get("PAYMENT_RETRIES", 3))
+    backoff = float(config.get("PAYMENT_RETRY_BACKOFF", 0.5))
+    http = None
     if not url:
         url = SANDBOX_BASE
-        http.mount("http://sandbox-gateway.internal/", WsgiAdapter(app))
+        http = requests.Session()
+        http.mount(
+            "http://sandbox-gateway.internal/",
+            WsgiAdapter(app, max_retries=retry_policy(retries, backoff)),
+        )
     return GatewayClient(
         url,
         api_key(app),
         timeout=float(config.get("PAYMENT_TIMEOUT_SECONDS", 10)),
-        retries=int(config.get("PAYMENT_RETRIES", 3)),
-        backoff=float(config.get("PAYMENT_RETRY_BACKOFF", 0.5)),
+        retries=retries,
+        backoff=backoff,
         http=http,
     )

@@ -22,6 +22,7 @@ from core.accounts.auth import current_actor
 from core.db import after_commit, db
 from mall.payments import gateway
 from mall.payments.sandbox_models import SandboxPayment, SandboxRefund
+from mall.payments.transport import call_in_process
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +272,7 @@ def deliver(app: Any, event: dict[str, Any]) -> int:
         "Content-Type": "application/json",
         gateway.SIGNATURE_HEADER: gateway.sign(raw, gateway.webhook_secret(app)),
     }
-    response = gateway.call_in_process(app, "POST", gateway.WEBHOOK_PATH, headers, raw)
+    response = call_in_process(app, "POST", gateway.WEBHOOK_PATH, headers, raw)
     if response.status_code >= 300:
         log.warning("sandbox callback %s answered %s", event["id"], response.status_code)
     return response.status_code
