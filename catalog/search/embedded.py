@@ -87,7 +87,10 @@ _SORT_FIELDS = {
 def _document(doc: ListingDocument) -> tantivy.Document:
     if not 0 < doc.id <= ID_MAX:
         raise ValueError(f"listing id {doc.id} out of range 1..{ID_MAX}")
-    f = common.indexed_listing(doc)
+    return _document_of(common.indexed_listing(doc))
+
+
+def _document_of(f: common.IndexedListing) -> tantivy.Document:
     d = tantivy.Document()
     d.add_integer("id", f.id)
     d.add_text("title", f.title)
