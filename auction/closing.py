@@ -19,11 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auction import rules
+from auction.drafting import announcement
+from auction.journal import CLOCK
 from auction.models import Auction, Bid
 from auction.pools.settle import settle
-from auction.service import announcement, labels, offers
+from auction.pools.windows import tick as close_windows
+from auction.standing import labels, offers
 from core import canonical, clock
-from core.accounts.auth import Actor
 from core.accounts.models import Organisation
 from core.money import cny
 from mall.budgets import service as budgets
@@ -31,9 +33,6 @@ from mall.locks import lock
 from mall.orders.awards import Award, AwardLine, place_award
 from supervision.ledger import record
 from supervision.ledger.models import LedgerEntry
-
-#: Who opens, closes and awards on the ledger.
-CLOCK = Actor(user_id=None, username="auction-clock")
 
 
 def due_to_open(session: Session, now: datetime) -> list[int]:
@@ -269,8 +268,6 @@ def tick(session_factory: Any) -> dict[str, Any]:
     """One turn of the clock: record openings and close what is due, each auction in its own unit
     of work; first the volume purchases whose demand window is due close into auctions.
     ``session_factory`` is ``db.unit_of_work``. Returns the counts and the ids changed."""
-    from auction.pools.service import tick as close_windows
-
     windows = close_windows(session_factory)
     now = clock.now()
     with session_factory() as session:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auction import rules
+from auction.journal import record_step
 from auction.models import Auction
 from auction.pools.allocation import split
 from auction.pools.models import DEMAND_REF, Pool, PoolAllocation, PoolCapacity, PoolDemand
@@ -25,18 +26,6 @@ from core.money import cny
 from mall.budgets import service as budgets
 from mall.locks import lock
 from mall.orders.awards import Award, AwardLine, place_award
-from supervision.ledger import record
-
-
-def _record(session: Session, actor: Actor, action: str, pool: Pool, **payload: Any) -> None:
-    record(
-        session,
-        actor,
-        action,
-        ("pool", pool.id),
-        {"status": pool.status, **payload},
-        region_id=pool.region_id,
-    )
 
 
 def settle(
@@ -65,10 +54,11 @@ def settle(
         pool.status = "failed"
         pool.failure_reason = auction.failure_reason
         session.flush()
-        _record(
+        record_step(
             session,
             actor,
             "pool.failed",
+            "pool",
             pool,
             auction_id=auction.id,
             reason=pool.failure_reason,
@@ -162,10 +152,11 @@ def settle(
     auction.awarded_bid_id = winner.bid_id
     pool.status = "awarded"
     session.flush()
-    _record(
+    record_step(
         session,
         actor,
         "pool.awarded",
+        "pool",
         pool,
         auction_id=auction.id,
         shares=out,

@@ -1,0 +1,53 @@
+"""Withdrawing an auction (撤销, AUC-1): before it opens, its purchaser may withdraw it with a
+reason, and the funds its publication reserved are released."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from auction import rules
+from auction.drafting import expect_status, own_auction
+from auction.journal import record_step
+from auction.models import Auction
+from auction.terms import invalid
+from core import clock
+from core.accounts.auth import Actor
+from core.errors import Conflict
+from mall.budgets import service as budgets
+from mall.orders.access import require_purchaser
+
+
+def cancel(session: Session, actor: Actor, auction_id: int, reason: str) -> Auction:
+    """撤销: before it opens, the purchaser may withdraw an auction; its funds are released."""
+    require_purchaser(actor)
+    auction = own_auction(session, actor, auction_id)
+    if auction.pool_id is not None:
+        raise Conflict(
+            "A volume purchase's auction is withdrawn with its pool.",
+            "带量采购的竞价不能单独撤销。",
+            code="pool_auction",
+        )
+    expect_status(auction, "draft", "published", doing=("cancelled", "撤销"))
+    if auction.status == "published" and clock.now() >= auction.starts_at:
+        raise Conflict(
+            "An auction cannot be withdrawn once it has opened.",
+            "竞价开始后不能撤销。",
+            code="already_open",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid("reason", "required", "Give a reason.", "请填写撤销原因。")
+    if auction.status == "published":
+        budgets.release(
+            session,
+            actor,
+            auction.budget_line_id,
+            rules.lot_total(auction.ceiling, auction.quantity),
+            ("auction", auction.id),
+        )
+    auction.status = "cancelled"
+    auction.failure_reason = reason
+    auction.closed_at = auction.updated_at = clock.now()
+    session.flush()
+    record_step(session, actor, "auction.cancelled", "auction", auction, reason=reason)
+    return auction
