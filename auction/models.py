@@ -66,6 +66,17 @@ class BiddingRules:
     visibility: Mapped[str] = mapped_column(String(8))
     min_bidders: Mapped[int] = mapped_column(Integer)
 
+    @staticmethod
+    def checks() -> tuple[CheckConstraint, ...]:
+        """The checks on these columns, for the ``__table_args__`` of each table that has them."""
+        return (
+            CheckConstraint("decrement_mode IN ('absolute', 'percent')", name="decrement_mode"),
+            CheckConstraint("must_beat IN ('best', 'own')", name="must_beat"),
+            CheckConstraint("visibility IN ('rank', 'best', 'ladder')", name="visibility"),
+            CheckConstraint("ceiling > 0", name="ceiling_positive"),
+            CheckConstraint("min_bidders >= 1", name="min_bidders_positive"),
+        )
+
 
 class Auction(BiddingRules, Base):
     """网上竞价: one purchaser's demand that eligible suppliers bid down, as a unit price."""
@@ -75,13 +86,9 @@ class Auction(BiddingRules, Base):
         CheckConstraint(
             "status IN ('draft', 'published', 'awarded', 'failed', 'cancelled')", name="status"
         ),
-        CheckConstraint("decrement_mode IN ('absolute', 'percent')", name="decrement_mode"),
-        CheckConstraint("must_beat IN ('best', 'own')", name="must_beat"),
-        CheckConstraint("visibility IN ('rank', 'best', 'ladder')", name="visibility"),
+        *BiddingRules.checks(),
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("ceiling > 0", name="ceiling_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint("min_bidders >= 1", name="min_bidders_positive"),
         CheckConstraint("extensions_used <= max_extensions", name="extensions_bounded"),
     )
 

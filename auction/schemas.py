@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
 from auction import service
-from auction.service import MAX_EXTENSION, MAX_EXTENSIONS, MAX_QUANTITY, MAX_SNIPE_WINDOW
+from auction.terms import MAX_QUANTITY
+from auction.terms_schemas import BiddingRulesArgs, BiddingRulesSchema, hidden_ceiling
 from core.accounts.auth import current_actor
 from core.api import MAX_ID, IntField, MoneyField, PageArgs, page_of
 
 _id = validate.Range(min=1, max=MAX_ID)
 
 
-class AuctionCreateSchema(Schema):
+class AuctionCreateSchema(BiddingRulesArgs):
     title = fields.String(required=True, validate=validate.Length(min=2, max=200))
     category_id = IntField(required=True, validate=_id)
     standard_product_id = IntField(load_default=None, allow_none=True, validate=_id)
@@ -29,27 +28,8 @@ class AuctionCreateSchema(Schema):
         required=True, validate=validate.Regexp(r"^\+?[0-9][0-9 -]{5,28}$")
     )
     budget_line_id = IntField(required=True, validate=_id)
-    ceiling = MoneyField(required=True, metadata={"description": "最高限价, a unit price"})
-    show_ceiling = fields.Boolean(load_default=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
-    decrement_mode = fields.String(required=True, validate=validate.OneOf(["absolute", "percent"]))
-    decrement_value = MoneyField(
-        required=True,
-        metadata={"description": "CNY (absolute) or percent of the price to beat, 0.5–3"},
-    )
-    must_beat = fields.String(load_default="best", validate=validate.OneOf(["best", "own"]))
-    snipe_window_seconds = IntField(
-        load_default=120, validate=validate.Range(min=0, max=MAX_SNIPE_WINDOW)
-    )
-    extension_seconds = IntField(
-        load_default=180, validate=validate.Range(min=0, max=MAX_EXTENSION)
-    )
-    max_extensions = IntField(load_default=5, validate=validate.Range(min=0, max=MAX_EXTENSIONS))
-    visibility = fields.String(
-        load_default="best", validate=validate.OneOf(["rank", "best", "ladder"])
-    )
-    min_bidders = IntField(load_default=3, validate=validate.Range(min=1, max=50))
 
 
 class AuctionEditSchema(AuctionCreateSchema):
@@ -57,13 +37,7 @@ class AuctionEditSchema(AuctionCreateSchema):
     whole."""
 
 
-def _ceiling(auction: Any) -> str | None:
-    """Hidden unless the caller may see it: every view that dumps an auction goes through here."""
-    amount = service.visible_ceiling(current_actor(), auction)
-    return None if amount is None else str(amount)
-
-
-class AuctionSchema(Schema):
+class AuctionSchema(BiddingRulesSchema):
     id = IntField()
     number = fields.String()
     status = fields.String()
@@ -79,24 +53,13 @@ class AuctionSchema(Schema):
     delivery_date = fields.Date()
     contact_name = fields.String()
     contact_phone = fields.String()
-    ceiling = fields.Function(
-        _ceiling,
-        allow_none=True,
-        metadata={"description": "最高限价 (unit price); null for bidders when it is not shown"},
+    ceiling = hidden_ceiling(
+        lambda auction: service.visible_ceiling(current_actor(), auction), "bidders"
     )
-    show_ceiling = fields.Boolean()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
     scheduled_end = fields.DateTime()
-    decrement_mode = fields.String()
-    decrement_value = MoneyField()
-    must_beat = fields.String()
-    snipe_window_seconds = IntField()
-    extension_seconds = IntField()
-    max_extensions = IntField()
     extensions_used = IntField()
-    visibility = fields.String()
-    min_bidders = IntField()
     sme_only = fields.Boolean()
     published_at = fields.DateTime(allow_none=True)
     opened_at = fields.DateTime(allow_none=True)

@@ -47,16 +47,12 @@ class Pool(BiddingRules, Base):
             "status IN ('open', 'closed', 'auctioned', 'awarded', 'failed', 'cancelled')",
             name="status",
         ),
-        CheckConstraint("decrement_mode IN ('absolute', 'percent')", name="decrement_mode"),
-        CheckConstraint("must_beat IN ('best', 'own')", name="must_beat"),
-        CheckConstraint("visibility IN ('rank', 'best', 'ladder')", name="visibility"),
-        CheckConstraint("ceiling > 0", name="ceiling_positive"),
+        *BiddingRules.checks(),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         CheckConstraint("closes_at > opens_at", name="closes_after_open"),
         CheckConstraint("auction_starts_at >= closes_at", name="auction_after_window"),
         CheckConstraint("auction_ends_at > auction_starts_at", name="auction_ends_after_start"),
         CheckConstraint("max_winners >= 1", name="max_winners_positive"),
-        CheckConstraint("min_bidders >= 1", name="min_bidders_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields, validate
 
 from auction.pools import service
-from auction.pools.service import MAX_WINNERS
-from auction.service import MAX_EXTENSION, MAX_EXTENSIONS, MAX_QUANTITY, MAX_SNIPE_WINDOW
+from auction.pools.opening import MAX_WINNERS
+from auction.terms import MAX_QUANTITY
+from auction.terms_schemas import BiddingRulesArgs, BiddingRulesSchema, hidden_ceiling
 from core.accounts.auth import current_actor
 from core.api import MAX_ID, IntField, MoneyField, PageArgs, page_of
 from core.db import db
@@ -16,7 +15,7 @@ _phone = validate.Regexp(r"^\+?[0-9][0-9 -]{5,28}$")
 STATUSES = ["open", "closed", "auctioned", "awarded", "failed", "cancelled"]
 
 
-class PoolCreateSchema(Schema):
+class PoolCreateSchema(BiddingRulesArgs):
     title = fields.String(required=True, validate=validate.Length(min=2, max=200))
     category_id = IntField(required=True, validate=_id)
     standard_product_id = IntField(load_default=None, allow_none=True, validate=_id)
@@ -24,8 +23,6 @@ class PoolCreateSchema(Schema):
         keys=fields.String(validate=validate.Length(max=60)), load_default=dict
     )
     unit = fields.String(load_default="台", validate=validate.Length(min=1, max=10))
-    ceiling = MoneyField(required=True, metadata={"description": "最高限价, a unit price"})
-    show_ceiling = fields.Boolean(load_default=True)
     opens_at = fields.AwareDateTime(
         load_default=None, allow_none=True, metadata={"description": "default: now"}
     )
@@ -35,23 +32,6 @@ class PoolCreateSchema(Schema):
     contact_phone = fields.String(required=True, validate=_phone)
     auction_starts_at = fields.AwareDateTime(required=True)
     auction_ends_at = fields.AwareDateTime(required=True)
-    decrement_mode = fields.String(required=True, validate=validate.OneOf(["absolute", "percent"]))
-    decrement_value = MoneyField(
-        required=True,
-        metadata={"description": "CNY (absolute) or percent of the price to beat, 0.5–3"},
-    )
-    must_beat = fields.String(load_default="best", validate=validate.OneOf(["best", "own"]))
-    snipe_window_seconds = IntField(
-        load_default=120, validate=validate.Range(min=0, max=MAX_SNIPE_WINDOW)
-    )
-    extension_seconds = IntField(
-        load_default=180, validate=validate.Range(min=0, max=MAX_EXTENSION)
-    )
-    max_extensions = IntField(load_default=5, validate=validate.Range(min=0, max=MAX_EXTENSIONS))
-    visibility = fields.String(
-        load_default="best", validate=validate.OneOf(["rank", "best", "ladder"])
-    )
-    min_bidders = IntField(load_default=3, validate=validate.Range(min=1, max=50))
     max_winners = IntField(
         load_default=1,
         validate=validate.Range(min=1, max=MAX_WINNERS),
@@ -59,13 +39,7 @@ class PoolCreateSchema(Schema):
     )
 
 
-def _ceiling(pool: Any) -> str | None:
-    """Hidden unless the caller may see it: every view that dumps a pool goes through here."""
-    amount = service.visible_ceiling(db.session, current_actor(), pool)
-    return None if amount is None else str(amount)
-
-
-class PoolSchema(Schema):
+class PoolSchema(BiddingRulesSchema):
     id = IntField()
     number = fields.String()
     status = fields.String()
@@ -76,12 +50,9 @@ class PoolSchema(Schema):
     standard_product_id = IntField(allow_none=True)
     required_params = fields.Dict()
     unit = fields.String()
-    ceiling = fields.Function(
-        _ceiling,
-        allow_none=True,
-        metadata={"description": "最高限价 (unit price); null for suppliers when it is not shown"},
+    ceiling = hidden_ceiling(
+        lambda pool: service.visible_ceiling(db.session, current_actor(), pool), "suppliers"
     )
-    show_ceiling = fields.Boolean()
     opens_at = fields.DateTime()
     closes_at = fields.DateTime()
     delivery_date = fields.Date()
@@ -89,14 +60,6 @@ class PoolSchema(Schema):
     contact_phone = fields.String()
     auction_starts_at = fields.DateTime()
     auction_ends_at = fields.DateTime()
-    decrement_mode = fields.String()
-    decrement_value = MoneyField()
-    must_beat = fields.String()
-    snipe_window_seconds = IntField()
-    extension_seconds = IntField()
-    max_extensions = IntField()
-    visibility = fields.String()
-    min_bidders = IntField()
     max_winners = IntField()
     quantity = IntField(metadata={"description": "the pooled quantity"})
     demand_count = IntField()
