@@ -30,7 +30,7 @@ from core.accounts.models import Organisation
 from core.money import cny
 from mall.budgets import service as budgets
 from mall.locks import lock
-from mall.orders.awards import Award, AwardLine, place_award
+from mall.orders.awards import award_lot
 from supervision.ledger import record
 from supervision.ledger.models import LedgerEntry
 
@@ -97,11 +97,10 @@ def close(session: Session, auction_id: int) -> Auction | None:
         _seal(session, auction, ranked, None, shares)
         return auction
     assert auction.budget_line_id is not None
-    if len(ranked) < auction.min_bidders:
+    failure = rules.too_few_bidders(ranked, auction.min_bidders)
+    if failure is not None:
         auction.status = "failed"
-        auction.failure_reason = (
-            f"有效报价供应商 {len(ranked)} 家，少于最低要求的 {auction.min_bidders} 家，流标。"
-        )
+        auction.failure_reason = failure
         budgets.release(session, CLOCK, auction.budget_line_id, held, ("auction", auction.id))
         _seal(session, auction, ranked, None)
         return auction
@@ -110,34 +109,18 @@ def close(session: Session, auction_id: int) -> Auction | None:
     auction.status = "awarded"
     auction.winner_id = winner.supplier_id
     auction.awarded_bid_id = winner.bid_id
-    order = place_award(
+    order = award_lot(
         session,
         CLOCK,
-        Award(
-            source="auction",
-            source_id=auction.id,
-            purchaser_id=auction.purchaser_id,
-            region_id=auction.region_id,
-            placed_by=auction.created_by,
-            supplier_id=winner.supplier_id,
-            budget_line_id=auction.budget_line_id,
-            held=held,
-            delivery_address=auction.delivery_address,
-            contact_name=auction.contact_name,
-            contact_phone=auction.contact_phone,
-            delivery_date=auction.delivery_date,
-            lines=(
-                AwardLine(
-                    category_id=auction.category_id,
-                    title_zh=auction.title,
-                    title_en=auction.title,
-                    params=dict(auction.required_params),
-                    unit_price=winner.price,
-                    quantity=auction.quantity,
-                ),
-            ),
-            note=f"网上竞价 {auction.number} 成交",
-        ),
+        source_id=auction.id,
+        lot=auction,
+        buyer=auction,
+        placed_by=auction.created_by,
+        supplier_id=winner.supplier_id,
+        unit_price=winner.price,
+        quantity=auction.quantity,
+        held=held,
+        note=f"网上竞价 {auction.number} 成交",
     )
     _seal(session, auction, ranked, order.id)
     return auction

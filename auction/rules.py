@@ -209,5 +209,12 @@ def rank_of(ranked: Sequence[Offer], supplier_id: int) -> int | None:
     return None
 
 
+def too_few_bidders(ranked: Sequence[Offer], min_bidders: int) -> str | None:
+    """Why the auction fails for want of bidders (流标), or None when enough of them bid."""
+    if len(ranked) >= min_bidders:
+        return None
+    return f"有效报价供应商 {len(ranked)} 家，少于最低要求的 {min_bidders} 家，流标。"
+
+
 def lot_total(price: Decimal, quantity: int) -> Decimal:
     return cny(price * quantity)

@@ -2,7 +2,7 @@
 purchaser and winner, or the failure with every demand's funds released.
 
 Called by ``auction.closing.close`` under the auction's row lock; it takes the pool's lock too, so a
-pool is settled exactly once. Each share goes through ``mall.orders.awards.place_award``, which
+pool is settled exactly once. Each share goes through ``mall.orders.awards.award_lot``, which
 releases what the demand held for that quantity at the ceiling and reserves the order's total at
 the winner's price on the same budget line; what no winner can supply is released.
 """
@@ -25,7 +25,7 @@ from core.accounts.auth import Actor
 from core.money import cny
 from mall.budgets import service as budgets
 from mall.locks import lock
-from mall.orders.awards import Award, AwardLine, place_award
+from mall.orders.awards import award_lot
 
 
 def settle(
@@ -43,11 +43,10 @@ def settle(
     )
     now = clock.now()
     pool.updated_at = now
-    if len(ranked) < auction.min_bidders:
+    failure = rules.too_few_bidders(ranked, auction.min_bidders)
+    if failure is not None:
         auction.status = "failed"
-        auction.failure_reason = (
-            f"有效报价供应商 {len(ranked)} 家，少于最低要求的 {auction.min_bidders} 家，流标。"
-        )
+        auction.failure_reason = failure
         for demand in active:
             _release(session, actor, demand, demand.held)
             demand.status = "released"
@@ -77,35 +76,19 @@ def settle(
     for share in shares:
         demand = by_demand[share.demand_id]
         price = share.offer.price
-        order = place_award(
+        order = award_lot(
             session,
             actor,
-            Award(
-                source="auction",
-                source_id=auction.id,
-                purchaser_id=demand.purchaser_id,
-                region_id=demand.region_id,
-                placed_by=demand.placed_by,
-                supplier_id=share.offer.supplier_id,
-                budget_line_id=demand.budget_line_id,
-                held=rules.lot_total(pool.ceiling, share.quantity),
-                held_ref=(DEMAND_REF, demand.id),
-                delivery_address=demand.delivery_address,
-                contact_name=demand.contact_name,
-                contact_phone=demand.contact_phone,
-                delivery_date=pool.delivery_date,
-                lines=(
-                    AwardLine(
-                        category_id=pool.category_id,
-                        title_zh=pool.title,
-                        title_en=pool.title,
-                        params=dict(pool.required_params or {}),
-                        unit_price=price,
-                        quantity=share.quantity,
-                    ),
-                ),
-                note=f"带量采购 {pool.number}（网上竞价 {auction.number}）成交",
-            ),
+            source_id=auction.id,
+            lot=pool,
+            buyer=demand,
+            placed_by=demand.placed_by,
+            supplier_id=share.offer.supplier_id,
+            unit_price=price,
+            quantity=share.quantity,
+            held=rules.lot_total(pool.ceiling, share.quantity),
+            held_ref=(DEMAND_REF, demand.id),
+            note=f"带量采购 {pool.number}（网上竞价 {auction.number}）成交",
         )
         total = rules.lot_total(price, share.quantity)
         session.add(

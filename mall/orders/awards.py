@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -56,6 +56,88 @@ class Award:
     #: the budget reference ``held`` is kept under, when it is not ``(source, source_id)`` (a
     #: volume purchase holds each purchaser's funds under its demand)
     held_ref: tuple[str, int] | None = None
+
+
+class Lot(Protocol):
+    """What was bid for: an auction's lot, or the volume purchase that pooled it."""
+
+    @property
+    def category_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def required_params(self) -> dict[str, Any] | None: ...
+    @property
+    def delivery_date(self) -> date: ...
+
+
+class Buyer(Protocol):
+    """Who receives and pays for an award: an auction's purchaser, or one demand of a pool."""
+
+    @property
+    def purchaser_id(self) -> int: ...
+    @property
+    def region_id(self) -> int: ...
+    @property
+    def budget_line_id(self) -> int | None: ...
+    @property
+    def delivery_address(self) -> str: ...
+    @property
+    def contact_name(self) -> str: ...
+    @property
+    def contact_phone(self) -> str: ...
+
+
+def award_lot(
+    session: Session,
+    actor: Actor,
+    *,
+    source_id: int,
+    lot: Lot,
+    buyer: Buyer,
+    placed_by: int,
+    supplier_id: int,
+    unit_price: Decimal,
+    quantity: int,
+    held: Decimal,
+    note: str,
+    held_ref: tuple[str, int] | None = None,
+    source: str = "auction",
+) -> Order:
+    """The order for ``quantity`` of ``lot`` at the winner's ``unit_price``, delivered to and paid
+    by ``buyer`` (``place_award`` with one line): an auction's award, or one share of a volume
+    purchase's."""
+    assert buyer.budget_line_id is not None
+    return place_award(
+        session,
+        actor,
+        Award(
+            source=source,
+            source_id=source_id,
+            purchaser_id=buyer.purchaser_id,
+            region_id=buyer.region_id,
+            placed_by=placed_by,
+            supplier_id=supplier_id,
+            budget_line_id=buyer.budget_line_id,
+            held=held,
+            held_ref=held_ref,
+            delivery_address=buyer.delivery_address,
+            contact_name=buyer.contact_name,
+            contact_phone=buyer.contact_phone,
+            delivery_date=lot.delivery_date,
+            lines=(
+                AwardLine(
+                    category_id=lot.category_id,
+                    title_zh=lot.title,
+                    title_en=lot.title,
+                    params=dict(lot.required_params or {}),
+                    unit_price=unit_price,
+                    quantity=quantity,
+                ),
+            ),
+            note=note,
+        ),
+    )
 
 
 def place_award(session: Session, actor: Actor, award: Award) -> Order:
