@@ -48,6 +48,22 @@ MUST_BEAT = {
 }
 
 
+class LotTerms:
+    """What is bought, the same for an auction and for the volume purchase that pools its lot
+    (AUC-1, AUC-2): the title, the category and standard product with the parameters every offer
+    must meet, the unit, the delivery date and whom to contact."""
+
+    title: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    standard_product_id: Mapped[int | None] = mapped_column(ForeignKey("standard_products.id"))
+    #: parameters every offer must meet, e.g. {"cpu_cores": 8}
+    required_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    unit: Mapped[str] = mapped_column(String(10))
+    delivery_date: Mapped[date] = mapped_column(Date)
+    contact_name: Mapped[str] = mapped_column(String(50))
+    contact_phone: Mapped[str] = mapped_column(String(30))
+
+
 class BiddingRules:
     """The rules of the bidding, the same for an auction and for the volume purchase that sets up
     its auction (AUC-1, AUC-2): the ceiling, the minimum decrement and what a bid must beat,
@@ -78,7 +94,7 @@ class BiddingRules:
         )
 
 
-class Auction(BiddingRules, Base):
+class Auction(LotTerms, BiddingRules, Base):
     """网上竞价: one purchaser's demand that eligible suppliers bid down, as a unit price."""
 
     __tablename__ = "auctions"
@@ -98,18 +114,9 @@ class Auction(BiddingRules, Base):
     #: the purchaser's region: where supervisors see the auction
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     status: Mapped[str] = mapped_column(String(10), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
-    standard_product_id: Mapped[int | None] = mapped_column(ForeignKey("standard_products.id"))
-    #: parameters every offer must meet, e.g. {"cpu_cores": 8}
-    required_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     quantity: Mapped[int] = mapped_column(Integer)
-    unit: Mapped[str] = mapped_column(String(10))
     delivery_region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     delivery_address: Mapped[str] = mapped_column(String(300))
-    contact_name: Mapped[str] = mapped_column(String(50))
-    contact_phone: Mapped[str] = mapped_column(String(30))
-    delivery_date: Mapped[date] = mapped_column(Date)
     #: the line the lot is reserved on; none for a volume purchase, whose demands hold their own
     budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"))
     #: the volume purchase (带量采购, AUC-2) whose pooled lot this auction sells, if any

@@ -9,14 +9,11 @@ never slip in after the close. A demand's funds are held on its budget line unde
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
-    Date,
     ForeignKey,
     Integer,
     String,
@@ -25,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auction.models import BiddingRules
+from auction.models import BiddingRules, LotTerms
 from catalog.categories.models import Category
 from core import clock
 from core.accounts.models import Organisation
@@ -37,7 +34,7 @@ DEMAND_STATUSES = ("active", "withdrawn", "awarded", "released")
 DEMAND_REF = "pool_demand"
 
 
-class Pool(BiddingRules, Base):
+class Pool(LotTerms, BiddingRules, Base):
     """带量采购: a window in which purchaser units add demand for one standard product; at its
     close the pooled quantity goes to a reverse auction on the unit price."""
 
@@ -62,16 +59,8 @@ class Pool(BiddingRules, Base):
     #: the organiser's region: where supervisors see the pool
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     status: Mapped[str] = mapped_column(String(10), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
-    standard_product_id: Mapped[int | None] = mapped_column(ForeignKey("standard_products.id"))
-    required_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    unit: Mapped[str] = mapped_column(String(10))
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    delivery_date: Mapped[date] = mapped_column(Date)
-    contact_name: Mapped[str] = mapped_column(String(50))
-    contact_phone: Mapped[str] = mapped_column(String(30))
     # The times of the auction the pool goes to (its rules: ``BiddingRules``; each demand holds
     # its quantity times the ceiling).
     auction_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
