@@ -15,7 +15,8 @@ from auction.pools.models import PoolDemand
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
 from core.accounts.roles import OrgKind, Role
-from core.errors import Forbidden, NotFound
+from core.errors import Conflict, Forbidden, NotFound
+from mall.locks import lock
 
 
 def get_auction(session: Session, actor: Actor, auction_id: int) -> Auction:
@@ -53,6 +54,31 @@ def role_of(actor: Actor, auction: Auction) -> str | None:
     ):
         return "supervisor"
     return None
+
+
+def own_auction(session: Session, actor: Actor, auction_id: int) -> Auction:
+    """The auction under its row lock, if it is the actor's unit's to change."""
+    auction = lock(session, Auction, auction_id)
+    if auction is None:
+        raise NotFound("No such auction.", "没有该竞价项目。")
+    if auction.purchaser_id != actor.organisation_id or not actor.has(
+        Role.PURCHASER, Role.ORG_ADMIN
+    ):
+        raise Forbidden(
+            "This is another unit's auction.", "这是其他单位的竞价项目。", code="other_organisation"
+        )
+    return auction
+
+
+def expect_status(auction: Auction, *statuses: str, doing: tuple[str, str]) -> None:
+    """Refuse ``doing`` (English, Chinese) to an auction in none of ``statuses``."""
+    if auction.status not in statuses:
+        raise Conflict(
+            f"An auction that is {auction.status} cannot be {doing[0]}.",
+            f"竞价项目当前状态不能{doing[1]}。",
+            code="bad_status",
+            details={"status": auction.status, "allowed": list(statuses)},
+        )
 
 
 def visible_ceiling(actor: Actor | None, auction: Auction) -> Decimal | None:

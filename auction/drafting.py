@@ -10,18 +10,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from auction import announce, eligibility, rules
+from auction.access import expect_status, own_auction
 from auction.journal import record_step
 from auction.models import Auction
-from auction.terms import RULES, announced, check_run_terms, invalid, rules_from
+from auction.terms import RULES, announced, check_mall_limit, check_run_terms, invalid, rules_from
 from catalog.categories.models import Category, StandardProduct
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
-from core.accounts.roles import Role
-from core.errors import Conflict, Forbidden, NotFound
+from core.errors import Conflict
 from mall import policy
 from mall.budgets import service as budgets
-from mall.locks import lock
 from mall.orders.access import require_purchaser
 
 
@@ -77,15 +76,7 @@ def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict
     )
     settings = policy.settings()
     lot = rules.lot_total(data["ceiling"], data["quantity"])
-    if lot >= settings.purchase_limit:
-        raise Conflict(
-            f"At the ceiling the lot comes to {lot} CNY, at or above the e-mall's limit of "
-            f"{settings.purchase_limit} CNY: it must go to tendering.",
-            f"按最高限价计算采购金额 {lot} 元，达到电子卖场限额 {settings.purchase_limit} 元，"
-            "须采用招标等方式采购。",
-            code="over_mall_limit",
-            details={"total": str(lot), "limit": str(settings.purchase_limit)},
-        )
+    check_mall_limit(lot, settings, ("lot", "采购"))
     line = budgets.get_line(session, actor, data["budget_line_id"])
     budgets.check_reservable(actor, line, lot)
     return {
@@ -175,29 +166,6 @@ def announcement(auction: Auction) -> dict[str, Any]:
         **announced(auction),
         "sme_only": auction.sme_only,
     }
-
-
-def own_auction(session: Session, actor: Actor, auction_id: int) -> Auction:
-    auction = lock(session, Auction, auction_id)
-    if auction is None:
-        raise NotFound("No such auction.", "没有该竞价项目。")
-    if auction.purchaser_id != actor.organisation_id or not actor.has(
-        Role.PURCHASER, Role.ORG_ADMIN
-    ):
-        raise Forbidden(
-            "This is another unit's auction.", "这是其他单位的竞价项目。", code="other_organisation"
-        )
-    return auction
-
-
-def expect_status(auction: Auction, *statuses: str, doing: tuple[str, str]) -> None:
-    if auction.status not in statuses:
-        raise Conflict(
-            f"An auction that is {auction.status} cannot be {doing[0]}.",
-            f"竞价项目当前状态不能{doing[1]}。",
-            code="bad_status",
-            details={"status": auction.status, "allowed": list(statuses)},
-        )
 
 
 #: A start that passed less than this long ago still counts as "now" (the time a purchaser takes

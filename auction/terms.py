@@ -13,8 +13,9 @@ from flask import current_app
 from auction import rules
 from auction.models import Auction, BiddingRules
 from core import clock
-from core.errors import ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.money import cny
+from mall import policy
 
 #: Bounds of an auction's terms (the shortest run is ``AUCTION_MIN_MINUTES``, 5 by default).
 MAX_DURATION = timedelta(days=7)
@@ -41,6 +42,20 @@ RULES = (
 def invalid(field: str, problem: str, en: str, zh: str) -> ValidationFailed:
     """A refusal of one field of the terms."""
     return ValidationFailed(en, zh, details={field: [problem]})
+
+
+def check_mall_limit(total: Decimal, settings: policy.Settings, what: tuple[str, str]) -> None:
+    """A purchase that comes, at the ceiling, to the e-mall's limit or more must go to tendering;
+    ``what`` names it in the refusal (("lot", "采购"), ("demand", "需求"))."""
+    if total >= settings.purchase_limit:
+        raise Conflict(
+            f"At the ceiling the {what[0]} comes to {total} CNY, at or above the e-mall's limit "
+            f"of {settings.purchase_limit} CNY: it must go to tendering.",
+            f"按最高限价计算{what[1]}金额 {total} 元，达到电子卖场限额 {settings.purchase_limit} 元，"
+            "须采用招标等方式采购。",
+            code="over_mall_limit",
+            details={"total": str(total), "limit": str(settings.purchase_limit)},
+        )
 
 
 def rules_from(data: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from auction import rules
-from auction.drafting import expect_status, own_auction
+from auction.access import expect_status, own_auction
 from auction.journal import record_step
 from auction.models import Auction
 from auction.terms import invalid

@@ -13,7 +13,7 @@ from auction import rules
 from auction.journal import record_step
 from auction.pools.access import locked
 from auction.pools.models import DEMAND_REF, Pool, PoolDemand
-from auction.terms import MAX_QUANTITY, invalid
+from auction.terms import MAX_QUANTITY, check_mall_limit, invalid
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
@@ -53,15 +53,7 @@ def add_demand(session: Session, actor: Actor, pool_id: int, data: dict[str, Any
         raise invalid("delivery_region_id", "no such region", "No such region.", "没有该地区。")
     held = rules.lot_total(pool.ceiling, quantity)
     settings = policy.settings()
-    if held >= settings.purchase_limit:
-        raise Conflict(
-            f"At the ceiling the demand comes to {held} CNY, at or above the e-mall's limit of "
-            f"{settings.purchase_limit} CNY: it must go to tendering.",
-            f"按最高限价计算需求金额 {held} 元，达到电子卖场限额 {settings.purchase_limit} 元，"
-            "须采用招标等方式采购。",
-            code="over_mall_limit",
-            details={"total": str(held), "limit": str(settings.purchase_limit)},
-        )
+    check_mall_limit(held, settings, ("demand", "需求"))
     line = budgets.get_line(session, actor, data["budget_line_id"])
     budgets.check_reservable(actor, line, held)
     demand = session.scalars(
