@@ -180,7 +180,7 @@ def new() -> Any:
     """发起带量采购 (operators and lead purchasers)."""
     actor = signed_in()
     if not service.may_organise(actor):
-        service._require_organiser(actor)
+        service.require_organiser(actor)
     if request.method == "GET":
         return render_template("pools/new.html", errors={}, error=None, **_form_context(actor, {}))
     form = request.form.to_dict()

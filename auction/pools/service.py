@@ -31,9 +31,6 @@ from auction.pools.queries import allocations, demands, get_pool, org_names, own
 from auction.pools.windows import DELIVERY_EACH, close_window, tick, windows_due
 from auction.pools.withdrawal import cancel_pool, held_by_demands
 
-#: The name the pages have long used for ``require_organiser``.
-_require_organiser = require_organiser
-
 __all__ = [
     "DELIVERY_EACH",
     "MAX_WINDOW",
