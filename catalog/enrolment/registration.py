@@ -16,7 +16,6 @@ check of ``core.accounts.service.CREDIT_CODE`` only.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,8 +36,10 @@ from core.accounts.auth import Actor, actor_for, current_device
 from core.accounts.models import Organisation, Region, User, UserSession
 from core.accounts.passwords import MIN_LENGTH
 from core.accounts.roles import OrgKind, Role
-from core.db import Base, UTCDateTime, after_commit
+from core.db import Base, UTCDateTime
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.uploads import DOCUMENTS, content_address, store_after_commit
+from core.uploads import sniff as sniff_upload
 from supervision.ledger import record
 
 # ---------------------------------------------------------------- the credit code (GB 32100-2015)
@@ -116,11 +117,6 @@ class SupplierRegistration(Base):
 
 MAX_LICENCE_BYTES = 5 * 1024 * 1024
 MAX_PASSWORD = 200
-LICENCE_KINDS = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,28}[0-9]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -150,11 +146,8 @@ def licence_dir() -> Path:
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF, PNG or JPEG by its first bytes; None otherwise."""
-    for magic, content_type, ext in LICENCE_KINDS:
-        if data.startswith(magic):
-            return content_type, ext
-    return None
+    """(content type, extension) of a PDF, PNG or JPEG by its content; None otherwise."""
+    return sniff_upload(data, DOCUMENTS)
 
 
 def _text(data: dict[str, Any], name: str) -> str:
@@ -310,7 +303,7 @@ def register(
     if session.scalar(select(User.id).where(User.username == clean["username"])):
         raise _taken("username")
     content_type, ext = sniff(licence.data) or ("", "")
-    digest = hashlib.sha256(licence.data).hexdigest()
+    digest, filename = content_address(licence.data, ext)
     applicant = Actor(
         user_id=None,
         username=clean["username"],
@@ -384,7 +377,7 @@ def register(
         contact_name=clean["contact_name"],
         contact_phone=clean["contact_phone"],
         contact_email=clean["contact_email"],
-        licence_filename=f"{digest}.{ext}",
+        licence_filename=filename,
         licence_original_name=(licence.name or "licence")[:200],
         licence_content_type=content_type,
         licence_size=len(licence.data),
@@ -392,15 +385,7 @@ def register(
     )
     session.add(registration)
     row, token = accounts.sign_in(session, clean["username"], clean["password"], ip)
-    target = licence_dir() / registration.licence_filename
-    data_bytes = licence.data
-
-    def _store() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            target.write_bytes(data_bytes)
-
-    after_commit(session, _store)
+    store_after_commit(session, licence_dir() / registration.licence_filename, licence.data)
     return Registered(org, user, application, registration, row, token)
 
 

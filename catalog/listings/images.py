@@ -3,7 +3,6 @@ under ``instance/uploads/listings/`` after the commit."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from flask import current_app
@@ -11,25 +10,18 @@ from sqlalchemy.orm import Session
 
 from catalog.listings.models import Listing, ListingImage
 from core.accounts.auth import Actor
-from core.db import after_commit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.uploads import IMAGES, content_address, store_after_commit
+from core.uploads import sniff as sniff_upload
 from supervision.ledger import record
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_IMAGES = 8
-SIGNATURES = {
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-}
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
-    for magic, kind in SIGNATURES.items():
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return ("image/webp", "webp")
-    return None
+    """(content type, extension) of a PNG, JPEG or WebP image; None otherwise."""
+    return sniff_upload(data, IMAGES)
 
 
 def upload_dir() -> Path:
@@ -65,11 +57,11 @@ def add_image(
             f"最多上传 {MAX_IMAGES} 张图片。",
             code="too_many_images",
         )
-    digest = hashlib.sha256(data).hexdigest()
     content_type, ext = kind
+    digest, filename = content_address(data, ext)
     image = ListingImage(
         listing_id=listing.id,
-        filename=f"{digest}.{ext}",
+        filename=filename,
         original_name=name[:200],
         content_type=content_type,
         size=len(data),
@@ -84,12 +76,5 @@ def add_image(
         ("listing", listing.id),
         {"image_id": image.id, "sha256": digest, "size": len(data)},
     )
-    target = upload_dir() / image.filename
-
-    def _store() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            target.write_bytes(data)
-
-    after_commit(session, _store)
+    store_after_commit(session, upload_dir() / image.filename, data)
     return image

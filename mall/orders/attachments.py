@@ -4,26 +4,21 @@ limited, stored content-addressed after the commit; each file's hash goes on the
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from core.accounts.auth import Actor
-from core.db import after_commit
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.uploads import DOCUMENTS, content_address, store_after_commit
+from core.uploads import sniff as sniff_upload
 from mall.orders.access import expect, get_order
 from mall.orders.models import Order, OrderAttachment
 from mall.orders.service import record_order
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 10
-KINDS = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-)
 
 
 def upload_dir() -> Path:
@@ -31,10 +26,8 @@ def upload_dir() -> Path:
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
-    for magic, content_type, ext in KINDS:
-        if data.startswith(magic):
-            return content_type, ext
-    return None
+    """(content type, extension) of a PDF, PNG or JPEG file; None otherwise."""
+    return sniff_upload(data, DOCUMENTS)
 
 
 def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -> OrderAttachment:
@@ -68,11 +61,11 @@ def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -
             f"最多上传 {MAX_FILES} 个附件。",
             code="too_many_attachments",
         )
-    digest = hashlib.sha256(data).hexdigest()
     content_type, ext = kind
+    digest, filename = content_address(data, ext)
     attachment = OrderAttachment(
         order_id=order.id,
-        filename=f"{digest}.{ext}",
+        filename=filename,
         original_name=(name or "attachment")[:200],
         content_type=content_type,
         size=len(data),
@@ -91,14 +84,7 @@ def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -
         sha256=digest,
         size=len(data),
     )
-    target = upload_dir() / attachment.filename
-
-    def _store() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            target.write_bytes(data)
-
-    after_commit(session, _store)
+    store_after_commit(session, upload_dir() / attachment.filename, data)
     return attachment
 
 
