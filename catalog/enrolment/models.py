@@ -1,4 +1,5 @@
-"""Supplier profiles, enrolment applications, enrolled categories and suspensions."""
+"""Supplier profiles, enrolment applications, enrolled categories, suspensions, and the registrations
+of suppliers that registered themselves."""
 
 from __future__ import annotations
 
@@ -79,3 +80,23 @@ class Suspension(Base):
     created_by: Mapped[int | None] = mapped_column(Integer)
     #: set when the automatic reinstatement has been recorded on the ledger
     reinstated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SupplierRegistration(Base):
+    """营业执照 and contact of a supplier that registered itself; the licence file is stored
+    content-addressed under ``instance/uploads/licences/`` and only its hash goes on the ledger."""
+
+    __tablename__ = "supplier_registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("enrolment_applications.id"))
+    contact_name: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(30))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    licence_filename: Mapped[str] = mapped_column(String(100))
+    licence_original_name: Mapped[str] = mapped_column(String(200))
+    licence_content_type: Mapped[str] = mapped_column(String(40))
+    licence_size: Mapped[int] = mapped_column(Integer)
+    licence_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
