@@ -51,9 +51,9 @@ def test_draft_submit_approve(supplier, login, cat, session):
     seen = login("purchaser").get(f"/api/catalog/listings/{listing['id']}")
     assert seen.status_code == 200
     actions = session.scalars(
-        select(LedgerEntry.action).where(
-            LedgerEntry.subject_type == "listing", LedgerEntry.subject_id == str(listing["id"])
-        )
+        select(LedgerEntry.action)
+        .where(LedgerEntry.subject_type == "listing", LedgerEntry.subject_id == str(listing["id"]))
+        .order_by(LedgerEntry.id)
     ).all()
     assert actions == ["listing.created", "listing.submitted", "listing.approved"]
 
