@@ -61,7 +61,10 @@ def shelve(
     already); each submitted and approved, some with a certificate. Returns how many there are."""
     spec = {code: (brands, prices) for code, _zh, _en, _p, _f, _params, brands, prices in LEAVES}
     by_id = {c.id: c for c in leaves}
-    regions = [r.id for r in session.scalars(select(Region).where(Region.level != "county"))]
+    regions = [
+        r.id
+        for r in session.scalars(select(Region).where(Region.level != "county").order_by(Region.id))
+    ]
     today = certificates.today()
     allowed_by_supplier = {
         org.id: [by_id[c] for c in enrolment.status(session, org.id)["category_ids"] if c in by_id]

@@ -81,7 +81,10 @@ def standard_listings(
     for org in suppliers:
         for category_id in enrolment.status(session, org.id)["category_ids"]:
             enrolled.setdefault(category_id, []).append(org)
-    regions = [r.id for r in session.scalars(select(Region).where(Region.level != "county"))]
+    regions = [
+        r.id
+        for r in session.scalars(select(Region).where(Region.level != "county").order_by(Region.id))
+    ]
     offers: list[Offer] = []
     for n, product in enumerate(products):
         category = product.category

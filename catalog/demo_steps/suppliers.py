@@ -51,7 +51,13 @@ def enrol_suppliers(
     session: Session, rng: random.Random, leaves: list[Category]
 ) -> list[Organisation]:
     regions = {r.code: r for r in session.scalars(select(Region))}
-    orgs = list(session.scalars(select(Organisation).where(Organisation.kind == OrgKind.SUPPLIER)))
+    orgs = list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.SUPPLIER)
+            .order_by(Organisation.id)
+        )
+    )
     n = len(orgs)
     while len(orgs) < SUPPLIERS:
         name_zh, name_en, region = supplier_name(n)
