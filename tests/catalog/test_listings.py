@@ -53,7 +53,7 @@ def test_draft_submit_approve(supplier, login, cat, session):
     actions = session.scalars(
         select(LedgerEntry.action)
         .where(LedgerEntry.subject_type == "listing", LedgerEntry.subject_id == str(listing["id"]))
-        .order_by(LedgerEntry.id)
+        .order_by(LedgerEntry.seq)
     ).all()
     assert actions == ["listing.created", "listing.submitted", "listing.approved"]
 
