@@ -47,6 +47,16 @@ DEMO_USER_SIZES = {"91150105MA0000008X": "small", "91150203MA0000009X": "medium"
 DESKTOP_CODE = "A02010104"
 
 
+def supplier_code(n: int) -> str:
+    """The ``n``-th demo supplier's credit code."""
+    return f"91150{n:03d}MA{n:08d}X"[:18]
+
+
+#: The credit codes of every demo supplier: the demo users' two and those the demo registers. Only
+#: these are the demo's: suppliers that registered themselves are left as they are.
+DEMO_CODES = frozenset(DEMO_USER_SUPPLIERS) | {supplier_code(n) for n in range(SUPPLIERS)}
+
+
 def enrol_suppliers(
     session: Session, rng: random.Random, leaves: list[Category]
 ) -> list[Organisation]:
@@ -54,14 +64,14 @@ def enrol_suppliers(
     orgs = list(
         session.scalars(
             select(Organisation)
-            .where(Organisation.kind == OrgKind.SUPPLIER)
+            .where(Organisation.kind == OrgKind.SUPPLIER, Organisation.credit_code.in_(DEMO_CODES))
             .order_by(Organisation.id)
         )
     )
     n = len(orgs)
     while len(orgs) < SUPPLIERS:
         name_zh, name_en, region = supplier_name(n)
-        code = f"91150{n:03d}MA{n:08d}X"[:18]
+        code = supplier_code(n)
         orgs.append(
             accounts.create_organisation(
                 session,

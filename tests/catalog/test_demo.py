@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from catalog import demo
 from catalog.categories.models import Category, ParameterSchema, StandardProduct
 from catalog.demo_data import LEAVES, STANDARD_PRODUCTS
+from catalog.demo_steps.suppliers import DEMO_CODES
 from catalog.enrolment.models import EnrolmentApplication
 from catalog.listings.models import Listing, PriceChange
 from core import clock
@@ -111,7 +112,12 @@ def test_standard_products_with_listings_and_months_of_history(app, session, log
     first = session.scalar(select(func.min(PriceChange.at)))
     assert now - first > timedelta(days=170)
     # The suppliers were enrolled and the products defined before the first of those prices.
-    enrolled = session.scalar(select(func.max(EnrolmentApplication.decided_at)))
+    demo_suppliers = select(Organisation.id).where(Organisation.credit_code.in_(DEMO_CODES))
+    enrolled = session.scalar(
+        select(func.max(EnrolmentApplication.decided_at)).where(
+            EnrolmentApplication.supplier_id.in_(demo_suppliers)
+        )
+    )
     assert enrolled < first
     assert max(p.created_at for p in products) < first
     # Backdated entries keep the chain whole, and each price change is on the ledger at its time.
@@ -168,7 +174,9 @@ def test_english_names_are_real_or_absent(app, session, monkeypatch):
     monkeypatch.setattr(demo, "LISTINGS", 80)
     assert _load(app).exit_code == 0
     suppliers = session.scalars(
-        select(Organisation).where(Organisation.kind == OrgKind.SUPPLIER)
+        select(Organisation).where(
+            Organisation.kind == OrgKind.SUPPLIER, Organisation.credit_code.in_(DEMO_CODES)
+        )
     ).all()
     english = [o for o in suppliers if o.name_en != o.name_zh]
     assert len(english) >= len(suppliers) // 2
