@@ -13,9 +13,53 @@ POOL_TEXT: dict[str, tuple[str, str]] = {
         "unit.",
     ),
     "pool_lead_supplier": (
-        "贵公司已入驻品目的带量采购项目；征集截止后进入网上竞价，报价为单价。",
-        "Volume purchases in your categories; after the window they go to a reverse auction on "
-        "the unit price.",
+        "这里列出贵公司可以参与的带量采购项目（已入驻品目、未被暂停交易资格，面向中小企业的项目须为"
+        "中小企业）；征集截止后进入网上竞价，报价为单价。",
+        "These are the volume purchases your company may take part in (a category it is enrolled "
+        "in, not suspended, and an SME where the lot is reserved for SMEs); after the window they "
+        "go to a reverse auction on the unit price.",
+    ),
+    # the supplier's list and the pool page: who may take part (the auctions' one rule)
+    "pool_hidden_some": (
+        "另有 %d 个带量采购项目贵公司不能参与，未列出。",
+        "%d more volume purchases are not listed: your company may not take part in them.",
+    ),
+    "pool_show_all": ("显示全部并说明原因", "Show them all, with the reason"),
+    "pool_show_biddable": ("只看可参与的", "Only those I may take part in"),
+    "pool_enrol_more": ("申请入驻更多品目", "Enrol in more categories"),
+    "pool_cannot": ("不能参与", "Cannot take part"),
+    "pool_why_title": ("贵公司不能参与本项目", "Your company cannot take part in this purchase"),
+    "pool_why_then": (
+        "本项目征集截止后转为网上竞价，贵公司不能申报供货能力或报价。",
+        "When the window closes this purchase goes to a reverse auction, in which your company "
+        "may not declare capacity or bid.",
+    ),
+    "pool_why_enrol": ("申请入驻品目", "Apply to enrol in categories"),
+    # the organiser's form: how many may take part
+    "pool_f_eligible_pick": (
+        "选择品目或标准商品后显示符合条件的供应商家数。",
+        "Choose a category or standard product to see how many suppliers may take part.",
+    ),
+    "pool_eligible_line": (
+        "符合条件的供应商：%s 家（最少有效报价供应商 %s 家）",
+        "Eligible suppliers: %s (minimum bidders: %s)",
+    ),
+    "pool_eligible_short": (
+        "符合条件的供应商只有 %s 家，少于最少有效报价供应商 %s 家：照此发起，竞价很可能流标。"
+        "可调整品目、标准商品或最少有效报价供应商数。",
+        "Only %s supplier(s) may take part, fewer than the minimum of %s: opened like this, the "
+        "auction will most likely fail. Change the category, the standard product or the "
+        "minimum.",
+    ),
+    "pool_eligible_none": (
+        "该品目目前没有符合条件的供应商，征集截止后无人能够报价。",
+        "No supplier may take part in this category now: nobody could bid once the window closes.",
+    ),
+    "pool_eligible_hint": (
+        "已入驻该品目、未被暂停交易资格；合并后的标的若面向中小企业，还须为中小企业。"
+        "只显示家数，不显示名称。",
+        "Enrolled in the category and not suspended; if the pooled lot turns out to be reserved "
+        "for SMEs, an SME too. Only the number is shown, never the names.",
     ),
     "pool_new": ("发起带量采购", "New volume purchase"),
     "pool_none": ("暂无带量采购项目。", "No volume purchases."),

@@ -14,8 +14,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
+from auction import eligibility
 from auction.models import Auction
-from auction.pools import service
+from auction.pools import eligible, service
 from auction.pools.models import Pool, PoolAllocation
 from auction.pools.schemas import (
     CapacitySchema,
@@ -29,7 +30,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import User
 from core.api import paginate
 from core.db import db
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from frontend import catalog_display as show
 from frontend.catalog_views import signed_in
 from frontend.i18n import lang, pick, t
@@ -59,12 +60,19 @@ DEFAULTS = {
 def _inject() -> dict[str, Any]:
     return {
         "pool_status_name": lambda key: t(f"pool_status_{key}"),
+        "pool_reason_text": _reason_text,
         "may_open_pool": service.may_organise,
     }
 
 
 def _message(error: DomainError) -> str:
     return error.message_zh if lang() == "zh" else error.message
+
+
+def _reason_text(code: str) -> str:
+    """The rule's plain reason (``auction.eligibility.message``) in the page's language."""
+    en, zh = eligibility.message(code)
+    return zh if lang() == "zh" else en
 
 
 def _form_errors(error: ValidationError) -> dict[str, str]:
@@ -104,15 +112,30 @@ def index() -> Any:
     actor = signed_in()
     session = db.session
     mine = request.args.get("mine") == "1"
-    query = service.pools_query(session, actor, {"mine": mine})
+    supplier = actor.org_kind == "supplier"
+    # A supplier sees the pools it may take part in (the auctions' one rule); ``all=1`` shows the
+    # others too, each with the reason it may not.
+    view = (
+        eligible.supplier_pools(session, actor.organisation_id)
+        if supplier and actor.organisation_id
+        else None
+    )
+    everything = view is not None and request.args.get("all") == "1"
+    query = service.pools_query(session, actor, {"mine": mine, "all": everything})
+    hidden = 0
+    if view is not None:
+        hidden = _count(service.pools_query(session, actor, {"all": True})) - _count(
+            service.pools_query(session, actor, {})
+        )
     result = paginate(session, query, {"page": _page_arg(), "per_page": PER_PAGE})
     categories = show.categories_by_id(session)
-    supplier = actor.org_kind == "supplier"
+    flags = eligible.sme_flags(session, result["items"]) if view is not None else {}
     rows = [
         {
             "pool": p,
             "category": categories.get(p.category_id),
             "ceiling": service.visible_ceiling(session, actor, p),
+            "why_not": view.reason_for(p, flags[p.id]) if view is not None else None,
         }
         for p in result["items"]
     ]
@@ -125,8 +148,19 @@ def index() -> Any:
         total=result["total"],
         page=result["page"],
         pages=max(min(ceil(result["total"] / PER_PAGE), MAX_PAGE), 1),
-        page_link=lambda n: url_for("pool_ui.index", page=n, mine="1" if mine else None),
+        page_link=lambda n: url_for(
+            "pool_ui.index", page=n, mine="1" if mine else None, all="1" if everything else None
+        ),
+        everything=everything,
+        hidden=hidden,
+        all_link=url_for("pool_ui.index", all="1"),
+        biddable_link=url_for("pool_ui.index"),
+        enrolment_link=url_for("catalog_ui.enrolment_page"),
     )
+
+
+def _count(query: Any) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 # ---------------------------------------------------------------- the form
@@ -251,10 +285,22 @@ def new() -> Any:
 # ---------------------------------------------------------------- the pool page
 
 
+def _pool_for(session: Any, actor: Actor, pool_id: int) -> Pool:
+    """The pool, as the API shows it; and to a supplier outside its category a pool that is not
+    cancelled too, so that the page can say why the company may not take part."""
+    try:
+        return service.get_pool(session, actor, pool_id)
+    except NotFound:
+        pool = session.get(Pool, pool_id)
+        if actor.org_kind != "supplier" or pool is None or pool.status == "cancelled":
+            raise
+        return pool
+
+
 def _page_context(pool_id: int) -> dict[str, Any]:
     actor = signed_in()
     session = db.session
-    pool = service.get_pool(session, actor, pool_id)
+    pool = _pool_for(session, actor, pool_id)
     role = service.role_of(session, actor, pool)
     now = clock.now()
     categories = show.categories_by_id(session)
@@ -307,9 +353,17 @@ def _page_context(pool_id: int) -> dict[str, Any]:
             return url_for("buying_ui.supplier_order_page", order_id=order.id)
         return None
 
+    why_not = (
+        eligible.supplier_reason(session, actor.organisation_id, pool)
+        if actor.org_kind == "supplier"
+        else None
+    )
     return {
         "pool": pool,
         "role": role,
+        "why_not": why_not,
+        "why_text": _reason_text(why_not) if why_not else None,
+        "enrolment_link": url_for("catalog_ui.enrolment_page"),
         "category": category,
         "category_path": " › ".join(
             show.name_of(categories[p])

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from auction.pools import service
+from auction.pools import eligible, service
 from auction.pools.schemas import (
     AllocationSchema,
     CapacityOutSchema,
@@ -16,11 +16,13 @@ from auction.pools.schemas import (
     DemandCreateSchema,
     DemandSchema,
     PoolCreateSchema,
+    PoolEligibleQuerySchema,
     PoolPage,
     PoolQuerySchema,
     PoolReasonSchema,
     PoolSchema,
 )
+from auction.schemas import EligibilitySchema
 from core.accounts.auth import require_actor
 from core.api import paginate
 from core.db import db
@@ -47,6 +49,21 @@ def create(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 def list_pools(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     actor = require_actor()
     return paginate(db.session, service.pools_query(db.session, actor, args), args)
+
+
+@blp.route("/eligible-suppliers", methods=["GET"])
+@blp.arguments(PoolEligibleQuerySchema, location="query")
+@blp.response(200, EligibilitySchema)
+def eligible_suppliers(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """符合条件的供应商: how many suppliers may take part in a pool of this category or standard
+    product, against the minimum (operators and lead purchasers only; a count, never names)."""
+    return eligible.eligible_suppliers(
+        db.session,
+        require_actor(),
+        args.get("category_id"),
+        standard_product_id=args.get("standard_product_id"),
+        min_bidders=args["min_bidders"],
+    )
 
 
 @blp.route("/<int:pool_id>", methods=["GET"])

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auction.pools.access import enrolled_category_ids, role_of
+from auction.pools.access import role_of
+from auction.pools.eligible import supplier_pools
 from auction.pools.models import Pool, PoolAllocation, PoolDemand
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
@@ -33,8 +34,9 @@ def get_pool(session: Session, actor: Actor, pool_id: int) -> Pool:
 
 def pools_query(session: Session, actor: Actor, filters: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Operators and purchaser units see every pool (a unit joins by adding demand; ``mine`` keeps
-    the ones it organised or added demand to); suppliers those of their categories; supervisors
-    those of their region and below. Newest first."""
+    the ones it organised or added demand to); suppliers those they may take part in by the one
+    eligibility rule, or took part in (``all`` adds the others, but never cancelled ones);
+    supervisors those of their region and below. Newest first."""
     query = select(Pool)
     if actor.has(Role.OPERATOR):
         pass
@@ -51,8 +53,9 @@ def pools_query(session: Session, actor: Actor, filters: dict[str, Any]):  # typ
             )
     elif actor.org_kind == OrgKind.SUPPLIER and actor.has(Role.SUPPLIER):
         assert actor.organisation_id is not None
-        ids = enrolled_category_ids(session, actor.organisation_id)
-        query = query.where(Pool.category_id.in_(ids or {0}), Pool.status != "cancelled")
+        query = query.where(Pool.status != "cancelled")
+        if not filters.get("all"):
+            query = query.where(supplier_pools(session, actor.organisation_id).takes_part)
     elif actor.has(Role.SUPERVISOR) and actor.region_path:
         query = query.join(Region, Region.id == Pool.region_id).where(
             Region.path.startswith(actor.region_path)

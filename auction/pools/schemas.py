@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from auction.pools import service
+from auction import eligibility
+from auction.pools import eligible, service
 from auction.pools.opening import MAX_WINNERS
 from auction.terms import MAX_QUANTITY
 from auction.terms_schemas import BiddingRulesArgs, BiddingRulesSchema, hidden_ceiling
 from core.accounts.auth import current_actor
+from core.accounts.roles import OrgKind
 from core.api import MAX_ID, IntField, MoneyField, PageArgs, page_of
 from core.db import db
 
@@ -66,6 +70,24 @@ class PoolSchema(BiddingRulesSchema):
     auction_id = IntField(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     failure_reason = fields.String(allow_none=True)
+    why_not = fields.Method(
+        "_why_not",
+        allow_none=True,
+        metadata={
+            "description": "suppliers: why the company may not take part (code, message, "
+            "message_zh), or null"
+        },
+    )
+
+    def _why_not(self, pool: Any) -> dict[str, str] | None:
+        actor = current_actor()
+        if actor is None or actor.org_kind != OrgKind.SUPPLIER:
+            return None
+        code = eligible.supplier_reason(db.session, actor.organisation_id, pool)
+        if code is None:
+            return None
+        en, zh = eligibility.message(code)
+        return {"code": code, "message": en, "message_zh": zh}
 
 
 PoolPage = page_of(PoolSchema, "PoolPage")
@@ -77,6 +99,22 @@ class PoolQuerySchema(PageArgs):
         load_default=False,
         metadata={"description": "purchasers: only pools the unit organised or added demand to"},
     )
+    all = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "suppliers: also the pools the company may not take part in, each "
+            "with ``why_not``"
+        },
+    )
+
+
+class PoolEligibleQuerySchema(Schema):
+    """The terms that decide who may take part before a pool is opened: its category, or the
+    standard product (whose category it then is)."""
+
+    category_id = IntField(text=True, load_default=None, validate=_id)
+    standard_product_id = IntField(text=True, load_default=None, validate=_id)
+    min_bidders = IntField(text=True, load_default=3, validate=validate.Range(min=1, max=50))
 
 
 class PoolReasonSchema(Schema):
