@@ -51,6 +51,13 @@ POOL_TEXT: dict[str, tuple[str, str]] = {
         "auction will most likely fail. Change the category, the standard product or the "
         "minimum.",
     ),
+    "pool_eligible_page_short": (
+        "符合条件的供应商只有 %s 家，少于最少有效报价供应商 %s 家：竞价很可能流标。"
+        "可在征集截止前撤销本项目，调整后重新发起。",
+        "Only %s supplier(s) may take part, fewer than the minimum of %s: the auction will most "
+        "likely fail. Before the window closes you may withdraw this purchase and open it again "
+        "on other terms.",
+    ),
     "pool_eligible_none": (
         "该品目目前没有符合条件的供应商，征集截止后无人能够报价。",
         "No supplier may take part in this category now: nobody could bid once the window closes.",

@@ -362,6 +362,11 @@ def _page_context(pool_id: int) -> dict[str, Any]:
         "pool": pool,
         "role": role,
         "why_not": why_not,
+        "eligible": (
+            eligible.pool_eligibility(session, actor, pool)
+            if role in ("organiser", "operator") and pool.status in ("open", "closed")
+            else None
+        ),
         "why_text": _reason_text(why_not) if why_not else None,
         "enrolment_link": url_for("catalog_ui.enrolment_page"),
         "category": category,

@@ -74,6 +74,16 @@ def get(pool_id: int):  # type: ignore[no-untyped-def]
     return pool
 
 
+@blp.route("/<int:pool_id>/eligible-suppliers", methods=["GET"])
+@blp.response(200, EligibilitySchema)
+def pool_eligible_suppliers(pool_id: int):  # type: ignore[no-untyped-def]
+    """How many suppliers may take part in the organiser's pool now, against its minimum."""
+    actor = require_actor()
+    return eligible.pool_eligibility(
+        db.session, actor, service.get_pool(db.session, actor, pool_id)
+    )
+
+
 @blp.route("/<int:pool_id>/cancel", methods=["POST"])
 @blp.arguments(PoolReasonSchema)
 @blp.response(200, PoolSchema)

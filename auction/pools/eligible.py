@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from auction import eligibility
 from auction.models import Auction, AuctionBidder
-from auction.pools.access import require_organiser
+from auction.pools.access import require_organiser, role_of
 from auction.pools.models import Pool, PoolCapacity
 from auction.terms import invalid
 from catalog.categories.models import Category, StandardProduct
 from core.accounts.auth import Actor
+from core.errors import Forbidden
 
 
 def sme_flags(session: Session, pools: Iterable[Pool]) -> dict[int, bool]:
@@ -140,4 +141,24 @@ def eligible_suppliers(
         sme_only=False,
         count=eligibility.eligible_count(session, category, False),
         min_bidders=min_bidders,
+    )
+
+
+def pool_eligibility(session: Session, actor: Actor, pool: Pool) -> eligibility.Eligibility:
+    """How many suppliers may take part in the pool now, against its minimum: for its organiser
+    and operators (another unit, a supplier or a supervisor is refused)."""
+    if role_of(session, actor, pool) not in ("organiser", "operator"):
+        raise Forbidden(
+            "This is another unit's volume purchase.",
+            "这是其他单位的带量采购项目。",
+            code="other_organisation",
+        )
+    category = session.get(Category, pool.category_id)
+    assert category is not None
+    sme_only = sme_flags(session, [pool])[pool.id]
+    return eligibility.Eligibility(
+        category_id=category.id,
+        sme_only=sme_only,
+        count=eligibility.eligible_count(session, category, sme_only),
+        min_bidders=pool.min_bidders,
     )

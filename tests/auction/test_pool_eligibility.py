@@ -166,3 +166,31 @@ def test_the_organiser_sees_how_many_may_take_part_before_opening(floor, login):
     assert refused.status_code == 403 and refused.get_json()["code"] == "organiser_only"
     supervisor = _count(login("supervisor"), category_id=floor.cat.desktop)
     assert supervisor.status_code == 403
+
+
+def test_the_organiser_sees_the_count_of_its_own_pool(floor, login):
+    """AUC-1, AUC-2: after opening, the organiser (and operators) see how many may take part
+    against the pool's minimum, on the page too; another unit and a supplier are refused."""
+    pool = open_pool(floor, api=floor.purchaser, min_bidders=3)
+    url = f"/api/pools/{pool['id']}/eligible-suppliers"
+    own = floor.purchaser.get(url)
+    assert own.status_code == 200, own.get_json()
+    assert own.get_json() == {
+        "category_id": floor.cat.desktop,
+        "sme_only": False,
+        "count": 2,
+        "min_bidders": 3,
+        "enough": False,
+    }
+    assert floor.operator.get(url).get_json()["count"] == 2
+    other = login("purchaser.hospital").get(url)
+    assert other.status_code == 403 and other.get_json()["code"] == "other_organisation"
+    supplier = floor.supplier.get(url)
+    assert supplier.status_code == 403 and supplier.get_json()["code"] == "other_organisation"
+    assert floor.supplier.get("/api/pools/999999/eligible-suppliers").status_code == 404
+
+    page = floor.purchaser.get(f"/pools/{pool['id']}").get_data(as_text=True)
+    assert 'data-testid="eligible-count" data-count="2" data-enough="0"' in page
+    assert "少于最少有效报价供应商 3 家" in page
+    theirs = login("purchaser.hospital").get(f"/pools/{pool['id']}").get_data(as_text=True)
+    assert 'data-testid="eligible-count"' not in theirs

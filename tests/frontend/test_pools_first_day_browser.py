@@ -47,7 +47,7 @@ def _desktops(api: Api) -> int:
     )
 
 
-def _pool(organiser: Api, title: str, category_id: int) -> dict[str, Any]:
+def _pool(organiser: Api, title: str, category_id: int, **over: Any) -> dict[str, Any]:
     now = datetime.now(UTC)
     return organiser.call(
         "POST",
@@ -65,7 +65,8 @@ def _pool(organiser: Api, title: str, category_id: int) -> dict[str, Any]:
             "auction_ends_at": (now + timedelta(hours=3)).isoformat(),
             "decrement_mode": "absolute",
             "decrement_value": "10.00",
-        },
+        }
+        | over,
         201,
     )
 
@@ -99,6 +100,21 @@ def test_the_organiser_counts_who_may_take_part_before_opening(
     assert not CJK.search(counter.inner_text())
     assert_accessible(page, "pool-form-eligible-short-en")
     page.screenshot(path=str(shots / "pool-form-eligible-short-en.png"), full_page=True)
+
+    # once opened, the pool's page keeps telling its organiser
+    pool = _pool(
+        organiser, "台式计算机带量采购（供应商不足）", _desktops(organiser), min_bidders=count + 1
+    )
+    page.goto(f"/pools/{pool['id']}")
+    shown = page.locator("[data-testid=eligible-count]")
+    expect(shown).to_have_attribute("data-enough", "0")
+    expect(shown.locator("[data-testid=eligible-warning]")).to_contain_text(f"Only {count}")
+    assert_accessible(page, "pool-eligible-short-en")
+    page.goto("/lang/zh")
+    page.goto(f"/pools/{pool['id']}")
+    expect(shown.locator("[data-testid=eligible-warning]")).to_contain_text(f"只有 {count} 家")
+    assert_accessible(page, "pool-eligible-short")
+    page.screenshot(path=str(shots / "pool-eligible-short.png"), full_page=True)
     assert not js_errors, js_errors
 
 
