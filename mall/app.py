@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from catalog.halls import api as halls_api
     from catalog.listings import api as listings_api
     from catalog.prices import api as prices_api
+    from catalog.prices import service as prices_service
     from catalog.search import api as search_api
     from catalog.search import make_backend
     from core import demo, headers
@@ -66,11 +67,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.notifications import api as notifications_api
     from frontend import views as frontend_views
     from mall import demo as mall_demo
+    from mall import demo_orders as mall_demo_orders
     from mall.budgets import api as budgets_api
     from mall.cli import mall_cli
     from mall.contracts import api as contracts_api
     from mall.disputes import api as disputes_api
     from mall.orders import api as orders_api
+    from mall.orders import paid as orders_paid
     from mall.payments import api as payments_api
     from mall.payments import sandbox as payments_sandbox
     from mall.ratings import api as ratings_api
@@ -121,9 +124,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_auction_sockets()
 
+    prices_service.register_paid_source(orders_paid.paid_for)
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)
     demo.register(30, "buying", mall_demo.load)
+    demo.register(40, "orders", mall_demo_orders.load)
     for group in (
         db_cli,
         demo_cli,

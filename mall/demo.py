@@ -21,7 +21,7 @@ LINES = (
 )
 
 
-def _issuer(unit: Organisation) -> Actor:
+def issuer(unit: Organisation) -> Actor:
     """Demo lines are issued as the finance department of the unit's region would issue them
     (预算批复): an administrator of a finance department whose region covers the unit."""
     return Actor(
@@ -54,7 +54,7 @@ def load(session: Session) -> list[str]:
                 continue
             budgets.create_line(
                 session,
-                _issuer(unit),
+                issuer(unit),
                 {
                     "organisation_id": unit.id,
                     "fiscal_year": year,

@@ -54,11 +54,23 @@ class CurvePointSchema(Schema):
     max = MoneyField(allow_none=True)
 
 
+class PaidSchema(Schema):
+    at = fields.DateTime()
+    unit_price = MoneyField()
+    quantity = fields.Integer()
+    #: ``order`` (bought on the mall) or ``award`` (awarded by an auction or volume purchase)
+    source = fields.String()
+    order_id = fields.Integer()
+    #: the auction or volume purchase of an award
+    source_id = fields.Integer(allow_none=True)
+
+
 class CurveSchema(Schema):
     product_id = fields.Integer()
     name_zh = fields.String()
     at = fields.DateTime()
     points = fields.List(fields.Nested(CurvePointSchema))
+    paid = fields.List(fields.Nested(PaidSchema))
 
 
 def _csv(body: str, name: str) -> Response:
@@ -80,7 +92,7 @@ def product(product_id: int):  # type: ignore[no-untyped-def]
 @blp.response(200, CurveSchema)
 def product_curve(product_id: int):  # type: ignore[no-untyped-def]
     """The lowest, median and highest price of a standard product's listings, week by week over
-    the last half year."""
+    the last half year, and the unit prices paid for it in completed orders and awards."""
     return service.product_curve(db.session, require_actor(), product_id)
 
 

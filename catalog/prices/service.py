@@ -1,12 +1,12 @@
 """Price spreads (min, quartiles, max, count) over on-shelf listings, a standard product's price
-curve over the last months, and CSV exports."""
+curve over the last months with what was paid for it, and CSV exports."""
 
 from __future__ import annotations
 
 import csv
 import io
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -90,13 +90,33 @@ def product_prices(session: Session, actor: Actor, product_id: int) -> dict[str,
 #: Weeks a standard product's price curve looks back, one point a week.
 CURVE_WEEKS = 26
 
+#: What was paid for a standard product since a time: the unit prices of completed purchases, each
+#: ``{"at", "unit_price", "quantity", "source", "order_id", "source_id"}``. Orders and awards are
+#: kept above the catalog, so the packages that keep them register their source here.
+PaidSource = Callable[[Session, StandardProduct, datetime], list[dict[str, Any]]]
+_paid_sources: list[PaidSource] = []
+
+
+def register_paid_source(source: PaidSource) -> None:
+    if source not in _paid_sources:
+        _paid_sources.append(source)
+
+
+def paid_prices(
+    session: Session, product: StandardProduct, since: datetime
+) -> list[dict[str, Any]]:
+    """Every registered source's purchases of ``product`` since ``since``, oldest first."""
+    rows = [row for source in _paid_sources for row in source(session, product, since)]
+    return sorted(rows, key=lambda row: (row["at"], row["order_id"]))
+
 
 def product_curve(
     session: Session, actor: Actor, product_id: int, weeks: int = CURVE_WEEKS
 ) -> dict[str, Any]:
     """The standard product's price over the last ``weeks`` weeks: at the same time of each week
     up to now, the spread of the prices then in force of the listings on the shelf now (a listing
-    counts from its first price on), from their price history."""
+    counts from its first price on), from their price history; and beside it what was paid for
+    the product over those weeks (``paid``: orders and awards at their unit prices)."""
     require_monitor(actor)
     product = get_standard_product(session, product_id)
     ids = [x.id for x in matching_listings(session, product)]
@@ -121,7 +141,13 @@ def product_curve(
         ]
         stats = spread(in_force)
         points.append({"at": at, **{k: stats[k] for k in ("count", "min", "median", "max")}})
-    return {"product_id": product.id, "name_zh": product.name_zh, "at": now, "points": points}
+    return {
+        "product_id": product.id,
+        "name_zh": product.name_zh,
+        "at": now,
+        "points": points,
+        "paid": paid_prices(session, product, now - timedelta(weeks=weeks)),
+    }
 
 
 def category_prices(session: Session, actor: Actor, category_id: int) -> dict[str, Any]:
