@@ -150,7 +150,8 @@ def spread_view(report: dict[str, Any], title: str, csv_url: str) -> dict[str, A
 
 def curve_view(curve: dict[str, Any]) -> dict[str, Any] | None:
     """A standard product's price curve for the page: the chart's series (amounts as strings, only
-    drawn) and a row a week for the table beside it; None while it has no price at all."""
+    drawn), a row a week for the table beside it and a row for each purchase of the product (what
+    was paid); None while it has no price at all."""
     points = [p for p in curve["points"] if p["count"]]
     if not points:
         return None
@@ -160,11 +161,20 @@ def curve_view(curve: dict[str, Any]) -> dict[str, Any] | None:
     if first["median"]:
         delta = (last["median"] - first["median"]) / first["median"] * 100
         change = f"{delta.quantize(Decimal('0.1')):+}%"
+    paid = [
+        {
+            **p,
+            "day": clock.local(p["at"]).strftime("%Y-%m-%d"),
+            "source_label": t(f"paid_{p['source']}"),
+        }
+        for p in curve.get("paid", [])
+    ]
     return {
         "rows": rows,
         "first": first,
         "last": last,
         "change": change,
+        "paid": paid,
         "chart": {
             "labels": [row["day"] for row in rows],
             "series": [

@@ -41,6 +41,11 @@ def paid_for(session: Session, product: StandardProduct, since: datetime) -> lis
             "source_id": order.source_id,
         }
         for item, order, bound_to in rows
-        if bound_to == product.id
-        or all(item.params.get(code) == value for code, value in product.params.items())
+        if bound_to == product.id or _has_params(item.params, product.params)
     ]
+
+
+def _has_params(params: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether a line's parameters include every one of the product's: an award's terms keep the
+    values as the purchaser entered them (16), the product as its schema keeps them ("16")."""
+    return all(code in params and str(params[code]) == str(value) for code, value in wanted.items())

@@ -123,6 +123,15 @@ def test_monitor_sees_a_demo_spread_and_its_curve(
     expect(table_rows).to_have_count(len(priced))
     expect(table_rows.last).to_have_attribute("data-median", spread["median"])
     expect(figure.locator("[data-testid=curve-summary]")).to_contain_text(yuan(spread["median"]))
+    # What was paid for it: a row for each accepted order or award over the curve's months.
+    paid = curve["paid"]
+    details = figure.locator("[data-testid=paid-details]")
+    expect(details).to_have_attribute("data-paid", str(len(paid)))
+    details.locator("summary").click()
+    paid_rows = details.locator("[data-testid=paid-row]")
+    expect(paid_rows).to_have_count(len(paid))
+    if paid:
+        expect(paid_rows.first).to_have_attribute("data-price", paid[0]["unit_price"])
     assert_accessible(monitor, "demo-prices-curve")
     panel.screenshot(path=str(shots / "demo-prices-curve.png"))
 
