@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from catalog.categories.models import Category
 from catalog.demo_steps.common import backdated, supplier_actor
-from catalog.demo_steps.price_plan import HISTORY_DAYS
-from catalog.listings.models import Listing, PriceChange
+from catalog.demo_steps.price_plan import HISTORY_DAYS, working_time
+from catalog.listings.models import Listing
+from catalog.prices.service import price_history
 from core import clock
 from core.accounts.auth import Actor, actor_for
 from core.accounts.models import Organisation, User
@@ -38,12 +39,6 @@ ORDERS = 36
 LINE_SUFFIX, LINE_NAME, LINE_SOURCE, LINE_AMOUNT = LINES[0]
 
 
-def _working_time(rng: random.Random, day: datetime) -> datetime:
-    """A moment in office hours (09:00–17:00 Shanghai, 01:00–09:00 UTC) of ``day``'s date."""
-    start = day.replace(hour=1, minute=0, second=0, microsecond=0)
-    return start + timedelta(minutes=rng.randint(0, 8 * 60 - 1), seconds=rng.randint(0, 59))
-
-
 def _buyers(session: Session) -> list[Actor]:
     users = session.scalars(
         select(User)
@@ -52,18 +47,6 @@ def _buyers(session: Session) -> list[Actor]:
         .order_by(User.id)
     ).all()
     return [actor_for(user, "system") for user in users if Role.PURCHASER in user.roles]
-
-
-def _history(session: Session, ids: list[int]) -> dict[int, tuple[list[datetime], list[Decimal]]]:
-    history: dict[int, tuple[list[datetime], list[Decimal]]] = {i: ([], []) for i in ids}
-    for change in session.scalars(
-        select(PriceChange)
-        .where(PriceChange.listing_id.in_(ids))
-        .order_by(PriceChange.at, PriceChange.id)
-    ):
-        history[change.listing_id][0].append(change.at)
-        history[change.listing_id][1].append(change.new_price)
-    return history
 
 
 def _line(session: Session, unit: Organisation) -> BudgetLine:
@@ -123,13 +106,13 @@ def load_orders(session: Session) -> str:
     ).all()
     if not buyers or not bound:
         return "orders of standard products: none (no buyers or no bound listings)"
-    history = _history(session, [x.id for x in bound])
+    history = price_history(session, [x.id for x in bound])
     rng = random.Random(20261208)
     now = clock.now()
     days = sorted(rng.randint(12, HISTORY_DAYS - 7) for _ in range(ORDERS))
     made = 0
     for back in reversed(days):
-        at = _working_time(rng, now - timedelta(days=back))
+        at = working_time(rng, now - timedelta(days=back))
         buyer = rng.choice(buyers)
         regions = region_ids_of(buyer.region_path)
         choices = [
@@ -190,11 +173,11 @@ def _complete(
             listing.price = price_now
     with backdated(at + timedelta(hours=rng.randint(1, 4))):
         orders.confirm(session, supplier, order.id)
-    with backdated(_working_time(rng, at + timedelta(days=1))):
+    with backdated(working_time(rng, at + timedelta(days=1))):
         orders.ship(session, supplier, order.id, "顺丰速运", f"SF{order.id:010d}")
-    delivered = _working_time(rng, at + timedelta(days=rng.randint(2, 4)))
+    delivered = working_time(rng, at + timedelta(days=rng.randint(2, 4)))
     with backdated(delivered):
         orders.mark_delivered(session, buyer, order.id, "purchaser")
-    with backdated(_working_time(rng, delivered + timedelta(days=rng.randint(1, 3)))):
+    with backdated(working_time(rng, delivered + timedelta(days=rng.randint(1, 3)))):
         acceptance.accept(session, buyer, order.id, None, "货物与订单一致，验收合格。")
     return True

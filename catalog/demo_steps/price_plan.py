@@ -40,7 +40,7 @@ class Offer:
     changed_at: datetime | None = None
 
 
-def _working_time(rng: random.Random, day: datetime) -> datetime:
+def working_time(rng: random.Random, day: datetime) -> datetime:
     """A moment in office hours (09:00–18:00 Shanghai, 01:00–10:00 UTC) of ``day``'s date."""
     start = day.replace(hour=1, minute=0, second=0, microsecond=0)
     return start + timedelta(minutes=rng.randint(0, 9 * 60 - 1), seconds=rng.randint(0, 59))
@@ -80,7 +80,7 @@ def plan_offers(
         level = 1 + rng.uniform(-0.07, 0.09)
         brand = rng.choice(brands_left[id(supplier)])
         brands_left[id(supplier)].remove(brand)
-        listed = _working_time(rng, start + timedelta(days=rng.randint(0, 20)))
+        listed = working_time(rng, start + timedelta(days=rng.randint(0, 20)))
         offer = Offer(
             product=product,
             supplier=supplier,
@@ -98,7 +98,7 @@ def plan_offers(
         # Price reviews every one to two months.
         at = listed + timedelta(days=rng.randint(30, 70))
         while at < now - timedelta(days=2):
-            offer.prices.append((_working_time(rng, at), price_at(at)))
+            offer.prices.append((working_time(rng, at), price_at(at)))
             at += timedelta(days=rng.randint(30, 70))
         if rng.random() < 0.35:  # a promotion: 8–15 % off for two or three weeks
             begins = listed + timedelta(days=rng.randint(30, HISTORY_DAYS - 40))
@@ -107,14 +107,14 @@ def plan_offers(
                 cut = 1 - rng.uniform(0.08, 0.15)
                 inside = [p for at, p in offer.prices if at <= begins][-1]
                 offer.prices = [(at, p) for at, p in offer.prices if not begins <= at <= ends]
-                offer.prices.append((_working_time(rng, begins), _round_price(float(inside) * cut)))
-                offer.prices.append((_working_time(rng, ends), price_at(ends)))
+                offer.prices.append((working_time(rng, begins), _round_price(float(inside) * cut)))
+                offer.prices.append((working_time(rng, ends), price_at(ends)))
         if outlier and n == 0:  # in the last two months this one asks 40–60 % above the rest
             jump = now - timedelta(days=rng.randint(10, 60))
             offer.prices = [(at, p) for at, p in offer.prices if at < jump]
             offer.prices.append(
                 (
-                    _working_time(rng, jump),
+                    working_time(rng, jump),
                     _round_price(float(price_at(jump)) * rng.uniform(1.4, 1.6)),
                 )
             )

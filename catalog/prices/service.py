@@ -110,16 +110,11 @@ def paid_prices(
     return sorted(rows, key=lambda row: (row["at"], row["order_id"]))
 
 
-def product_curve(
-    session: Session, actor: Actor, product_id: int, weeks: int = CURVE_WEEKS
-) -> dict[str, Any]:
-    """The standard product's price over the last ``weeks`` weeks: at the same time of each week
-    up to now, the spread of the prices then in force of the listings on the shelf now (a listing
-    counts from its first price on), from their price history; and beside it what was paid for
-    the product over those weeks (``paid``: orders and awards at their unit prices)."""
-    require_monitor(actor)
-    product = get_standard_product(session, product_id)
-    ids = [x.id for x in matching_listings(session, product)]
+def price_history(
+    session: Session, ids: list[int]
+) -> dict[int, tuple[list[datetime], list[Decimal]]]:
+    """Each listing's price history as (times, prices), oldest first: the price in force at ``at``
+    is ``prices[bisect_right(times, at) - 1]`` once ``times[0] <= at``."""
     history: dict[int, tuple[list[datetime], list[Decimal]]] = {i: ([], []) for i in ids}
     if ids:
         for change in session.scalars(
@@ -130,6 +125,19 @@ def product_curve(
             times, amounts = history[change.listing_id]
             times.append(change.at)
             amounts.append(change.new_price)
+    return history
+
+
+def product_curve(
+    session: Session, actor: Actor, product_id: int, weeks: int = CURVE_WEEKS
+) -> dict[str, Any]:
+    """The standard product's price over the last ``weeks`` weeks: at the same time of each week
+    up to now, the spread of the prices then in force of the listings on the shelf now (a listing
+    counts from its first price on), from their price history; and beside it what was paid for
+    the product over those weeks (``paid``: orders and awards at their unit prices)."""
+    require_monitor(actor)
+    product = get_standard_product(session, product_id)
+    history = price_history(session, [x.id for x in matching_listings(session, product)])
     now = clock.now()
     points = []
     for back in range(weeks, -1, -1):
