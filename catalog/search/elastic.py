@@ -18,9 +18,9 @@ make while a rebuild runs land in the previous index and go with it: re-index th
 (or hold writes during a rebuild). With ``refresh=True`` (the default) every write refreshes the index
 before it returns, so the next search sees it.
 
-The request bodies are built by pure functions (``index_definition``, ``build_query_body``) so they can
-be pinned by tests. Failures raise ``SearchBackendError``. The 9.x client speaks to Elasticsearch 9
-servers (it announces ``compatible-with=9``).
+The request bodies are built by pure functions (``elastic_query``: ``index_definition``,
+``build_query_body``) so they can be pinned by tests. Failures raise ``SearchBackendError``. The 9.x
+client speaks to Elasticsearch 9 servers (it announces ``compatible-with=9``).
 """
 
 from __future__ import annotations
@@ -34,228 +34,25 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from catalog.search import analysis, common
+from catalog.search import common
 from catalog.search.base import ListingDocument, SearchBackendError, SearchQuery, SearchResult
+from catalog.search.elastic_query import (
+    build_query_body,
+    document_source,
+    index_definition,
+    parse_search_response,
+)
+
+__all__ = [
+    "ElasticsearchBackend",
+    "build_query_body",
+    "document_source",
+    "index_definition",
+    "parse_search_response",
+]
 from core import clock
 
 log = logging.getLogger(__name__)
-
-ANALYZER = "mall_tokens"
-TITLE_BOOST = 2
-
-
-def index_definition() -> dict[str, Any]:
-    """Settings (analysis) and mappings of a listings index."""
-    text = {"type": "text", "analyzer": ANALYZER, "index_options": "freqs"}
-    return {
-        "settings": {
-            "index": {
-                "number_of_shards": 1,
-                "max_result_window": common.MAX_RESULT_WINDOW,
-            },
-            "analysis": {
-                "analyzer": {
-                    ANALYZER: {
-                        "type": "custom",
-                        "tokenizer": "whitespace",
-                        "filter": ["lowercase"],
-                    }
-                }
-            },
-        },
-        "mappings": {
-            "dynamic": "strict",
-            "properties": {
-                "id": {"type": "long"},
-                "title": dict(text),
-                "body": dict(text),
-                "category_id": {"type": "long"},
-                "category_path": {"type": "long"},
-                "price_fen": {"type": "long"},
-                "brand": {"type": "keyword"},
-                "region_ids": {"type": "long"},
-                "sme": {"type": "boolean"},
-                "green": {"type": "boolean"},
-                "sales": {"type": "long"},
-                "params": {"type": "keyword"},
-                "numbers": {"type": "long"},
-                "numeric": {"type": "keyword"},
-            },
-        },
-    }
-
-
-def document_source(doc: ListingDocument) -> dict[str, Any]:
-    """The ``_source`` indexed for one listing."""
-    f = common.indexed_listing(doc)
-    return {
-        "id": f.id,
-        "title": f.title,
-        "body": f.body,
-        "category_id": f.category_id,
-        "category_path": list(f.category_path),
-        "price_fen": f.price_fen,
-        "brand": f.brand or None,  # no brand: not counted in the brand facet
-        "region_ids": list(f.region_ids),
-        "sme": f.sme,
-        "green": f.green,
-        "sales": f.sales,
-        "params": list(f.params),
-        "numbers": list(f.numbers),
-        "numeric": list(f.numeric),
-    }
-
-
-def _term_clause(token: str) -> dict[str, Any]:
-    return {
-        "multi_match": {
-            "query": token,
-            "fields": [f"title^{TITLE_BOOST}", "body"],
-            "type": "best_fields",
-        }
-    }
-
-
-def _option_clause(tokens: tuple[str, ...], boost: float | None = None) -> dict[str, Any]:
-    if len(tokens) == 1:
-        clause = _term_clause(tokens[0])
-        if boost is not None:
-            clause["multi_match"]["boost"] = boost
-        return clause
-    boolean: dict[str, Any] = {"must": [_term_clause(t) for t in tokens]}
-    if boost is not None:
-        boolean["boost"] = boost
-    return {"bool": boolean}
-
-
-def _word_clause(word: analysis.QueryWord) -> dict[str, Any]:
-    """The word whole or in its parts (both add up), or any of its alternatives: the best of these
-    scores, an alternative at ``common.ALTERNATIVE_WEIGHT``."""
-    if " " in word.word:  # a phrase: all its words
-        own = _option_clause(word.parts)
-    elif word.parts:
-        split = _option_clause(word.parts)
-        own = {"bool": {"should": [_term_clause(word.word), split], "minimum_should_match": 1}}
-    else:
-        own = _term_clause(word.word)
-    if not word.alternatives:
-        return own
-    others = [_option_clause(t, common.ALTERNATIVE_WEIGHT) for t in word.alternatives]
-    return {"dis_max": {"queries": [own, *others]}}
-
-
-def _filters(query: SearchQuery) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if query.category_id is not None:
-        out.append({"term": {"category_path": query.category_id}})
-    low, high = common.price_range_fen(query)
-    if low is not None or high is not None:
-        bounds = {}
-        if low is not None:
-            bounds["gte"] = low
-        if high is not None:
-            bounds["lte"] = high
-        out.append({"range": {"price_fen": bounds}})
-    if brands := common.brand_filter(query):
-        out.append({"terms": {"brand": brands}})
-    for accepted in common.param_filters(query):
-        options: list[dict[str, Any]] = (
-            [{"terms": {"params": list(accepted.tokens)}}] if accepted.tokens else []
-        )
-        options += [
-            {"range": {"numbers": {"gte": low, "lte": high}}} for low, high in accepted.ranges
-        ]
-        if len(options) == 1:
-            out.append(options[0])
-        else:
-            out.append({"bool": {"should": options, "minimum_should_match": 1}})
-    if query.sme_only:
-        out.append({"term": {"sme": True}})
-    if query.green_only:
-        out.append({"term": {"green": True}})
-    if query.region_id is not None:
-        out.append({"term": {"region_ids": query.region_id}})
-    return out
-
-
-_SORTS: dict[str, list[dict[str, str]]] = {
-    "relevance": [{"_score": "desc"}, {"id": "asc"}],
-    "price_asc": [{"price_fen": "asc"}, {"id": "asc"}],
-    "price_desc": [{"price_fen": "desc"}, {"id": "asc"}],
-    "sales": [{"sales": "desc"}, {"id": "asc"}],
-}
-
-
-def _aggregations() -> dict[str, Any]:
-    return {
-        "category": {"terms": {"field": "category_id", "size": common.CATEGORY_FACET_SIZE}},
-        "brand": {"terms": {"field": "brand", "size": common.BRAND_FACET_SIZE}},
-        "params": {"terms": {"field": "params", "size": common.PARAM_FACET_SIZE}},
-        "numeric": {"terms": {"field": "numeric", "size": common.NUMERIC_FACET_SIZE}},
-        "price": {
-            "range": {
-                "field": "price_fen",
-                "ranges": [
-                    {"key": label, "from": low, **({"to": high} if high is not None else {})}
-                    for label, low, high in common.PRICE_BUCKETS_FEN
-                ],
-            }
-        },
-    }
-
-
-def build_query_body(query: SearchQuery) -> dict[str, Any]:
-    """The ``_search`` request body for ``query`` (which must pass ``common.check_query``)."""
-    words = [_word_clause(w) for w in analysis.query_words(query.text)]
-    filters = _filters(query)
-    if words or filters:
-        boolean: dict[str, Any] = {}
-        if words:
-            boolean["must"] = words
-            boolean["should"] = [
-                {
-                    "constant_score": {
-                        "filter": {"term": {"green": True}},
-                        "boost": common.GREEN_BOOST,
-                    }
-                }
-            ]
-        if filters:
-            boolean["filter"] = filters
-        es_query: dict[str, Any] = {"bool": boolean}
-    else:
-        es_query = {"match_all": {}}
-    return {
-        "query": es_query,
-        "sort": _SORTS[query.sort],
-        "from": common.offset(query),
-        "size": query.per_page,
-        "track_total_hits": True,
-        "_source": False,
-        "aggs": _aggregations(),
-    }
-
-
-def parse_search_response(response: dict[str, Any]) -> SearchResult:
-    """A ``SearchResult`` from a ``_search`` answer to a ``build_query_body`` request."""
-    hits = response["hits"]
-    total = hits["total"]
-    aggs = response.get("aggregations", {})
-
-    def pairs(name: str) -> list[tuple[str, int]]:
-        return [(str(b["key"]), int(b["doc_count"])) for b in aggs.get(name, {}).get("buckets", [])]
-
-    return SearchResult(
-        ids=[int(hit["_id"]) for hit in hits["hits"]],
-        total=int(total["value"] if isinstance(total, dict) else total),
-        facets=common.build_facets(
-            categories=pairs("category"),
-            brands=pairs("brand"),
-            prices=dict(pairs("price")),
-            params=pairs("params"),
-            numeric=[code for code, _ in pairs("numeric")],
-        ),
-    )
 
 
 def _describe(error: ApiError) -> str:
