@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalog.search import analysis, common
+from catalog.search import aggregations, analysis, common
 from catalog.search.base import ListingDocument, SearchQuery, SearchResult
 
 ANALYZER = "mall_tokens"
@@ -157,24 +157,6 @@ _SORTS: dict[str, list[dict[str, str]]] = {
 }
 
 
-def _aggregations() -> dict[str, Any]:
-    return {
-        "category": {"terms": {"field": "category_id", "size": common.CATEGORY_FACET_SIZE}},
-        "brand": {"terms": {"field": "brand", "size": common.BRAND_FACET_SIZE}},
-        "params": {"terms": {"field": "params", "size": common.PARAM_FACET_SIZE}},
-        "numeric": {"terms": {"field": "numeric", "size": common.NUMERIC_FACET_SIZE}},
-        "price": {
-            "range": {
-                "field": "price_fen",
-                "ranges": [
-                    {"key": label, "from": low, **({"to": high} if high is not None else {})}
-                    for label, low, high in common.PRICE_BUCKETS_FEN
-                ],
-            }
-        },
-    }
-
-
 def build_query_body(query: SearchQuery) -> dict[str, Any]:
     """The ``_search`` request body for ``query`` (which must pass ``common.check_query``)."""
     words = [_word_clause(w) for w in analysis.query_words(query.text)]
@@ -203,7 +185,7 @@ def build_query_body(query: SearchQuery) -> dict[str, Any]:
         "size": query.per_page,
         "track_total_hits": True,
         "_source": False,
-        "aggs": _aggregations(),
+        "aggs": aggregations.facet_aggregations(),
     }
 
 
@@ -211,19 +193,8 @@ def parse_search_response(response: dict[str, Any]) -> SearchResult:
     """A ``SearchResult`` from a ``_search`` answer to a ``build_query_body`` request."""
     hits = response["hits"]
     total = hits["total"]
-    aggs = response.get("aggregations", {})
-
-    def pairs(name: str) -> list[tuple[str, int]]:
-        return [(str(b["key"]), int(b["doc_count"])) for b in aggs.get(name, {}).get("buckets", [])]
-
     return SearchResult(
         ids=[int(hit["_id"]) for hit in hits["hits"]],
         total=int(total["value"] if isinstance(total, dict) else total),
-        facets=common.build_facets(
-            categories=pairs("category"),
-            brands=pairs("brand"),
-            prices=dict(pairs("price")),
-            params=pairs("params"),
-            numeric=[code for code, _ in pairs("numeric")],
-        ),
+        facets=aggregations.facets_from_aggregations(response.get("aggregations", {})),
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import tantivy
 
-from catalog.search import common
+from catalog.search import aggregations, common
 from catalog.search.base import ListingDocument, SearchQuery, SearchResult
 from catalog.search.embedded_query import (
     AGGREGATIONS,
@@ -228,7 +228,7 @@ class EmbeddedBackend:
             total = found.count or 0
             ids = self._ids(searcher, [address for _, address in found.hits])
             raw = searcher.aggregate(tq, AGGREGATIONS)
-        return SearchResult(ids=ids, total=total, facets=self._facets(raw))
+        return SearchResult(ids=ids, total=total, facets=aggregations.facets_from_aggregations(raw))
 
     @staticmethod
     def _ids(searcher: tantivy.Searcher, addresses: list) -> list[int]:
@@ -257,20 +257,6 @@ class EmbeddedBackend:
         ids = self._ids(searcher, [address for _, address in hits])
         ranked = sorted(zip(ids, (score for score, _ in hits), strict=True), key=_score_order)
         return total, [listing_id for listing_id, _ in ranked[start:wanted]]
-
-    @staticmethod
-    def _facets(raw: dict) -> dict:
-        def pairs(name: str) -> list[tuple[str, int]]:
-            buckets = raw.get(name, {}).get("buckets", [])
-            return [(str(b["key"]), int(b["doc_count"])) for b in buckets]
-
-        return common.build_facets(
-            categories=pairs("category"),
-            brands=pairs("brand"),
-            prices=dict(pairs("price")),
-            params=pairs("params"),
-            numeric=[code for code, _ in pairs("numeric")],
-        )
 
 
 def _score_order(item: tuple[int, float]) -> tuple[float, int]:

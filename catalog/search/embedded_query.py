@@ -9,7 +9,7 @@ import functools
 
 import tantivy
 
-from catalog.search import analysis, common
+from catalog.search import aggregations, analysis, common
 from catalog.search.base import ListingDocument, SearchQuery
 
 #: Bump when the schema changes: an index of another version is not reused (rebuild it).
@@ -176,22 +176,4 @@ def build_query(query: SearchQuery) -> tuple[tantivy.Query, bool]:
     return tantivy.Query.boolean_query(clauses), bool(words)
 
 
-def aggregations() -> dict:
-    return {
-        "category": {"terms": {"field": "category_id", "size": common.CATEGORY_FACET_SIZE}},
-        "brand": {"terms": {"field": "brand", "size": common.BRAND_FACET_SIZE}},
-        "params": {"terms": {"field": "params", "size": common.PARAM_FACET_SIZE}},
-        "numeric": {"terms": {"field": "numeric", "size": common.NUMERIC_FACET_SIZE}},
-        "price": {
-            "range": {
-                "field": "price_fen",
-                "ranges": [
-                    {"key": label, "from": low, **({"to": high} if high is not None else {})}
-                    for label, low, high in common.PRICE_BUCKETS_FEN
-                ],
-            }
-        },
-    }
-
-
-AGGREGATIONS = aggregations()
+AGGREGATIONS = aggregations.facet_aggregations()
