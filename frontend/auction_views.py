@@ -11,6 +11,7 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import lazy_pgettext
 from sqlalchemy import and_, func, select
 
 from auction import eligibility, rules, service
@@ -26,7 +27,7 @@ from core.db import db
 from frontend import catalog_display as show
 from frontend import pool_views
 from frontend.catalog_views import signed_in
-from frontend.i18n import pick, t
+from frontend.i18n import label, pick
 from mall import policy
 from mall.budgets import service as budgets
 from mall.budgets.models import BudgetLine
@@ -49,7 +50,7 @@ DEFAULTS = {
     "max_extensions": 5,
     "visibility": "best",
     "min_bidders": 3,
-    "unit": "台",
+    "unit": lazy_pgettext("the default unit of a lot", "unit"),
     "delivery_days": 15,
 }
 #: The list's tabs for each side, and what each tab selects (the auction's phase).
@@ -86,7 +87,7 @@ def is_watcher(role: str | None) -> bool:
 @bp.app_context_processor
 def _inject() -> dict[str, Any]:
     return {
-        "auction_phase_name": lambda key: t(f"auc_phase_{key}"),
+        "auction_phase_name": lambda key: label(f"auc_phase_{key}"),
         "may_create_auction": may_create,
         "auc_clock": _clock_text,
     }

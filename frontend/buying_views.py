@@ -11,6 +11,7 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from catalog.designations.service import today as service_today
@@ -23,7 +24,7 @@ from core.db import db
 from core.errors import Forbidden
 from frontend import catalog_display as show
 from frontend.catalog_views import signed_in
-from frontend.i18n import pick
+from frontend.i18n import both, pick
 from mall import policy
 from mall.budgets import service as budgets
 from mall.budgets.models import FUND_SOURCES, BudgetLine
@@ -49,11 +50,11 @@ LIST_PAGES = {"purchaser": "buying_ui.orders", "supplier": "buying_ui.supplier_o
 #: Orders that ended without being fulfilled.
 ENDED = ("declined", "cancelled", "lapsed")
 MOVEMENT_NAMES = {
-    "reserve": ("占用", "Reserved"),
-    "release": ("释放", "Released"),
-    "consume": ("支付", "Consumed"),
-    "refund": ("退款", "Refunded"),
-    "adjust": ("调整", "Adjusted"),
+    "reserve": _l("Reserved"),
+    "release": _l("Released"),
+    "consume": _l("Consumed"),
+    "refund": _l("Refunded"),
+    "adjust": _l("Adjusted"),
 }
 
 
@@ -453,11 +454,7 @@ def contract_page(contract_id: int) -> Any:
 def _budget_actor() -> Actor:
     actor = signed_in()
     if actor.org_kind != OrgKind.PURCHASER and not actor.has(Role.OPERATOR, Role.SUPERVISOR):
-        raise Forbidden(
-            "Budget lines belong to purchaser units.",
-            "预算指标只属于采购单位。",
-            code="purchaser_only",
-        )
+        raise Forbidden(*both("Budget lines belong to purchaser units."), code="purchaser_only")
     return actor
 
 
@@ -504,6 +501,6 @@ def budget_line_page(line_id: int) -> Any:
         movements=list(reversed(movements)),
         numbers=numbers,
         users=_user_names({m.actor_user_id for m in movements}),
-        movement_name=lambda k: pick(*MOVEMENT_NAMES.get(k, (k, k))),
+        movement_name=lambda k: str(MOVEMENT_NAMES.get(k, k)),
         may_manage=_may_manage_budget(actor) and line.organisation_id == actor.organisation_id,
     )

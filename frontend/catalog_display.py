@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,13 +17,13 @@ from catalog.categories.models import Category, ParameterSchema
 from catalog.enrolment.models import SIZES
 from core.accounts.models import Organisation, Region
 from core.money import cny
-from frontend.i18n import lang, pick
+from frontend.i18n import lang, pick, yuan_text
 
-SIZE_NAMES: dict[str, tuple[str, str]] = {
-    "large": ("大型企业", "Large enterprise"),
-    "medium": ("中型企业", "Medium enterprise"),
-    "small": ("小型企业", "Small enterprise"),
-    "micro": ("微型企业", "Micro enterprise"),
+SIZE_NAMES: dict[str, LazyString] = {
+    "large": _l("Large enterprise"),
+    "medium": _l("Medium enterprise"),
+    "small": _l("Small enterprise"),
+    "micro": _l("Micro enterprise"),
 }
 assert set(SIZE_NAMES) == set(SIZES)
 
@@ -28,11 +31,11 @@ assert set(SIZE_NAMES) == set(SIZES)
 def yuan(value: Decimal | str | int | None) -> str:
     """¥1,234.00 — from a Decimal or the API's string amount, never through a float."""
     text = "" if value is None else str(value).strip()
-    return f"¥{cny(text):,.2f}" if text else ""
+    return yuan_text(cny(text)) if text else ""
 
 
 def size_name(size: str | None) -> str:
-    return pick(*SIZE_NAMES[size]) if size in SIZE_NAMES else ""
+    return str(SIZE_NAMES[size]) if size in SIZE_NAMES else ""
 
 
 def name_of(row: Any) -> str:
@@ -131,7 +134,7 @@ def facet_value_label(definition: dict[str, Any] | None, value: str) -> str:
     if definition is None:
         return value
     if definition["type"] == "boolean":
-        return pick("是", "yes") if value == "true" else pick("否", "no")
+        return _("yes") if value == "true" else _("no")
     unit = parameters.definition_unit(definition, lang())
     return f"{value} {unit}".rstrip()
 

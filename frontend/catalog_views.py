@@ -8,6 +8,8 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from catalog.certificates.models import CERT_NAMES
@@ -27,7 +29,7 @@ from core.db import db
 from core.errors import DomainError
 from frontend import catalog_display as show
 from frontend import catalog_facets as facets
-from frontend.i18n import js_text, pick, t
+from frontend.i18n import label, pick
 from supervision.credit import service as credit
 
 bp = Blueprint("catalog_ui", __name__)
@@ -38,9 +40,9 @@ MAX_COMPARE = 4
 PARAM_FACET_CATEGORIES = 3
 SORT_KEYS = {s: f"sort_{s}" for s in SORTS}
 APPLICATION_STATUS = {
-    "pending": ("待审核", "Pending"),
-    "approved": ("已通过", "Approved"),
-    "rejected": ("已驳回", "Rejected"),
+    "pending": _l("Pending"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
 }
 
 
@@ -63,7 +65,6 @@ def _inject() -> dict[str, Any]:
         "status_name": lambda s: pick(*STATUS_NAMES[s]) if s in STATUS_NAMES else s,
         "size_name": show.size_name,
         "name_of": show.name_of,
-        "js_text": js_text,
     }
 
 
@@ -84,7 +85,7 @@ def search() -> Any:
     except DomainError as failure:
         error = pick(failure.message_zh, failure.message)
     except SearchBackendError:
-        error = t("search_unavailable")
+        error = _("Search is unavailable; try again later.")
     categories = show.categories_by_id(session)
     found = result["facets"]
     direct = {int(f["value"]): f["count"] for f in found.get("category", [])}
@@ -131,7 +132,7 @@ def search() -> Any:
         regions=[(r, show.region_depth(r)) for r in regions.values()],
         selected_region=regions.get(args.get("region_id") or 0),
         chips_count=sum(1 for value in active if value),
-        sorts=[(s, t(SORT_KEYS[s])) for s in SORTS],
+        sorts=[(s, label(SORT_KEYS[s])) for s in SORTS],
         page=args["page"],
         pages=pages,
         link=facets.link,
@@ -196,7 +197,7 @@ def listing_page(listing_id: int) -> Any:
                 {"at": clock.local(c.at).strftime("%Y-%m-%d %H:%M"), "price": str(c.new_price)}
                 for c in history
             ),
-            {"at": t("now"), "price": str(listing.price)},
+            {"at": _("Now"), "price": str(listing.price)},
         ],
         owner=listing.supplier_id == actor.organisation_id or actor.has(Role.OPERATOR),
         credit=credit.summary(session, listing.supplier_id),
@@ -288,7 +289,7 @@ def supplier_console() -> Any:
         listable=listable,
         applications=applications,
         pending=any(a.status == "pending" for a in applications),
-        application_status=lambda s: pick(*APPLICATION_STATUS.get(s, (s, s))),
+        application_status=lambda s: str(APPLICATION_STATUS.get(s, s)),
         groups=groups,
         total=len(own),
         regions=[(r, show.region_depth(r)) for r in regions.values()],

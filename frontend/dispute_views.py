@@ -20,7 +20,7 @@ from core.db import db
 from core.errors import Forbidden
 from core.notifications import service as notifications
 from frontend.catalog_views import signed_in
-from frontend.i18n import pick
+from frontend.i18n import both, pick
 from mall.disputes import casefile
 from mall.disputes import service as disputes
 from mall.disputes.models import ACTIVE, OUTCOMES, REASONS, STATUS_NAMES, Dispute
@@ -106,7 +106,7 @@ def new() -> Any:
     actor = signed_in()
     raw = request.args.get("order", "")
     if not raw.isdigit() or int(raw) > 2**31 - 1:
-        raise Forbidden("Open a dispute from one of your orders.", "请从贵单位的订单发起纠纷申请。")
+        raise Forbidden(*both("Open a dispute from one of your orders."))
     order = get_order(db.session, actor, int(raw))
     existing = db.session.scalars(
         select(Dispute).where(Dispute.order_id == order.id).order_by(Dispute.id.desc())

@@ -7,86 +7,56 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from core.api import HTTP_MESSAGES_ZH
 from core.errors import DomainError
 
 #: A sentence per machine-readable code the pages meet most.
-BY_CODE: dict[str, tuple[str, str]] = {
-    "not_found": (
-        "您要找的页面或记录不存在，可能已被删除，或链接有误。",
-        "The page or record you are looking for does not exist; it may have been removed, or "
-        "the link is wrong.",
+BY_CODE: dict[str, LazyString] = {
+    "not_found": _l(
+        "The page or record you are looking for does not exist; it may have been removed, "
+        "or the link is wrong."
     ),
-    "unauthenticated": (
-        "请先登录，再打开此页面。",
-        "Please sign in to open this page.",
-    ),
-    "signed_out": ("您已退出登录，请重新登录。", "You were signed out; please sign in again."),
-    "forbidden": (
-        "您的账号没有打开此页面的权限。",
-        "Your account may not open this page.",
-    ),
-    "other_organisation": (
-        "此记录属于其他单位，您无权查看。",
-        "This record belongs to another organisation; you may not see it.",
-    ),
-    "purchaser_only": (
-        "此页面仅供采购单位的采购人使用。",
-        "This page is for purchasers of a purchasing organisation only.",
-    ),
-    "supplier_only": (
-        "此页面仅供供应商使用。",
-        "This page is for suppliers only.",
-    ),
-    "operator_only": (
-        "此页面仅供商城运营人员使用。",
-        "This page is for the mall's operators only.",
-    ),
-    "monitor_only": ("此页面仅供价格监测人员使用。", "This page is for price monitors only."),
-    "organiser_only": ("此页面仅供组织方使用。", "This page is for the organiser only."),
-    "role_required": (
-        "您的账号没有所需的角色。",
-        "Your account does not have the role this page needs.",
-    ),
-    "wrong_role": ("您的账号没有所需的角色。", "Your account does not have the role this needs."),
-    "method_not_allowed": (
-        "此地址不支持这种访问方式。",
-        "This address cannot be used that way.",
-    ),
-    "rate_limited": ("请求过于频繁，请稍后再试。", "Too many requests; please try again later."),
-    "server_error": (
-        "服务器出现了问题，我们已记录下来。请稍后再试。",
-        "Something went wrong on our side and it has been logged. Please try again later.",
+    "unauthenticated": _l("Please sign in to open this page."),
+    "signed_out": _l("You were signed out; please sign in again."),
+    "forbidden": _l("Your account may not open this page."),
+    "other_organisation": _l("This record belongs to another organisation; you may not see it."),
+    "purchaser_only": _l("This page is for purchasers of a purchasing organisation only."),
+    "supplier_only": _l("This page is for suppliers only."),
+    "operator_only": _l("This page is for the mall's operators only."),
+    "monitor_only": _l("This page is for price monitors only."),
+    "organiser_only": _l("This page is for the organiser only."),
+    "role_required": _l("Your account does not have the role this page needs."),
+    "wrong_role": _l("Your account does not have the role this needs."),
+    "method_not_allowed": _l("This address cannot be used that way."),
+    "rate_limited": _l("Too many requests; please try again later."),
+    "server_error": _l(
+        "Something went wrong on our side and it has been logged. Please try again later."
     ),
 }
 
 #: Failing a code of its own, a sentence per status.
-BY_STATUS: dict[int, tuple[str, str]] = {
-    400: ("请求无法处理，请返回重试。", "The request cannot be processed; go back and try again."),
+BY_STATUS: dict[int, LazyString] = {
+    400: _l("The request cannot be processed; go back and try again."),
     401: BY_CODE["unauthenticated"],
     403: BY_CODE["forbidden"],
     404: BY_CODE["not_found"],
     405: BY_CODE["method_not_allowed"],
-    409: (
-        "该操作与当前状态冲突，请刷新后再试。",
-        "This conflicts with the current state; reload and try again.",
-    ),
-    413: ("上传的内容过大。", "What was sent is too large."),
-    422: (
-        "部分内容不符合要求，请返回修改。",
-        "Some of what was sent is invalid; go back and fix it.",
-    ),
+    409: _l("This conflicts with the current state; reload and try again."),
+    413: _l("What was sent is too large."),
+    422: _l("Some of what was sent is invalid; go back and fix it."),
     429: BY_CODE["rate_limited"],
     500: BY_CODE["server_error"],
 }
 
-TITLES: dict[int, tuple[str, str]] = {
-    401: ("需要登录", "Sign-in needed"),
-    403: ("无权访问", "Not allowed"),
-    404: ("页面不存在", "Page not found"),
-    429: ("请稍候", "Please wait"),
-    500: ("出错了", "Something went wrong"),
+TITLES: dict[int, LazyString] = {
+    401: _l("Sign-in needed"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    429: _l("Please wait"),
+    500: _l("Something went wrong"),
 }
 
 
@@ -112,29 +82,26 @@ def explain(
 ) -> dict[str, Any]:
     """The page's title, its sentence, whether the error's own message says more, and the ways
     on (home, sign in, back)."""
-    i = 1 if lang == "en" else 0
     sentence = BY_CODE.get(code or "") or BY_STATUS.get(status) or BY_STATUS[400]
-    title = TITLES.get(status) or (("请求未完成", "Not done") if status < 500 else TITLES[500])
+    title = TITLES.get(status) or (_l("Not done") if status < 500 else TITLES[500])
     links = []
     back = _same_site_referrer()
     if back:
-        links.append(
-            {"href": back, "text": ("返回上一页", "Back to the previous page")[i], "key": "back"}
-        )
+        links.append({"href": back, "text": str(_l("Back to the previous page")), "key": "back"})
     if not signed_in or status == 401:
         links.append(
-            {"href": url_for("frontend.signin"), "text": ("登录", "Sign in")[i], "key": "signin"}
+            {"href": url_for("frontend.signin"), "text": str(_l("Sign in")), "key": "signin"}
         )
     links.append(
         {
             "href": url_for("frontend.home"),
-            "text": ("回到首页", "Go to the home page")[i],
+            "text": str(_l("Go to the home page")),
             "key": "home",
         }
     )
     return {
-        "title": title[i],
-        "sentence": sentence[i],
+        "title": str(title),
+        "sentence": str(sentence),
         # the error's own message says more than the sentence for the status
         "specific": status < 500 and bool(message_zh) and message_zh not in GENERIC_ZH,
         "links": links,

@@ -8,6 +8,9 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from catalog.halls import service as halls
@@ -19,16 +22,16 @@ from core.db import db
 from core.errors import DomainError, NotFound
 from frontend import catalog_display as show
 from frontend.catalog_views import signed_in
-from frontend.i18n import pick, t
+from frontend.i18n import both, pick
 
 bp = Blueprint("halls_ui", __name__)
 
 PER_PAGE = 20
 #: The hall API pages up to 50; the page does the same.
 MAX_PAGE = 50
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "theme": ("主题馆", "Theme halls"),
-    "industry": ("行业馆", "Industry halls"),
+KIND_NAMES: dict[str, LazyString] = {
+    "theme": _l("Theme halls"),
+    "industry": _l("Industry halls"),
 }
 assert set(KIND_NAMES) == set(HALL_KINDS)
 
@@ -47,23 +50,23 @@ def rule_summary(rule: dict[str, Any] | None, categories: dict[int, Any]) -> lis
         return []
     parts = []
     if rule.get("q"):
-        parts.append(f"{t('keyword')}: {rule['q']}")
+        parts.append(f"{_('Keyword')}: {rule['q']}")
     if rule.get("category_id") is not None:
         category = categories.get(rule["category_id"])
-        parts.append(f"{t('category')}: {show.name_of(category) or rule['category_id']}")
+        parts.append(f"{_('Category')}: {show.name_of(category) or rule['category_id']}")
     if rule.get("brand"):
-        parts.append(f"{t('brand')}: {', '.join(rule['brand'])}")
+        parts.append(f"{_('Brand')}: {', '.join(rule['brand'])}")
     if rule.get("price_min") is not None or rule.get("price_max") is not None:
         low, high = show.yuan(rule.get("price_min")), show.yuan(rule.get("price_max"))
-        parts.append(f"{t('price')}: {low or '…'} – {high or '…'}")
+        parts.append(f"{_('Price')}: {low or '…'} – {high or '…'}")
     if rule.get("param"):
-        parts.append(f"{t('parameters')}: {', '.join(rule['param'])}")
+        parts.append(f"{_('Standard parameters')}: {', '.join(rule['param'])}")
     if rule.get("sme_only"):
-        parts.append(t("sme_only"))
+        parts.append(_("SMEs only"))
     if rule.get("green_only"):
-        parts.append(t("green_only"))
+        parts.append(_("Green products only"))
     if rule.get("region_id") is not None:
-        parts.append(f"{t('deliver_to')}: #{rule['region_id']}")
+        parts.append(f"{_('Delivers to')}: #{rule['region_id']}")
     return parts
 
 
@@ -82,7 +85,7 @@ def index() -> Any:
     groups = [
         {
             "kind": kind,
-            "name": pick(*KIND_NAMES[kind]),
+            "name": str(KIND_NAMES[kind]),
             "halls": [
                 {
                     "hall": hall,
@@ -101,7 +104,7 @@ def index() -> Any:
         "halls/index.html",
         groups=groups,
         operator=operator,
-        kinds=[(kind, pick(*KIND_NAMES[kind])) for kind in HALL_KINDS],
+        kinds=[(kind, str(KIND_NAMES[kind])) for kind in HALL_KINDS],
         category_options=[(c, max(len(c.path_ids) - 1, 0)) for c in categories.values() if c.active]
         if operator
         else [],
@@ -116,7 +119,7 @@ def hall_page(slug: str) -> Any:
     session = db.session
     hall = halls.get_hall(session, slug)
     if not hall.active and not operator:
-        raise NotFound("No such hall.", "没有该专馆。")
+        raise NotFound(*both("No such hall."))
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     result: dict[str, Any] = {"items": [], "total": 0}
     error = None
@@ -127,12 +130,14 @@ def hall_page(slug: str) -> Any:
     except DomainError as failure:
         error = pick(failure.message_zh, failure.message)
     except SearchBackendError:
-        error = t("search_unavailable")
+        error = _("Search is unavailable; try again later.")
     except (TypeError, ValueError):
         # A saved rule with values of the wrong type (written through the API) cannot be run; the
         # hall page says so instead of failing.
         current_app.logger.exception("hall %s: its rule cannot be searched", hall.slug)
-        error = t("hall_rule_broken")
+        error = _(
+            "This hall's rule is invalid, so its products cannot be shown; contact the operator."
+        )
     pages = min(ceil(result["total"] / PER_PAGE), MAX_PAGE)
     if not result["items"] and page > 1 and pages:
         # Past the last page (an old link, or the hall shrank): the last page instead.
@@ -155,7 +160,7 @@ def hall_page(slug: str) -> Any:
         "halls/hall.html",
         hall=hall,
         name=hall_name(hall),
-        kind_label=pick(*KIND_NAMES[hall.kind]),
+        kind_label=str(KIND_NAMES[hall.kind]),
         description=hall_description(hall),
         rule=rule_summary(hall.rule, categories),
         result=result,

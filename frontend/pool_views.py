@@ -11,6 +11,9 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
@@ -33,7 +36,7 @@ from core.db import db
 from core.errors import DomainError, NotFound
 from frontend import catalog_display as show
 from frontend.catalog_views import signed_in
-from frontend.i18n import lang, pick, t
+from frontend.i18n import label, lang, pick
 from mall.budgets import service as budgets
 from mall.orders.models import Order
 
@@ -51,7 +54,7 @@ DEFAULTS = {
     "visibility": "best",
     "min_bidders": 3,
     "max_winners": 2,
-    "unit": "台",
+    "unit": lazy_pgettext("the default unit of a lot", "unit"),
     "delivery_days": 20,
 }
 
@@ -59,7 +62,7 @@ DEFAULTS = {
 @bp.app_context_processor
 def _inject() -> dict[str, Any]:
     return {
-        "pool_status_name": lambda key: t(f"pool_status_{key}"),
+        "pool_status_name": lambda key: label(f"pool_status_{key}"),
         "pool_reason_text": _reason_text,
         "may_open_pool": service.may_organise,
     }
@@ -242,7 +245,7 @@ def new() -> Any:
     body["show_ceiling"] = form.get("show_ceiling") == "on"
     closes = _local_input(form.get("closes_at", ""))
     if closes is None:
-        errors["closes_at"] = t("pool_f_errors")
+        errors["closes_at"] = _("Please correct the fields marked.")
     else:
         try:
             gap = int(form.get("gap_minutes", ""))
@@ -250,7 +253,7 @@ def new() -> Any:
         except ValueError:
             gap, duration = -1, -1
         if gap < 0 or duration <= 0:
-            errors["auction_ends_at"] = t("pool_f_errors")
+            errors["auction_ends_at"] = _("Please correct the fields marked.")
         else:
             starts = closes + timedelta(minutes=gap)
             body["closes_at"] = closes.isoformat()
@@ -275,7 +278,7 @@ def new() -> Any:
         render_template(
             "pools/new.html",
             errors=errors,
-            error=error or t("pool_f_errors"),
+            error=error or _("Please correct the fields marked."),
             **_form_context(actor, form),
         ),
         422,
@@ -422,7 +425,10 @@ def _refused(pool_id: int, errors: dict[str, str], error: str | None, form: dict
     context["demand_defaults"] = context["demand_defaults"] | form
     return (
         render_template(
-            "pools/pool.html", errors=errors, error=error or t("pool_f_errors"), **context
+            "pools/pool.html",
+            errors=errors,
+            error=error or _("Please correct the fields marked."),
+            **context,
         ),
         422 if errors else 409,
     )
@@ -473,7 +479,9 @@ def cancel(pool_id: int) -> Any:
         reason = PoolReasonSchema().load({"reason": request.form.get("reason", "")})["reason"]
         if request.form.get("confirm") != "1":
             # Withdrawing releases every unit's funds and cannot be undone: read, then confirm.
-            return _refused(pool_id, {"confirm": t("pool_cancel_confirm_needed")}, None, {})
+            return _refused(
+                pool_id, {"confirm": _("Confirm that you understand the effect first.")}, None, {}
+            )
         service.cancel_pool(db.session, actor, pool_id, reason)
     except ValidationError as refused:
         return _refused(pool_id, _form_errors(refused), None, {})
@@ -537,15 +545,11 @@ def awarded_total(session: Any, pool_id: int) -> Any:
 
 
 _CAPACITY_MESSAGES = {
-    "capacity_lowered": (
-        "报价后供货能力只能调高。",
-        "After bidding, the capacity can only be raised.",
-    ),
-    "closed": ("竞价已结束。", "The auction is closed."),
-    "invalid": ("请填写不小于 1 的整数。", "Enter a whole number of 1 or more."),
+    "capacity_lowered": _l("After bidding, the capacity can only be raised."),
+    "closed": _l("The auction is closed."),
+    "invalid": _l("Enter a whole number of 1 or more."),
 }
 
 
 def _capacity_message(code: str) -> str:
-    zh, en = _CAPACITY_MESSAGES.get(code, ("申报未被受理。", "The declaration was refused."))
-    return zh if lang() == "zh" else en
+    return str(_CAPACITY_MESSAGES.get(code) or _("The declaration was refused."))

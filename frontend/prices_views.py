@@ -10,6 +10,7 @@ from math import ceil
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from catalog.categories import service as categories_service
@@ -24,7 +25,7 @@ from core.errors import DomainError
 from frontend import catalog_display as show
 from frontend import catalog_facets as facets
 from frontend.catalog_views import SORT_KEYS, signed_in
-from frontend.i18n import pick, t
+from frontend.i18n import label, pick
 
 bp = Blueprint("prices_ui", __name__)
 
@@ -165,7 +166,7 @@ def curve_view(curve: dict[str, Any]) -> dict[str, Any] | None:
         {
             **p,
             "day": clock.local(p["at"]).strftime("%Y-%m-%d"),
-            "source_label": t(f"paid_{p['source']}"),
+            "source_label": label(f"paid_{p['source']}"),
         }
         for p in curve.get("paid", [])
     ]
@@ -178,7 +179,7 @@ def curve_view(curve: dict[str, Any]) -> dict[str, Any] | None:
         "chart": {
             "labels": [row["day"] for row in rows],
             "series": [
-                {"key": key, "label": t(f"stat_{key}"), "values": [str(r[key]) for r in rows]}
+                {"key": key, "label": label(f"stat_{key}"), "values": [str(r[key]) for r in rows]}
                 for key in ("max", "median", "min")
             ],
         },
@@ -203,7 +204,7 @@ def _search(categories: dict[int, Category]) -> dict[str, Any]:
         found["error"] = pick(failure.message_zh, failure.message)
         return found
     except SearchBackendError:
-        found["error"] = t("search_unavailable")
+        found["error"] = _("Search is unavailable; try again later.")
         return found
     items = result["items"]
     last: dict[int, PriceChange] = {}
@@ -304,7 +305,7 @@ def index() -> Any:
         "prices/index.html",
         search=_search(categories),
         category_options=options,
-        sorts=[(s, t(SORT_KEYS[s])) for s in SORTS],
+        sorts=[(s, label(SORT_KEYS[s])) for s in SORTS],
         product_groups=product_groups,
         product_count=len(products),
         chosen_product=chosen_product,
@@ -314,5 +315,5 @@ def index() -> Any:
         category_view=category_view,
         category_error=category_error,
         link=link,
-        position_name=lambda p: t(f"position_{p}"),
+        position_name=lambda p: label(f"position_{p}"),
     )

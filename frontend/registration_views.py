@@ -26,7 +26,7 @@ from core.accounts.roles import OrgKind
 from core.db import db
 from core.errors import DomainError, RateLimited
 from frontend import catalog_display as show
-from frontend.i18n import lang
+from frontend.i18n import both, lang
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +80,10 @@ def _count_the_post() -> None:
         return
     if not allowed:
         wait = max(1, math.ceil(reset_at - time.time()))
-        raise RateLimited(
-            wait,
-            message=f"Too many registrations from here; try again in {wait} s.",
-            message_zh=f"注册提交过于频繁，请 {wait} 秒后再试。",
+        message, message_zh = both(
+            "Too many registrations from here; try again in %(wait)d s.", wait=wait
         )
+        raise RateLimited(wait, message=message, message_zh=message_zh)
 
 
 def _in_language(messages: list[str]) -> list[str]:

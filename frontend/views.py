@@ -36,11 +36,12 @@ from frontend import (
     dispute_views,
     error_text,
     halls_views,
+    i18n,
     pool_views,
     prices_views,
     registration_views,
 )
-from frontend.i18n import action_name, lang, pick, subject_name, t
+from frontend.i18n import action_name, label, lang, pick, subject_name
 from frontend.listing_rules import listing_rules
 from supervision.ledger.service import entries_query, verify
 
@@ -97,7 +98,7 @@ def nav_for(roles: frozenset[str]) -> list[dict[str, Any]]:
     return [
         {
             "key": key,
-            "text": t(key),
+            "text": label(key),
             "href": url_for(LINKS[key]) + f"#{key}" if key in LINKS else None,
         }
         for key in seen
@@ -108,18 +109,17 @@ def nav_for(roles: frozenset[str]) -> list[dict[str, Any]]:
 def _inject() -> dict[str, Any]:
     actor = current_actor()
     return {
-        "t": t,
         "pick": pick,
         "lang": lang(),
         "actor": actor,
         "nav": nav_for(actor.roles) if actor else [],
         "csrf_token": csrf_token_for_form,
-        "local_time": lambda at: clock.local(at).strftime("%Y-%m-%d %H:%M:%S"),
+        "local_time": i18n.when,
         "role_name": lambda r: pick(*ROLE_NAMES[Role(r)]),
         "kind_name": lambda k: pick(*KIND_NAMES[OrgKind(k)]),
         "action_name": action_name,
         "subject_name": subject_name,
-        "listing_rules": lambda: listing_rules(lang()),
+        "listing_rules": listing_rules,
         "explain_error": lambda status, error: error_text.explain(
             status, error.get("code"), actor is not None, lang(), error.get("message_zh")
         ),
@@ -331,6 +331,7 @@ def vendor(filename: str) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    i18n.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(catalog_views.bp)
     app.register_blueprint(halls_views.bp)

@@ -18,3 +18,6 @@ fi
 if [ ! -d frontend/node_modules/socket.io-client ] || [ frontend/package-lock.json -nt frontend/node_modules ]; then
     (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The pages' translations: the gettext catalogs compiled from frontend/translations/*/messages.po.
+bash scripts/translations.sh compile

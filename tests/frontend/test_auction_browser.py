@@ -26,8 +26,8 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from core.accounts.demo import DEMO_PASSWORD
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible, assert_fits, path_of
+from tests.frontend.texts import zh
 
 pytestmark = pytest.mark.browser
 
@@ -38,10 +38,6 @@ DESKTOPS = "A02010104"  # 台式计算机: both demo suppliers are enrolled
 CEILING = "5000.00"
 QUANTITY = 500  # 2,500,000.00 at the ceiling: above the SME reservation, below the mall's limit
 DECREMENT_RULE = "报价须比应低于的价格至少低一个最小降价幅度。"
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
 
 
 # ---------------------------------------------------------------- set-up through the JSON API
@@ -166,7 +162,7 @@ def bid(page: sync_api.Page, price: str) -> sync_api.Locator:
     page.fill("[data-testid=bid-price]", price)
     page.click("[data-testid=bid-submit]")
     answer = page.locator("[data-testid=bid-result]")
-    expect(answer).not_to_have_text(zh("auc_js_bid_sending"))
+    expect(answer).not_to_have_text(zh("Sending your bid…"))
     return answer
 
 
@@ -192,7 +188,7 @@ def test_form_shows_refusals_then_saves_and_publishes(
     line = budget_line(Api(live_server, PURCHASER), "JJ-FORM")
     page.click("nav.mainnav a:has-text('电子反拍')")
     assert path_of(page).startswith("/auctions")
-    expect(page.locator("h1")).to_have_text(zh("auc_title"))
+    expect(page.locator("h1")).to_have_text(zh("Reverse auctions"))
     # the auction opened by the module's fixture is in the list, open
     opened = page.locator(f"[data-testid=auction-row][data-id='{closing_auction['id']}']")
     expect(opened).to_have_attribute("data-phase", "open")
@@ -232,7 +228,7 @@ def test_form_shows_refusals_then_saves_and_publishes(
     page.fill("[data-testid=f-quantity]", str(QUANTITY))
     page.click("[data-testid=save-auction]")
     page.wait_for_url(re.compile(r"/auctions/\d+$"))
-    expect(page.locator("[data-testid=flash]")).to_contain_text(zh("auc_js_saved"))
+    expect(page.locator("[data-testid=flash]")).to_contain_text(zh("Draft saved"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "draft")
     expect(page.locator("[data-testid=terms-quantity]")).to_have_text("500 台")
     assert_accessible(page, "draft")
@@ -263,7 +259,7 @@ def test_form_shows_refusals_then_saves_and_publishes(
 
     page.click("[data-testid=publish]")
     page.click("[data-testid=publish-confirm]")  # the dialog shows the effect first
-    expect(page.locator("[data-testid=flash]")).to_contain_text(zh("auc_js_published"))
+    expect(page.locator("[data-testid=flash]")).to_contain_text(zh("Auction published"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "open")
     expect(page.locator("[data-testid=bidder-count]")).to_have_text("0")
     expect(page.locator("[data-testid=live-dot]")).to_be_visible()
@@ -418,17 +414,17 @@ def test_a_draft_is_withdrawn_with_a_reason(open_as, live_server, js_errors):
     )
     page = open_as(PURCHASER)
     page.goto(f"/auctions/{made['id']}")
-    expect(page.locator("[data-testid=auction-phase]")).to_have_text(zh("auc_phase_draft"))
+    expect(page.locator("[data-testid=auction-phase]")).to_have_text(zh("Draft"))
     page.click("[data-testid=withdraw] summary")
     page.click("[data-testid=withdraw-submit]")
-    expect(page.locator("[data-testid=draft-error]")).to_have_text(zh("auc_js_reason_needed"))
+    expect(page.locator("[data-testid=draft-error]")).to_have_text(zh("Give a reason."))
     page.fill("[data-testid=withdraw-reason]", "需求变更，改为框架协议采购")
     page.click("[data-testid=withdraw-submit]")
     expect(page.locator("[data-testid=withdraw-dialog-reason]")).to_have_text(
         "需求变更，改为框架协议采购"
     )
     page.click("[data-testid=withdraw-confirm]")
-    expect(page.locator("[data-testid=flash]")).to_have_text(zh("auc_js_withdrawn"))
+    expect(page.locator("[data-testid=flash]")).to_have_text(zh("Auction withdrawn"))
     expect(page.locator("[data-testid=auction-outcome]")).to_contain_text("需求变更")
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "cancelled")
     # a supplier never saw the draft; the withdrawn auction is listed as ended
@@ -457,7 +453,9 @@ def test_the_close_turns_the_room_to_the_outcome(
     # the page left open turns to the outcome by itself
     outcome = winner.locator("[data-testid=auction-outcome]")
     expect(outcome).to_be_visible(timeout=int((max(left, 0) + 30) * 1000))
-    expect(winner.locator("[data-testid=auction-verdict]")).to_have_text(zh("auc_you_won"))
+    expect(winner.locator("[data-testid=auction-verdict]")).to_have_text(
+        zh("Your company won this auction.")
+    )
     expect(winner.locator("[data-testid=auction-winning-price]")).to_have_text("¥4,380.00")
     expect(winner.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "awarded")
     expect(winner.locator("[data-testid=bid-box]")).to_be_hidden()
@@ -467,7 +465,9 @@ def test_the_close_turns_the_room_to_the_outcome(
 
     loser = open_as(SUPPLIER_A, width=390)
     loser.goto(room)
-    expect(loser.locator("[data-testid=auction-verdict]")).to_have_text(zh("auc_you_lost"))
+    expect(loser.locator("[data-testid=auction-verdict]")).to_have_text(
+        zh("Your company did not win this auction.")
+    )
     expect(loser.locator("[data-testid=auction-order-link]")).to_have_count(0)
     assert_fits(loser, 390)
     assert_accessible(loser, "room-closed-phone")

@@ -26,9 +26,9 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from core import clock
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible, assert_fits
 from tests.frontend.test_auction_browser import DESKTOPS, Api, auction_terms, budget_line
+from tests.frontend.texts import en, zh
 
 pytestmark = pytest.mark.browser
 
@@ -38,14 +38,6 @@ SUPPLIER_OFFICE = "supplier.office"
 PHONE = 390
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
-
-
-def en(key: str) -> str:
-    return TEXT[key][1]
 
 
 def english(page: sync_api.Page, path: str) -> None:
@@ -131,7 +123,7 @@ def test_the_purchaser_counts_eligible_suppliers_before_publishing(
     page = open_as(PURCHASER)
     page.goto("/auctions/new")
     counter = page.locator("[data-testid=f-eligible]")
-    expect(counter).to_have_text(zh("auc_f_eligible_pick"))
+    expect(counter).to_have_text(zh("Choose a category to see how many suppliers may bid."))
     option = page.locator(f"[data-testid=f-category] option[data-code='{DESKTOPS}']")
     page.select_option("[data-testid=f-category]", option.get_attribute("value"))
     page.fill("[data-testid=f-quantity]", "500")
@@ -148,7 +140,7 @@ def test_the_purchaser_counts_eligible_suppliers_before_publishing(
     page.screenshot(path=str(shots / "form-eligible-short.png"), full_page=True)
 
     english(page, "/auctions/new")
-    expect(counter).to_have_text(en("auc_f_eligible_pick"))
+    expect(counter).to_have_text(en("Choose a category to see how many suppliers may bid."))
     page.select_option("[data-testid=f-category]", option.get_attribute("value"))
     expect(counter).to_contain_text("Eligible suppliers: ")
     assert not CJK.search(counter.inner_text())
@@ -210,15 +202,23 @@ def test_a_supplier_sees_what_it_may_bid_in_and_why_not(
     assert_accessible(page, "supplier-list-all")
     row.locator("[data-testid=auction-link]").click()
     why = page.locator("[data-testid=why-not]")
-    expect(why).to_contain_text(zh("auc_why_not_enrolled"))
+    expect(why).to_contain_text(
+        zh(
+            "Your company is not enrolled in this category. Once enrolled in it (or a category above it) and approved, it may bid in its auctions."
+        )
+    )
     expect(page.locator("[data-testid=bid-box]")).to_have_count(0)
     expect(page.locator("[data-testid=why-enrol]")).to_have_attribute("href", "/enrolment")
     assert_accessible(page, "room-not-enrolled")
     page.screenshot(path=str(shots / "room-not-enrolled.png"), full_page=True)
 
     english(page, page.url)
-    expect(why).to_contain_text(en("auc_why_not_enrolled"))
-    expect(page.locator("[data-testid=why-enrol]")).to_have_text(en("auc_why_enrol"))
+    expect(why).to_contain_text(
+        en(
+            "Your company is not enrolled in this category. Once enrolled in it (or a category above it) and approved, it may bid in its auctions."
+        )
+    )
+    expect(page.locator("[data-testid=why-enrol]")).to_have_text(en("Apply to enrol in categories"))
     page.goto("/auctions")
     expect(page.locator("[data-testid=auctions-hidden]")).to_contain_text("may not bid")
     assert not js_errors, js_errors
@@ -233,8 +233,12 @@ def test_a_draft_whose_start_passed_is_published_in_one_dialog(
     draft = draft_started_a_minute_ago(purchaser, line, "台式计算机 10 台（立即开始）")
     page = open_as(PURCHASER)
     page.goto(f"/auctions/{draft['id']}")
-    expect(page.locator("[data-testid=start-passed]")).to_have_text(zh("auc_start_passed"))
-    expect(page.locator("[data-testid=eligible-count]")).to_contain_text(zh("auc_eligible"))
+    expect(page.locator("[data-testid=start-passed]")).to_have_text(
+        zh(
+            "The start has passed. When publishing, start now (the duration stays) or choose a new start."
+        )
+    )
+    expect(page.locator("[data-testid=eligible-count]")).to_contain_text(zh("Eligible suppliers"))
     page.click("[data-testid=publish]")
     dialog = page.locator("[data-testid=publish-dialog]")
     expect(dialog).to_be_visible()
@@ -246,7 +250,7 @@ def test_a_draft_whose_start_passed_is_published_in_one_dialog(
     page.screenshot(path=str(shots / "publish-dialog-start-passed.png"), full_page=True)
     before = datetime.now(UTC)
     page.click("[data-testid=publish-confirm]")
-    expect(page.locator("[data-testid=flash]")).to_have_text(zh("auc_js_published"))
+    expect(page.locator("[data-testid=flash]")).to_have_text(zh("Auction published"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "open")
     terms = purchaser.call("GET", f"/api/auctions/{draft['id']}")
     starts = datetime.fromisoformat(terms["starts_at"])
@@ -257,15 +261,17 @@ def test_a_draft_whose_start_passed_is_published_in_one_dialog(
     draft = draft_started_a_minute_ago(purchaser, line, "Desktops, 10 (new start)")
     english(page, f"/auctions/{draft['id']}")
     page.click("[data-testid=publish]")
-    expect(dialog.locator("legend")).to_have_text(en("auc_publish_start_choice"))
+    expect(dialog.locator("legend")).to_have_text(en("The start has passed: choose"))
     dialog.locator("[data-testid=start-new]").check()
     page.click("[data-testid=publish-confirm]")
-    expect(dialog.locator("[data-testid=publish-error]")).to_have_text(en("auc_js_start_choose"))
+    expect(dialog.locator("[data-testid=publish-error]")).to_have_text(
+        en("The start has passed: start now, or choose a new start.")
+    )
     later = (clock.local(datetime.now(UTC)) + timedelta(hours=2)).replace(second=0, microsecond=0)
     dialog.locator("[data-testid=new-start]").fill(later.strftime("%Y-%m-%dT%H:%M"))
     assert_accessible(page, "publish-dialog-new-start-en")
     page.click("[data-testid=publish-confirm]")
-    expect(page.locator("[data-testid=flash]")).to_have_text(en("auc_js_published"))
+    expect(page.locator("[data-testid=flash]")).to_have_text(en("Auction published"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "upcoming")
     terms = purchaser.call("GET", f"/api/auctions/{draft['id']}")
     assert datetime.fromisoformat(terms["starts_at"]) == later
@@ -283,10 +289,12 @@ def test_a_large_drop_asks_first_on_desktop_and_phone(open_as, purchaser, line, 
     page.goto(room)
     expect(page.locator("[data-testid=live-dot]")).to_be_visible()
     # no bids: a sentence instead of an empty chart (item 10)
-    expect(page.locator("[data-testid=chart-empty]")).to_have_text(zh("auc_chart_empty"))
+    expect(page.locator("[data-testid=chart-empty]")).to_have_text(
+        zh("No bids yet, so there is no price trend; it appears here with the first bid.")
+    )
     expect(page.locator("[data-testid=chart-box]")).to_be_hidden()
     expect(page.locator("[data-testid=bid-price]")).to_have_value("5000.00")
-    expect(page.locator("[data-testid=bid-best]")).to_have_text(zh("auc_no_bids"))
+    expect(page.locator("[data-testid=bid-best]")).to_have_text(zh("No bids yet"))
     page.fill("[data-testid=bid-price]", "4000.00")
     expect(page.locator("[data-testid=bid-drop]")).to_have_text("¥1,000.00 (20.0%)")
     page.click("[data-testid=bid-submit]")
@@ -376,7 +384,7 @@ def test_withdrawing_previews_what_it_releases(
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "upcoming")
     page.click("[data-testid=withdraw-submit]")
     page.click("[data-testid=withdraw-confirm]")
-    expect(page.locator("[data-testid=flash]")).to_have_text(zh("auc_js_withdrawn"))
+    expect(page.locator("[data-testid=flash]")).to_have_text(zh("Auction withdrawn"))
     expect(page.locator("[data-testid=auction-phase]")).to_have_attribute("data-phase", "cancelled")
 
     # a volume purchase, in English: what the units' demands hold goes back
@@ -430,7 +438,9 @@ def test_withdrawing_previews_what_it_releases(
     organiser.check("[data-testid=cancel-pool-confirm]")
     with organiser.expect_navigation():
         organiser.click("[data-testid=cancel-pool-submit]")
-    expect(organiser.locator("[data-testid=pool-done]")).to_have_text(en("pool_cancelled_done"))
+    expect(organiser.locator("[data-testid=pool-done]")).to_have_text(
+        en("The volume purchase was withdrawn.")
+    )
     assert not js_errors, js_errors
 
 
@@ -458,7 +468,9 @@ def test_a_failed_auction_speaks_the_pages_language(open_as, failing, shots, js_
     english(page, room)
     expect(verdict).to_have_text("The auction failed: 0 bidder(s), fewer than the minimum of 3.")
     assert not CJK.search(verdict.inner_text())
-    expect(page.locator("[data-testid=chart-empty]")).to_have_text(en("auc_chart_empty"))
+    expect(page.locator("[data-testid=chart-empty]")).to_have_text(
+        en("No bids yet, so there is no price trend; it appears here with the first bid.")
+    )
     assert_accessible(page, "failed-en")
     page.screenshot(path=str(shots / "failed-en.png"), full_page=True)
     assert not js_errors, js_errors

@@ -9,8 +9,8 @@ import pytest
 from playwright import sync_api
 
 from core.accounts.demo import ORGS, USERS
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible, assert_fits, path_of, sign_in
+from tests.frontend.texts import en, zh
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,6 @@ HOME_USERS = [
 ]
 DEMO_USERS = {username: (name, org, roles) for username, name, org, roles in USERS}
 ORG_NAMES = {key: (zh, en) for key, _kind, zh, en, _credit, _region in ORGS}
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
-
-
-def en(key: str) -> str:
-    return TEXT[key][1]
 
 
 @pytest.mark.parametrize("username", HOME_USERS)
@@ -59,7 +51,7 @@ def test_home_page_per_role(page, artifacts: Path, username: str) -> None:
     if any(role.value == "supervisor" for role in roles):
         sync_api.expect(ledger).to_be_visible()
         status = ledger.locator("[data-testid=ledger-status]")
-        sync_api.expect(status).to_contain_text(zh("ledger_ok"))
+        sync_api.expect(status).to_contain_text(zh("Ledger verified"))
         sync_api.expect(status).to_have_class("ok")
         assert ledger.locator("tbody tr").count() > 0
     else:
@@ -109,13 +101,13 @@ def test_language_switch(page, artifacts: Path) -> None:
     sign_in(page, "purchaser")
     page.wait_for_url("**/")
     signout = page.locator("[data-testid=signout]")
-    sync_api.expect(signout).to_have_text(zh("signout"))
+    sync_api.expect(signout).to_have_text(zh("Sign out"))
     assert page.get_attribute("html", "lang") == "zh-CN"
 
     with page.expect_navigation():
         page.click("[data-testid=lang]")
-    sync_api.expect(signout).to_have_text(en("signout"))
-    sync_api.expect(page.locator("[data-testid=home] h1")).to_contain_text(en("welcome").strip())
+    sync_api.expect(signout).to_have_text(en("Sign out"))
+    sync_api.expect(page.locator("[data-testid=home] h1")).to_contain_text(en("Welcome, ").strip())
     sync_api.expect(page.locator("[data-testid=org]")).to_contain_text(ORG_NAMES["school"][1])
     sync_api.expect(page.locator("[data-testid=role-purchaser]")).to_contain_text("Purchaser")
     assert page.get_attribute("html", "lang") == "en"
@@ -124,7 +116,7 @@ def test_language_switch(page, artifacts: Path) -> None:
 
     with page.expect_navigation():
         page.click("[data-testid=lang]")
-    sync_api.expect(signout).to_have_text(zh("signout"))
+    sync_api.expect(signout).to_have_text(zh("Sign out"))
     sync_api.expect(page.locator("[data-testid=org]")).to_contain_text(ORG_NAMES["school"][0])
     assert page.get_attribute("html", "lang") == "zh-CN"
 

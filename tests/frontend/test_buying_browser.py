@@ -29,8 +29,8 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from core.accounts.demo import DEMO_PASSWORD
-from frontend.i18n import TEXT
 from tests.frontend.conftest import ROOT, SERVER_ENVS, assert_accessible, assert_fits, path_of
+from tests.frontend.texts import en, zh
 
 pytestmark = pytest.mark.browser
 
@@ -41,14 +41,6 @@ SUPPLIER_ORG = "内蒙古草原信息技术有限公司"
 ADDRESS = "呼和浩特市新城区中山东路 1 号 第一中学总务处"
 PHONE = "0471-6661234"
 LOGISTICS, TRACKING = "顺丰速运", "SF1234567890"
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
-
-
-def en(key: str) -> str:
-    return TEXT[key][1]
 
 
 def yuan(amount: Decimal) -> str:
@@ -134,7 +126,7 @@ class Purchase:
 def step_search_and_add(buyer: sync_api.Page, purchase: Purchase) -> None:
     """The purchaser searches, opens the product page and puts two in the cart."""
     listing = purchase.listing
-    buyer.locator("nav.mainnav a", has_text=zh("catalog")).click()
+    buyer.locator("nav.mainnav a", has_text=zh("Catalog")).click()
     buyer.wait_for_url("**/catalog*")
     buyer.locator("[data-testid=q]").fill(f"{listing['brand']} {listing['model']}")
     with buyer.expect_navigation():
@@ -146,13 +138,15 @@ def step_search_and_add(buyer: sync_api.Page, purchase: Purchase) -> None:
     assert path_of(buyer) == f"/catalog/listings/{listing['id']}"
     buyer.locator("[data-testid=buy-quantity]").fill("2")
     buyer.locator("[data-testid=add-to-cart]").click()
-    expect(buyer.locator("[data-testid=add-to-cart-message]")).to_contain_text(zh("added_to_cart"))
+    expect(buyer.locator("[data-testid=add-to-cart-message]")).to_contain_text(
+        zh("Added to the cart")
+    )
 
 
 def step_cart(buyer: sync_api.Page, purchase: Purchase) -> None:
     """The cart groups the item under its supplier; one more is added with the stepper."""
     listing = purchase.listing
-    buyer.locator("nav.mainnav a", has_text=zh("cart")).click()
+    buyer.locator("nav.mainnav a", has_text=zh("Cart")).click()
     buyer.wait_for_url("**/cart*")
     group = buyer.locator("[data-testid=cart-group]")
     expect(group).to_have_count(1)
@@ -162,7 +156,7 @@ def step_cart(buyer: sync_api.Page, purchase: Purchase) -> None:
     price = Decimal(listing["price"])
     expect(item.locator("[data-testid=cart-line-total]")).to_have_text(yuan(price * 2))
     item.locator("[data-step='1']").click()
-    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("quantity_updated"))
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("Quantity changed"))
     item = buyer.locator(f"[data-testid=cart-item][data-listing='{listing['id']}']")
     expect(item.locator("[data-testid=cart-quantity]")).to_have_value("3")
     expect(item.locator("[data-testid=cart-line-total]")).to_have_text(yuan(price * 3))
@@ -199,11 +193,13 @@ def step_new_budget_line(buyer: sync_api.Page, purchase: Purchase) -> None:
     form.locator("[data-testid=budget-name]").fill("教学设备购置")
     form.locator("[data-testid=budget-amount-input]").fill("abc")
     form.locator("[data-testid=create-budget-line]").click()
-    expect(form.locator(".form-error")).to_contain_text(zh("bad_amount"))
+    expect(form.locator(".form-error")).to_contain_text(
+        zh("Not an amount (at most two decimal places).")
+    )
     form.locator("[data-testid=budget-amount-input]").fill("500000")
     form.locator("[data-testid=create-budget-line]").click()
     buyer.wait_for_url("**/checkout")
-    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("budget_line_created"))
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("Budget line saved"))
 
 
 def step_checkout(buyer: sync_api.Page, purchase: Purchase) -> None:
@@ -245,7 +241,7 @@ def step_checkout(buyer: sync_api.Page, purchase: Purchase) -> None:
 
 def step_supplier_confirms_and_ships(supplier: sync_api.Page, purchase: Purchase) -> None:
     supplier.goto("/")
-    supplier.locator("nav.mainnav a", has_text=zh("orders")).click()
+    supplier.locator("nav.mainnav a", has_text=zh("Orders")).click()
     supplier.wait_for_url("**/supplier/orders*")
     row = supplier.locator(f"[data-testid=order-row][data-id='{purchase.order_id}']")
     expect(row).to_contain_text("呼和浩特市第一中学")
@@ -254,18 +250,20 @@ def step_supplier_confirms_and_ships(supplier: sync_api.Page, purchase: Purchase
     assert path_of(supplier) == f"/supplier/orders/{purchase.order_id}"
     expect(supplier.locator("[data-testid=order-budget]")).to_have_count(0)  # not the supplier's
     supplier.locator("[data-testid=do-confirm]").click()
-    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("done_confirm"))
+    expect(supplier.locator("[data-testid=flash]")).to_contain_text(
+        zh("Order confirmed; the contract is written")
+    )
     expect(supplier.locator("[data-testid=order-status]")).to_have_text("已确认")
     purchase.contract_id = int(
         supplier.locator("[data-testid=contract-link]").get_attribute("href").rsplit("/", 1)[1]
     )
     ship = supplier.locator("[data-testid=action-ship]")
     ship.locator("[data-testid=do-ship]").click()
-    expect(ship.locator(".row-message")).to_contain_text(zh("reason_needed"))
+    expect(ship.locator(".row-message")).to_contain_text(zh("Fill in the required field."))
     ship.locator("[data-testid=logistics-company]").fill(LOGISTICS)
     ship.locator("[data-testid=tracking-no]").fill(TRACKING)
     ship.locator("[data-testid=do-ship]").click()
-    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("done_ship"))
+    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("Shipped"))
     expect(supplier.locator("[data-testid=order-status]")).to_have_text("已发货")
     expect(supplier.locator("[data-testid=logistics]")).to_contain_text(LOGISTICS)
     expect(supplier.locator("[data-testid=tracking]")).to_have_text(TRACKING)
@@ -273,7 +271,7 @@ def step_supplier_confirms_and_ships(supplier: sync_api.Page, purchase: Purchase
 
 def step_supplier_marks_delivered(supplier: sync_api.Page, purchase: Purchase) -> None:
     supplier.locator("[data-testid=do-deliver]").click()
-    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("done_deliver"))
+    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("Marked delivered"))
     expect(supplier.locator("[data-testid=order-status]")).to_have_text("已送达")
     expect(supplier.locator("[data-testid=order-actions]")).to_have_count(0)  # the buyer's turn
     events = supplier.locator("[data-testid=timeline] li").evaluate_all(
@@ -292,15 +290,15 @@ def step_sign(page: sync_api.Page, purchase: Purchase, party: str) -> None:
     total = Decimal(purchase.listing["price"]) * purchase.quantity
     expect(doc.locator("[data-testid=contract-total]")).to_have_text(yuan(total))
     expect(doc).to_contain_text(ADDRESS)
-    expect(page.locator("[data-testid=hash-check]")).to_contain_text(zh("content_intact"))
-    expect(page.locator("[data-testid=hash-check]")).to_contain_text(zh("hash_on_ledger"))
+    expect(page.locator("[data-testid=hash-check]")).to_contain_text(zh("content matches its hash"))
+    expect(page.locator("[data-testid=hash-check]")).to_contain_text(zh("hash is on the ledger"))
     assert len(page.locator("[data-testid=contract-hash]").inner_text()) == 64
     mine = page.locator(f"[data-testid=signature][data-party={party}]")
     expect(mine).to_have_attribute("data-state", "unsigned")
     page.locator("[data-testid=sign]").click()
-    expect(page.locator("[data-testid=flash]")).to_contain_text(zh("done_sign"))
+    expect(page.locator("[data-testid=flash]")).to_contain_text(zh("Contract signed"))
     expect(mine).to_have_attribute("data-state", "verified")
-    expect(mine).to_contain_text(zh("signature_verified"))
+    expect(mine).to_contain_text(zh("Signature verified"))
     expect(page.locator("[data-testid=sign]")).to_have_count(0)
     expect(page.locator("[data-testid=signed-by-you]")).to_be_visible()
 
@@ -326,7 +324,7 @@ def step_accept(buyer: sync_api.Page, purchase: Purchase) -> None:
         files=[{"name": "验收单.pdf", "mimeType": "application/pdf", "buffer": report}]
     )
     buyer.locator("[data-testid=attachment-upload]").click()
-    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("attachment_added"))
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("Attachment added"))
     expect(buyer.locator("[data-testid=attachment]")).to_contain_text("验收单.pdf")
     form = buyer.locator("[data-testid=action-accept]")
     row = form.locator("[data-testid=accept-item]")
@@ -342,7 +340,7 @@ def step_accept(buyer: sync_api.Page, purchase: Purchase) -> None:
     expect(dialog.locator("[data-testid=confirm-released]")).to_have_count(0)
     assert_accessible(buyer, "order-accept-confirm")
     dialog.locator("[data-testid=order-confirm-go]").click()
-    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("done_accept"))
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("Acceptance recorded"))
     expect(buyer.locator("[data-testid=order-status]")).to_have_text("已验收")
     total = Decimal(purchase.listing["price"]) * purchase.quantity
     expect(buyer.locator("[data-testid=accepted-total]")).to_have_text(yuan(total))
@@ -357,10 +355,10 @@ def step_payable(buyer: sync_api.Page, purchase: Purchase) -> None:
     panel = buyer.locator("[data-testid=payability]")
     expect(panel).to_have_attribute("data-payable", "true")
     total = Decimal(purchase.listing["price"]) * purchase.quantity
-    expect(panel.locator("[data-testid=payability-state]")).to_contain_text(zh("payable"))
+    expect(panel.locator("[data-testid=payability-state]")).to_contain_text(zh("Payable: "))
     expect(panel.locator("[data-testid=payability-state]")).to_contain_text(yuan(total))
     expect(panel.locator("[data-testid=pay]")).to_be_enabled()
-    expect(buyer.locator("[data-testid=contract-state]")).to_have_text(zh("fully_signed"))
+    expect(buyer.locator("[data-testid=contract-state]")).to_have_text(zh("Signed by both"))
 
 
 def step_pay(buyer: sync_api.Page, purchase: Purchase) -> None:
@@ -376,7 +374,9 @@ def step_pay(buyer: sync_api.Page, purchase: Purchase) -> None:
     )
     buyer.reload()
     expect(buyer.locator("[data-testid=order-status]")).to_have_text("已支付")
-    expect(buyer.locator("[data-testid=payability-state]")).to_contain_text(zh("order_paid"))
+    expect(buyer.locator("[data-testid=payability-state]")).to_contain_text(
+        zh("The order has been paid.")
+    )
 
 
 def step_supplier_closes(supplier: sync_api.Page, purchase: Purchase) -> None:
@@ -386,7 +386,7 @@ def step_supplier_closes(supplier: sync_api.Page, purchase: Purchase) -> None:
         "data-status", "succeeded"
     )
     supplier.locator("[data-testid=do-close]").click()
-    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("done_close"))
+    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("Order closed"))
     expect(supplier.locator("[data-testid=order-status]")).to_have_text("已完结")
 
 
@@ -491,7 +491,7 @@ def test_decline_and_cancel(open_as, js_errors: list[str], artifacts: Path) -> N
     action = supplier.locator("[data-testid=action-decline]")
     action.locator("summary").click()
     action.locator("[data-testid=do-decline]").click()
-    expect(action.locator(".row-message")).to_contain_text(zh("reason_needed"))
+    expect(action.locator(".row-message")).to_contain_text(zh("Fill in the required field."))
     action.locator("[data-testid=decline-reason]").fill("该型号暂时缺货")
     action.locator("[data-testid=do-decline]").click()
     dialog = supplier.locator("[data-testid=order-confirm]")
@@ -504,7 +504,7 @@ def test_decline_and_cancel(open_as, js_errors: list[str], artifacts: Path) -> N
     expect(supplier.locator("[data-testid=order-status]")).not_to_have_text("已拒单")
     action.locator("[data-testid=do-decline]").click()
     dialog.locator("[data-testid=order-confirm-go]").click()
-    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("done_decline"))
+    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("Order declined"))
     expect(supplier.locator("[data-testid=order-status]")).to_have_text("已拒单")
     expect(supplier.locator("[data-testid=order-actions]")).to_have_count(0)
 
@@ -523,14 +523,14 @@ def test_decline_and_cancel(open_as, js_errors: list[str], artifacts: Path) -> N
     action.locator("[data-testid=cancel-reason]").fill("需求变更")
     action.locator("[data-testid=do-cancel]").click()
     dialog = buyer.locator("[data-testid=order-confirm]")
-    expect(dialog.locator("h2")).to_have_text(TEXT["order_confirm_cancel"][1])
+    expect(dialog.locator("h2")).to_have_text(en("Confirm the cancellation"))
     expect(dialog.locator("[data-testid=confirm-ends]")).to_contain_text(
         f"the {yuan(Decimal(cancelled['total']))} reserved on the budget line is released"
     )
     assert_accessible(buyer, "order-cancel-confirm-en")
     buyer.screenshot(path=str(artifacts / "buying-cancel-confirm-en.png"))
     dialog.locator("[data-testid=order-confirm-go]").click()
-    expect(buyer.locator("[data-testid=flash]")).to_contain_text(TEXT["done_cancel"][1])
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(en("Order cancelled"))
     buyer.context.add_cookies([{"name": "lang", "value": "zh", "url": buyer.url}])
     buyer.reload()
     expect(buyer.locator("[data-testid=order-status]")).to_have_text("已取消")
@@ -573,7 +573,7 @@ def test_other_units_order_is_refused(open_as) -> None:
     ):
         response = other.goto(path)
         assert response is not None and response.status == 403, path
-        expect(other.locator("h1")).to_contain_text(f"{zh('error')} (403)")
+        expect(other.locator("h1")).to_contain_text(f"{zh('Something went wrong')} (403)")
         expect(other.locator("[data-testid=order]")).to_have_count(0)
         expect(other.locator("[data-testid=contract-doc]")).to_have_count(0)
     other.goto("/orders")
@@ -603,7 +603,7 @@ def test_buying_on_a_phone(open_as, shots: Path, js_errors: list[str]) -> None:
     assert_accessible(page, "phone-cart")
     page.screenshot(path=str(shots / "phone-cart.png"), full_page=True)
     page.locator("[data-testid=menu-button]").tap()
-    expect(page.locator("nav.mainnav a", has_text=zh("cart"))).to_be_visible()
+    expect(page.locator("nav.mainnav a", has_text=zh("Cart"))).to_be_visible()
     assert_accessible(page, "phone-menu")
     page.screenshot(path=str(shots / "phone-menu.png"))
 
@@ -643,8 +643,8 @@ def test_checkout_refusal_in_english(open_as) -> None:
     page.goto("/checkout")
     with page.expect_navigation():
         page.click("[data-testid=lang]")
-    expect(page.locator("h1")).to_have_text(en("checkout"))
-    expect(page.locator("[data-testid=place-orders]")).to_have_text(en("place_orders"))
+    expect(page.locator("h1")).to_have_text(en("Check out"))
+    expect(page.locator("[data-testid=place-orders]")).to_have_text(en("Place orders"))
     form = page.locator("[data-testid=checkout-form]")
     option = form.locator("[data-testid=budget-line] option", has_text="EN-01")
     form.locator("[data-testid=budget-line]").select_option(option.get_attribute("value"))

@@ -19,8 +19,8 @@ import pytest
 from playwright import sync_api
 from playwright.sync_api import expect
 
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible, assert_fits, path_of
+from tests.frontend.texts import en, zh
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +32,6 @@ TITLE = "草原工坊 人体工学办公椅 网布 护腰"
 QUERY = "办公"  # two characters: found as a word inside 办公椅
 FIRST_PRICE, NEW_PRICE = "1288.00", "1199.00"
 REJECTION = "请补充扶手调节范围"
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
 
 
 def png(width: int = 96, height: int = 72) -> bytes:
@@ -59,9 +55,9 @@ def png(width: int = 96, height: int = 72) -> bytes:
     )
 
 
-def flash(page: sync_api.Page, key: str) -> None:
+def flash(page: sync_api.Page, msgid: str, context: str | None = None) -> None:
     """The message a page shows after its script reloaded it."""
-    expect(page.locator("[data-testid=flash]")).to_contain_text(zh(key))
+    expect(page.locator("[data-testid=flash]")).to_contain_text(zh(msgid, context))
 
 
 def chosen_listing_id(page: sync_api.Page) -> int:
@@ -73,15 +69,15 @@ def chosen_listing_id(page: sync_api.Page) -> int:
 def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None:
     # --- the supplier applies for one more category (MALL-6)
     supplier = open_as(SUPPLIER)
-    supplier.locator("nav.mainnav a", has_text=zh("enrolment")).click()
+    supplier.locator("nav.mainnav a", has_text=zh("Enrolment")).click()
     supplier.wait_for_url("**/supplier#enrolment")
-    expect(supplier.locator("[data-testid=enrolment-status]")).to_contain_text(zh("enrolled"))
+    expect(supplier.locator("[data-testid=enrolment-status]")).to_contain_text(zh("Enrolled"))
     expect(supplier.locator("[data-testid=enrolled-categories]")).not_to_contain_text(CHAIR)
     form = supplier.locator("[data-testid=application-form]")
     form.locator("label.pick", has_text=CHAIR).locator("input").check()
     form.locator("select[name=enterprise_size]").select_option("small")
     form.locator("[data-testid=apply]").click()
-    flash(supplier, "application_sent")
+    flash(supplier, "Application sent; the operator will review it.")
     expect(supplier.locator("[data-testid=application-pending]")).to_be_visible()
     expect(supplier.locator("[data-testid=applications] tbody tr").first).to_have_attribute(
         "data-status", "pending"
@@ -89,15 +85,13 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
 
     # --- the operator approves it in the queue
     operator = open_as("operator")
-    operator.locator("nav.mainnav a", has_text=zh("enrolment")).click()
+    operator.locator("nav.mainnav a", has_text=zh("Enrolment")).click()
     operator.wait_for_url("**/operator/review#enrolment")
     application = operator.locator("[data-testid=application]", has_text=SUPPLIER_ORG)
     expect(application).to_contain_text(CHAIR)
     expect(application).to_contain_text("小型企业")
     application.locator("[data-testid=approve]").click()
-    expect(application.locator("[data-testid=decision-result]")).to_contain_text(
-        zh("approved_done")
-    )
+    expect(application.locator("[data-testid=decision-result]")).to_contain_text(zh("Approved"))
     expect(operator.locator("[data-testid=enrolment-count]")).to_have_text("0")
 
     # --- the supplier lists a product in the new category; the form follows its schema (CAT-2)
@@ -128,7 +122,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     assert_accessible(listing_form.page, "catalog-supplier-form")
     listing_form.screenshot(path=str(artifacts / "catalog-supplier-form.png"))
     listing_form.locator("[data-testid=create-listing]").click()
-    flash(supplier, "listing_submitted")
+    flash(supplier, "Listing submitted for review")
     submitted = supplier.locator("[data-testid=listings-submitted]")
     expect(submitted).to_contain_text(TITLE)
     listing_id = chosen_listing_id(supplier)
@@ -140,7 +134,9 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     expect(queued).to_contain_text("¥1,288.00")
     expect(queued).to_contain_text("网布")
     queued.locator("[data-testid=reject]").click()
-    expect(queued.locator("[data-testid=decision-result]")).to_contain_text(zh("reason_required"))
+    expect(queued.locator("[data-testid=decision-result]")).to_contain_text(
+        zh("A rejection needs a reason.")
+    )
     expect(queued).not_to_have_attribute("data-decided", "rejected")
     queued.locator("[data-testid=reason]").fill(REJECTION)
     queued.locator("[data-testid=reject]").click()
@@ -152,7 +148,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     expect(row).to_have_attribute("data-status", "rejected")
     expect(row.locator("[data-testid=review-note]")).to_contain_text(REJECTION)
     row.locator("[data-testid=action-submit]").click()
-    flash(supplier, "done_submit")
+    flash(supplier, "Submitted for review")
     row = supplier.locator(f"[data-testid=listing-row][data-id='{listing_id}']")
     expect(row).to_have_attribute("data-status", "submitted")
 
@@ -163,7 +159,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     assert_accessible(operator, "catalog-review")
     operator.screenshot(path=str(artifacts / "catalog-review.png"), full_page=True)
     queued.locator("[data-testid=approve]").click()
-    expect(queued.locator("[data-testid=decision-result]")).to_contain_text(zh("approved_done"))
+    expect(queued.locator("[data-testid=decision-result]")).to_contain_text(zh("Approved"))
     expect(queued).to_have_attribute("data-decided", "approved")
 
     # --- the supplier changes the price inline and adds an image
@@ -176,7 +172,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     row.locator("[data-testid=upload-image]").set_input_files(
         {"name": "chair.png", "mimeType": "image/png", "buffer": png()}
     )
-    flash(supplier, "image_added")
+    flash(supplier, "Image added")
     row = supplier.locator(f"[data-testid=listing-row][data-id='{listing_id}']")
     expect(row.locator("[data-testid=image-count]")).to_contain_text("1")
     expect(row.locator("[data-testid=edit-price]")).to_have_value(NEW_PRICE)
@@ -185,7 +181,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
 
     # --- a purchaser finds it with a two-character query and narrows with facets (CAT-6)
     buyer = open_as("purchaser")
-    buyer.locator("nav.mainnav a", has_text=zh("catalog")).click()
+    buyer.locator("nav.mainnav a", has_text=zh("Catalog")).click()
     buyer.wait_for_url("**/catalog*")
     buyer.locator("[data-testid=q]").fill(QUERY)
     with buyer.expect_navigation():
@@ -243,12 +239,14 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
     expect(params.locator("tr[data-code=material]")).to_contain_text("网布")
     expect(params.locator("tr[data-code=armrest] td")).to_have_text("是")
     expect(buyer.locator("[data-testid=supplier-size]")).to_have_text("小型企业")
-    expect(buyer.locator("[data-testid=certificates]")).to_contain_text(zh("no_certificates"))
+    expect(buyer.locator("[data-testid=certificates]")).to_contain_text(
+        zh("No energy-saving or eco-label certificate.")
+    )
     history = buyer.locator("[data-testid=price-table] tbody tr")
     expect(history).to_have_count(2)
     expect(history.nth(0)).to_contain_text("¥1,199.00")
     expect(history.nth(0)).to_contain_text("¥1,288.00")
-    expect(history.nth(1)).to_contain_text(zh("first_price"))
+    expect(history.nth(1)).to_contain_text(zh("First price"))
     buyer.wait_for_function(
         "() => window.Chart && Chart.getChart(document.getElementById('price-chart'))"
     )
@@ -268,7 +266,7 @@ def test_acceptance_path(open_as, artifacts: Path, js_errors: list[str]) -> None
 
     # --- compare it with another office chair
     buyer.locator(f"[data-testid=compare-{listing_id}]").click()
-    expect(buyer.locator(f"[data-testid=compare-{listing_id}]")).to_have_text(zh("compare_added"))
+    expect(buyer.locator(f"[data-testid=compare-{listing_id}]")).to_have_text(zh("In comparison"))
     expect(buyer.locator("[data-testid=compare-tray]")).to_be_visible()
     with buyer.expect_navigation():
         buyer.locator("[data-testid=category-path] a", has_text=CHAIR).click()
@@ -337,16 +335,16 @@ def test_catalog_in_english(open_as) -> None:
     """The language switch turns the catalog pages into English (X-3)."""
     page = open_as("purchaser")
     page.goto(f"/catalog?q={QUERY}")
-    expect(page.locator("[data-testid=search-submit]")).to_have_text(zh("search"))
+    expect(page.locator("[data-testid=search-submit]")).to_have_text(zh("Search"))
     with page.expect_navigation():
         page.click("[data-testid=lang]")
-    expect(page.locator("[data-testid=search-submit]")).to_have_text(TEXT["search"][1])
-    expect(page.locator("[data-testid=filters] summary")).to_contain_text(TEXT["filters"][1])
+    expect(page.locator("[data-testid=search-submit]")).to_have_text(en("Search"))
+    expect(page.locator("[data-testid=filters] summary")).to_contain_text(en("Filters"))
     expect(page.locator("[data-testid=sort] option[value=price_asc]")).to_have_text(
-        TEXT["sort_price_asc"][1]
+        en("Price: low to high")
     )
     expect(page.locator("[data-testid=facet-category] a.selected")).to_have_text(
-        TEXT["all_categories"][1]
+        en("All categories")
     )
 
 
@@ -365,7 +363,7 @@ def test_consoles_refuse_other_roles(open_as, username: str, path: str) -> None:
     page = open_as(username)
     response = page.goto(path)
     assert response is not None and response.status == 403
-    expect(page.locator("h1")).to_contain_text(f"{zh('error')} (403)")
+    expect(page.locator("h1")).to_contain_text(f"{zh('Something went wrong')} (403)")
     expect(page.locator("[data-testid=supplier-console]")).to_have_count(0)
     expect(page.locator("[data-testid=listing-queue]")).to_have_count(0)
 

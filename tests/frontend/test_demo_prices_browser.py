@@ -20,8 +20,8 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from core.clock import SHANGHAI
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible
+from tests.frontend.texts import en, zh
 
 pytestmark = pytest.mark.browser
 
@@ -30,14 +30,6 @@ DESKTOPS = "A02010104"
 OUTLIER_PRODUCT = "SP-A02010104-02"
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
-
-
-def en(key: str) -> str:
-    return TEXT[key][1]
 
 
 def yuan(amount: str) -> str:
@@ -96,7 +88,7 @@ def test_monitor_sees_a_demo_spread_and_its_curve(
     assert Decimal(spread["min"]) < Decimal(spread["median"]) < Decimal(spread["max"])
     rows = panel.locator("[data-testid=spread-row]")
     expect(rows).to_have_count(spread["count"])
-    expect(rows.last.locator(".position")).to_have_text(zh("position_outlier_high"))
+    expect(rows.last.locator(".position")).to_have_text(zh("Far above"))
     suppliers = rows.evaluate_all("rs => rs.map(r => r.children[5].textContent.trim())")
     assert len(set(suppliers)) >= 3
     assert all(CJK.search(s) for s in suppliers)  # the Chinese page shows Chinese names
@@ -141,7 +133,7 @@ def test_monitor_sees_a_demo_spread_and_its_curve(
     panel = monitor.locator("[data-testid=spread-product]")
     expect(panel.locator("[data-testid=spread-title]")).to_have_text(product["name_en"])
     expect(panel.locator("[data-testid=price-curve] figcaption strong")).to_have_text(
-        en("price_curve")
+        en("Price over the last six months (weekly)")
     )
     expect(panel.locator("[data-testid=curve-summary]")).to_contain_text("median")
     names = panel.locator("[data-testid=spread-row]").evaluate_all(

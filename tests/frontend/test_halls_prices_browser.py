@@ -22,8 +22,8 @@ import pytest
 from playwright import sync_api
 from playwright.sync_api import expect
 
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible, assert_fits, path_of
+from tests.frontend.texts import en, zh
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +40,6 @@ PRICES_HEADER = [
     "updated_at_shanghai",
 ]
 HISTORY_HEADER = ["changed_at_shanghai", "old_price_cny", "new_price_cny"]
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
 
 
 def yuan(amount: str) -> str:
@@ -103,11 +99,11 @@ def chair_category(page: sync_api.Page) -> dict[str, Any]:
 
 def test_purchaser_browses_halls(open_as, artifacts: Path, js_errors: list[str]) -> None:
     buyer = open_as("purchaser")
-    buyer.locator("nav.mainnav a", has_text=zh("halls")).click()
+    buyer.locator("nav.mainnav a", has_text=zh("Halls")).click()
     buyer.wait_for_url("**/halls*")
     theme = buyer.locator("[data-testid=hall-group-theme]")
     industry = buyer.locator("[data-testid=hall-group-industry]")
-    expect(theme.locator("h2")).to_contain_text(zh("halls_title").split(" / ")[0])
+    expect(theme.locator("h2")).to_contain_text(zh("Theme and industry halls").split(" / ")[0])
     expect(theme.locator("[data-testid=hall]")).to_have_count(3)
     expect(industry.locator("[data-testid=hall]")).to_have_count(2)
     slugs = buyer.locator("[data-testid=hall]").evaluate_all("hs => hs.map(h => h.dataset.slug)")
@@ -115,7 +111,7 @@ def test_purchaser_browses_halls(open_as, artifacts: Path, js_errors: list[str])
     green = buyer.locator("[data-testid=hall][data-slug=green]")
     expect(green.locator("[data-testid=hall-name]")).to_have_text("绿色节能产品馆")
     expect(green.locator("[data-testid=hall-description]")).to_contain_text("节能产品")
-    expect(green).to_contain_text(zh("green_only"))
+    expect(green).to_contain_text(zh("Green products only"))
     expect(industry.locator("[data-testid=hall][data-slug=it]")).to_contain_text("信息化设备")
     expect(buyer.locator("[data-testid=new-hall]")).to_have_count(0)  # operators only
     assert_accessible(buyer, "halls-list")
@@ -185,14 +181,14 @@ def test_operator_picks_a_listing_into_the_sme_hall(
     expect(tools.locator(".form-error")).to_contain_text("只能选入在架商品")
     tools.locator("[data-testid=pick-listing-id]").fill("abc")
     tools.locator("[data-testid=pick-add]").click()
-    expect(tools.locator(".form-error")).to_contain_text(zh("bad_listing_id"))
+    expect(tools.locator(".form-error")).to_contain_text(zh("Enter a listing id (digits)."))
 
     tools.locator("[data-testid=pick-listing-id]").fill(str(chosen["id"]))
     tools.locator("[data-testid=pick-add]").click()
-    expect(operator.locator("[data-testid=flash]")).to_contain_text(zh("pick_added"))
+    expect(operator.locator("[data-testid=flash]")).to_contain_text(zh("Picked into the hall"))
     first = operator.locator("[data-testid=result]").first
     expect(first).to_have_attribute("data-id", str(chosen["id"]))
-    expect(first.locator("[data-testid=badge-picked]")).to_have_text(zh("picked"))
+    expect(first.locator("[data-testid=badge-picked]")).to_have_text(zh("Picked"))
     expect(first.locator("[data-testid=badge-sme]")).to_have_count(0)
     expect(first.locator("[data-testid=listing-id]")).to_have_text(f"#{chosen['id']}")
     expect(operator.locator("[data-testid=total] strong")).to_have_text(str(total + 1))
@@ -224,7 +220,7 @@ def test_operator_picks_a_listing_into_the_sme_hall(
     row = operator.locator("[data-testid=pick-row]")
     expect(row).to_have_count(1)
     row.locator("[data-testid=pick-remove]").click()
-    expect(operator.locator("[data-testid=flash]")).to_contain_text(zh("pick_removed"))
+    expect(operator.locator("[data-testid=flash]")).to_contain_text(zh("Removed from the hall"))
     expect(operator.locator("[data-testid=pick-row]")).to_have_count(0)
     expect(operator.locator("[data-testid=total] strong")).to_have_text(str(total))
     assert card_ids(operator) == before
@@ -239,13 +235,13 @@ def test_operator_picks_a_listing_into_the_sme_hall(
 
 def test_operator_creates_a_hall(open_as, artifacts: Path, js_errors: list[str]) -> None:
     operator = open_as("operator")
-    operator.locator("nav.mainnav a", has_text=zh("halls")).click()
+    operator.locator("nav.mainnav a", has_text=zh("Halls")).click()
     operator.wait_for_url("**/halls*")
     box = operator.locator("[data-testid=new-hall]")
     box.locator("summary").click()
     form = box.locator("[data-testid=hall-form]")
     form.locator("[data-testid=hall-create]").click()
-    expect(form.locator(".form-error")).to_contain_text(zh("fill_required"))
+    expect(form.locator(".form-error")).to_contain_text(zh("Fill in the required fields."))
     expect(form.locator("[data-testid=hall-name-zh]")).to_have_class("invalid")
 
     # A taken address is refused by the API, and said so on the form.
@@ -266,10 +262,10 @@ def test_operator_creates_a_hall(open_as, artifacts: Path, js_errors: list[str])
     with operator.expect_navigation():
         form.locator("[data-testid=hall-create]").click()
     assert path_of(operator) == "/halls/sme-chairs"
-    expect(operator.locator("[data-testid=flash]")).to_contain_text(zh("hall_created"))
+    expect(operator.locator("[data-testid=flash]")).to_contain_text(zh("Hall created"))
     expect(operator.locator("[data-testid=hall-title]")).to_contain_text("中小企业办公椅")
     rule = operator.locator("[data-testid=hall-rule-part]")
-    expect(rule).to_have_text([f"{zh('category')}: 办公椅", zh("sme_only")])
+    expect(rule).to_have_text([f"{zh('Category')}: 办公椅", zh("SMEs only")])
     cards = operator.locator("[data-testid=result]")
     for meta in cards.locator(".meta").all_inner_texts():
         assert meta.endswith("办公椅"), meta
@@ -291,7 +287,7 @@ def test_monitor_sees_the_spread_of_a_standard_product(
     open_as, artifacts: Path, js_errors: list[str]
 ) -> None:
     monitor = open_as("monitor")
-    monitor.locator("nav.mainnav a", has_text=zh("prices")).click()
+    monitor.locator("nav.mainnav a", has_text=zh("Price monitoring")).click()
     monitor.wait_for_url("**/prices*")
     # The demo's standard products are listed, by code.
     demo_products = get(monitor, "/api/catalog/standard-products")
@@ -434,7 +430,7 @@ def test_monitor_sees_a_price_change(open_as, js_errors: list[str]) -> None:
 @pytest.mark.parametrize("username", ["supervisor", "operator"])
 def test_supervisors_and_operators_monitor_prices(open_as, username: str) -> None:
     page = open_as(username)
-    page.locator("nav.mainnav a", has_text=zh("prices")).click()
+    page.locator("nav.mainnav a", has_text=zh("Price monitoring")).click()
     page.wait_for_url("**/prices*")
     # The demo's products and the one the operator defined above.
     count = len(get(page, "/api/catalog/standard-products"))
@@ -445,10 +441,10 @@ def test_supervisors_and_operators_monitor_prices(open_as, username: str) -> Non
 @pytest.mark.parametrize("username", ["purchaser", "supplier"])
 def test_other_roles_are_refused_prices(open_as, artifacts: Path, username: str) -> None:
     page = open_as(username)
-    expect(page.locator("nav.mainnav")).not_to_contain_text(zh("prices"))
+    expect(page.locator("nav.mainnav")).not_to_contain_text(zh("Price monitoring"))
     response = page.goto("/prices")
     assert response is not None and response.status == 403
-    expect(page.locator("h1")).to_contain_text(f"{zh('error')} (403)")
+    expect(page.locator("h1")).to_contain_text(f"{zh('Something went wrong')} (403)")
     expect(page.locator("[data-testid=price-search]")).to_have_count(0)
     status, _ = call(page, "GET", "/api/catalog/prices/categories/1")
     assert status == 403
@@ -492,7 +488,7 @@ def test_halls_and_prices_in_english(open_as) -> None:
     buyer.goto("/halls")
     with buyer.expect_navigation():
         buyer.click("[data-testid=lang]")
-    expect(buyer.locator("h1")).to_have_text(TEXT["halls_title"][1])
+    expect(buyer.locator("h1")).to_have_text(en("Theme and industry halls"))
     expect(buyer.locator("[data-testid=hall-group-theme] h2")).to_contain_text("Theme halls")
     expect(
         buyer.locator("[data-testid=hall][data-slug=green] [data-testid=hall-name]")
@@ -501,8 +497,8 @@ def test_halls_and_prices_in_english(open_as) -> None:
     monitor.goto("/prices")
     with monitor.expect_navigation():
         monitor.click("[data-testid=lang]")
-    expect(monitor.locator("h1")).to_have_text(TEXT["prices"][1])
-    expect(monitor.locator("[data-testid=price-search] h2")).to_have_text(TEXT["price_search"][1])
+    expect(monitor.locator("h1")).to_have_text(en("Price monitoring"))
+    expect(monitor.locator("[data-testid=price-search] h2")).to_have_text(en("Price search"))
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(page) -> None:

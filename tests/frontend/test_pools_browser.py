@@ -19,18 +19,14 @@ from playwright import sync_api
 from playwright.sync_api import expect
 
 from core import clock
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible, assert_fits
 from tests.frontend.test_auction_browser import Api, budget_line
+from tests.frontend.texts import zh
 
 pytestmark = pytest.mark.browser
 
 DESKTOPS = "A02010104"
 PHONE = 390
-
-
-def zh(key: str) -> str:
-    return TEXT[key][0]
 
 
 def add_demand(page: sync_api.Page, pool_url: str, line: int, quantity: int, address: str) -> None:
@@ -43,7 +39,9 @@ def add_demand(page: sync_api.Page, pool_url: str, line: int, quantity: int, add
     page.fill("[data-testid=d-contact-phone]", "0471-6661234")
     with page.expect_navigation():
         page.click("[data-testid=submit-demand]")
-    expect(page.locator("[data-testid=pool-done]")).to_have_text(zh("pool_added"))
+    expect(page.locator("[data-testid=pool-done]")).to_have_text(
+        zh("Demand added; the funds are held.")
+    )
     expect(page.locator("[data-testid=my-quantity]")).to_contain_text(str(quantity))
 
 
@@ -55,7 +53,7 @@ def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, l
     # The operator opens the pool on a phone.
     operator = open_as("operator", PHONE)
     operator.goto("/pools")
-    expect(operator.locator("h1")).to_have_text(zh("pool_title"))
+    expect(operator.locator("h1")).to_have_text(zh("Volume purchases"))
     assert_accessible(operator, "pools-phone")
     operator.click("[data-testid=new-pool]")
     operator.wait_for_url("**/pools/new")
@@ -84,7 +82,9 @@ def test_a_pool_collects_demand_from_two_units_and_becomes_an_auction(open_as, l
     with operator.expect_navigation():
         operator.click("[data-testid=save-pool]")
     assert re.search(r"/pools/\d+", operator.url), operator.url
-    expect(operator.locator("[data-testid=pool-done]")).to_have_text(zh("pool_opened_done"))
+    expect(operator.locator("[data-testid=pool-done]")).to_have_text(
+        zh("The volume purchase is open for demand.")
+    )
     expect(operator.locator("[data-testid=pool-status]")).to_have_attribute("data-status", "open")
     pool_url = operator.url.split("?")[0]
 

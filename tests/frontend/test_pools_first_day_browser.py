@@ -77,7 +77,9 @@ def test_the_organiser_counts_who_may_take_part_before_opening(
     page = open_as(ORGANISER)
     page.goto("/pools/new")
     counter = page.locator("[data-testid=f-eligible]")
-    expect(counter).to_have_text(zh("pool_f_eligible_pick"))
+    expect(counter).to_have_text(
+        zh("Choose a category or standard product to see how many suppliers may take part.")
+    )
     page.select_option("[data-testid=f-category]", str(_desktops(organiser)))
     expect(counter).to_contain_text("符合条件的供应商：")
     count = int(counter.get_attribute("data-count") or "0")
@@ -93,7 +95,9 @@ def test_the_organiser_counts_who_may_take_part_before_opening(
     expect(counter).not_to_have_class(re.compile(r"\balert\b"))
 
     english(page, "/pools/new")
-    expect(counter).to_have_text(en("pool_f_eligible_pick"))
+    expect(counter).to_have_text(
+        en("Choose a category or standard product to see how many suppliers may take part.")
+    )
     page.select_option("[data-testid=f-category]", str(_desktops(organiser)))
     page.fill("[data-testid=f-min-bidders]", str(count + 1))
     expect(counter).to_contain_text(f"Only {count} supplier(s) may take part")
@@ -153,7 +157,7 @@ def test_a_supplier_sees_the_pools_it_may_take_part_in_and_why_not(
 
     english(page, page.url)
     expect(why).to_contain_text(eligibility.message("not_enrolled")[0])
-    expect(page.locator("[data-testid=why-enrol]")).to_have_text(en("pool_why_enrol"))
+    expect(page.locator("[data-testid=why-enrol]")).to_have_text(en("Apply to enrol in categories"))
     assert_accessible(page, "pool-not-enrolled-en")
     page.screenshot(path=str(shots / "pool-not-enrolled-en.png"), full_page=True)
     page.goto("/pools")
@@ -179,13 +183,13 @@ def test_the_supplier_list_on_a_phone(open_as, live_server, organiser, shots, js
     phone.screenshot(path=str(shots / "supplier-pools-phone.png"), full_page=True)
     phone.click("[data-testid=show-all]")
     row = phone.locator(f"[data-testid=pool-row][data-id='{outside['id']}']")
-    expect(row.locator("[data-testid=pool-why-not]")).to_have_text(zh("pool_cannot"))
+    expect(row.locator("[data-testid=pool-why-not]")).to_have_text(zh("Cannot take part"))
     assert_fits(phone, PHONE)
     assert_accessible(phone, "supplier-pools-all-phone")
     phone.screenshot(path=str(shots / "supplier-pools-all-phone.png"), full_page=True)
 
     english(phone, "/pools?all=1")
-    expect(row.locator("[data-testid=pool-why-not]")).to_have_text(en("pool_cannot"))
+    expect(row.locator("[data-testid=pool-why-not]")).to_have_text(en("Cannot take part"))
     expect(row).to_contain_text(eligibility.message("not_enrolled")[0])
     assert not CJK.search(row.locator(".auc-why-line").inner_text())
     assert_fits(phone, PHONE)

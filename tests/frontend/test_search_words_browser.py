@@ -19,8 +19,8 @@ import pytest
 from playwright import sync_api
 from playwright.sync_api import expect
 
-from frontend.i18n import TEXT
 from tests.frontend.conftest import assert_accessible, assert_fits
+from tests.frontend.texts import en
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ def test_everyday_words_find_laptops_and_computers(
 
     with page.expect_navigation():
         page.click("[data-testid=lang]")
-    expect(page.locator("[data-testid=search-submit]")).to_have_text(TEXT["search"][1])
+    expect(page.locator("[data-testid=search-submit]")).to_have_text(en("Search"))
     for words, expected in (
         ("laptop", {"Laptop"}),
         ("笔记本电脑", {"Laptop"}),
@@ -132,9 +132,7 @@ def test_print_speed_facets_as_ranges_on_a_desktop(
         page.click("[data-testid=lang]")
     speed_en = page.locator("[data-testid=facet-range-ppm]")
     expect(speed_en.locator("legend")).to_contain_text("Speed")
-    expect(page.locator("[data-testid=range-min-ppm]")).to_have_attribute(
-        "placeholder", TEXT["range_from"][1]
-    )
+    expect(page.locator("[data-testid=range-min-ppm]")).to_have_attribute("placeholder", en("From"))
     with page.expect_navigation():
         page.locator("[data-testid=chips] a.chip", has_text="20 – 40").click()
     assert "min.ppm" not in page.url

@@ -136,7 +136,7 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     # The cart marks the designated service.
     buyer.goto("/cart")
     item = buyer.locator(f"[data-testid=cart-item][data-listing='{service['id']}']")
-    expect(item.locator("[data-testid=service-badge]")).to_have_text(zh("designated_service"))
+    expect(item.locator("[data-testid=service-badge]")).to_have_text(zh("Designated service"))
     expect(
         buyer.locator(
             f"[data-testid=cart-item][data-listing='{goods['id']}'] [data-testid=service-badge]"
@@ -151,7 +151,7 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     expect(fields).to_have_attribute("data-listing", str(service["id"]))
     line = form.locator(f"[data-testid=checkout-line][data-listing='{service['id']}']")
     expect(line.locator("[data-testid=service-fields]")).to_be_visible()
-    expect(line.locator("legend")).to_contain_text(zh("service_info"))
+    expect(line.locator("legend")).to_contain_text(zh("Service details"))
     choose_budget_line(form, "SVC-01")
     form.locator("[data-testid=delivery-address]").fill(ADDRESS)
     form.locator("[data-testid=contact-name]").fill("李采购")
@@ -161,12 +161,14 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     fields.locator("[data-testid=service-place]").fill(SERVICE_PLACE)
     form.locator("[data-testid=place-orders]").click()
     error = form.locator("[data-testid=checkout-error]")
-    expect(error).to_have_text(zh("service_missing"))
+    expect(error).to_have_text(
+        zh("Fill in the date, place and details of each designated service.")
+    )
     expect(error).not_to_have_attribute("data-code", "validation_failed")
     note = fields.locator("[data-testid=service-error]")
-    expect(note).to_contain_text(zh("service_date"))
-    expect(note).to_contain_text(zh("service_details"))
-    expect(note).not_to_contain_text(zh("service_place"))
+    expect(note).to_contain_text(zh("Service date"))
+    expect(note).to_contain_text(zh("What is needed"))
+    expect(note).not_to_contain_text(zh("Service place"))
     expect(fields.locator("[data-testid=service-date]")).to_have_class(INVALID)
     expect(fields.locator("[data-testid=service-date]")).to_be_focused()
     assert call(buyer, "GET", "/api/mall/cart")["count"] == 2
@@ -215,7 +217,9 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     supplier.goto(f"/supplier/orders/{order_id}")
     expect(supplier.locator("[data-testid=item-service]")).to_contain_text(SERVICE_DETAILS)
     supplier.locator("[data-testid=do-confirm]").click()
-    expect(supplier.locator("[data-testid=flash]")).to_contain_text(zh("done_confirm"))
+    expect(supplier.locator("[data-testid=flash]")).to_contain_text(
+        zh("Order confirmed; the contract is written")
+    )
 
     # The contract carries them as terms.
     supplier.locator("[data-testid=contract-link]").click()
@@ -307,10 +311,10 @@ def rate_on_page(page: sync_api.Page, scores: dict[str, int], comment: str) -> N
     form = page.locator("[data-testid=rating-form]")
     for code, score in scores.items():
         criterion = form.locator(f"[data-testid=criterion][data-criterion={code}]")
-        label = f"{score} 星（{zh(f'score_{score}')}）"
+        label = f"{score} 星（{zh(('Very poor', 'Poor', 'Fair', 'Good', 'Excellent')[score - 1])}）"
         criterion.get_by_role("radio", name=label).check()
         expect(criterion.locator("[data-testid=score-word]")).to_have_text(
-            f"{score} · {zh(f'score_{score}')}"
+            f"{score} · {zh(('Very poor', 'Poor', 'Fair', 'Good', 'Excellent')[score - 1])}"
         )
     form.locator("[data-testid=rating-comment]").fill(comment)
 
@@ -325,7 +329,7 @@ def expect_rating(panel: sync_api.Locator, side: str, scores: dict[str, int], co
     overall = (Decimal(sum(scores.values())) / len(scores)).quantize(Decimal("0.01"))
     expect(rating.locator("[data-testid=rating-overall]")).to_have_text(str(overall))
     expect(rating.locator("[data-testid=rating-comment-text]")).to_have_text(comment)
-    expect(rating).to_contain_text(zh("rated_at"))
+    expect(rating).to_contain_text(zh("Rated"))
 
 
 def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
@@ -335,7 +339,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     oid = order["id"]
     buyer.goto(f"/catalog/listings/{listing['id']}")
     credit = buyer.locator("[data-testid=supplier-credit]")
-    expect(credit).to_have_text(zh("credit_none"))
+    expect(credit).to_have_text(zh("No ratings yet"))
 
     # The purchaser's form: one row of five stars per criterion; none chosen is refused.
     buyer.goto(f"/orders/{oid}")
@@ -350,7 +354,9 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
         expect(criteria.nth(n).locator("legend")).to_contain_text(name_zh)
         expect(criteria.nth(n).get_by_role("radio")).to_have_count(5)
     form.locator("[data-testid=submit-rating]").click()
-    expect(form.locator("[data-testid=rating-message]")).to_have_text(zh("score_all"))
+    expect(form.locator("[data-testid=rating-message]")).to_have_text(
+        zh("Give every criterion a score.")
+    )
     expect(criteria.first).to_have_class(INVALID)
     assert_accessible(buyer, "rating-form-refused")
     buyer.screenshot(path=str(shots / "rating-form-refused.png"), full_page=True)
@@ -366,12 +372,14 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     assert_accessible(buyer, "rating-form-filled")
     buyer.screenshot(path=str(shots / "rating-form-filled.png"), full_page=True)
     form.locator("[data-testid=submit-rating]").click()
-    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("rating_sent"))
+    expect(buyer.locator("[data-testid=flash]")).to_contain_text(zh("Rating submitted"))
     panel = buyer.locator("[data-testid=ratings]")
     expect(panel).to_have_attribute("data-rated", "true")
     expect_rating(panel, "purchaser", mine, "交付及时，安装调试到位。")
     expect(panel.locator("[data-testid=rating]")).to_have_count(1)
-    expect(panel.locator("[data-testid=rating-pending]")).to_have_text(zh("rating_pending"))
+    expect(panel.locator("[data-testid=rating-pending]")).to_have_text(
+        zh("The other party has not rated yet.")
+    )
 
     rate_on_page(second, {"quality": 1, "delivery": 1, "service": 1, "integrity": 1}, "")
     second.locator("[data-testid=submit-rating]").click()
@@ -399,7 +407,7 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     phone.screenshot(path=str(shots / "phone-rating-form.png"), full_page=True)
     form.screenshot(path=str(shots / "phone-rating-form-only.png"))
     form.locator("[data-testid=submit-rating]").tap()
-    expect(phone.locator("[data-testid=flash]")).to_contain_text(zh("rating_sent"))
+    expect(phone.locator("[data-testid=flash]")).to_contain_text(zh("Rating submitted"))
     panel = phone.locator("[data-testid=ratings]")
     expect(panel.locator("[data-testid=rating]")).to_have_count(2)
     expect_rating(panel, "supplier", theirs, "验收、付款及时，配合良好。")
@@ -414,9 +422,9 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
     with phone.expect_navigation():
         phone.locator("[data-testid=lang]").tap()
     panel = phone.locator("[data-testid=ratings]")
-    expect(panel.locator("h2")).to_have_text(en("ratings"))
+    expect(panel.locator("h2")).to_have_text(en("Ratings"))
     expect(panel.locator("[data-testid=rating][data-side=supplier] h3")).to_contain_text(
-        en("rating_by_supplier")
+        en("The supplier's rating of the purchaser")
     )
     expect(panel.locator("[data-criterion=payment] dt")).to_have_text("Timely payment")
     assert_fits(phone, 390)
@@ -438,6 +446,6 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
 
     # The supplier's credit line on the product page counts the purchaser's rating.
     buyer.goto(f"/catalog/listings/{listing['id']}")
-    expect(credit).to_have_text(zh("credit_score") % ("4.50", 1))
+    expect(credit).to_have_text(zh("Credit rating %s / 5 (%d ratings)") % ("4.50", 1))
     print(f"screenshots in {shots}")
     assert not js_errors, js_errors

@@ -5,6 +5,17 @@
    server's clock (its `now` corrects the page's clock on every update). */
 (function () {
   'use strict';
+  var _ = window.Mall.gettext;
+  var pgettext = window.Mall.pgettext;
+  var PHASES = {
+    draft: _('Draft'),
+    upcoming: _('Upcoming'),
+    open: _('Open'),
+    closing: _('Closing'),
+    awarded: _('Awarded'),
+    failed: _('Failed'),
+    cancelled: _('Cancelled')
+  };
 
   var ZONE = 'Asia/Shanghai';
   var STAMP = new Intl.DateTimeFormat('sv-SE', {
@@ -15,12 +26,10 @@
     timeZone: ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'
   });
 
-  function text(key) { return Mall.text(key); }
-
-  /* "第 %s 名" with its arguments, in order. */
-  function format(key) {
+  /* A message with its arguments put in for %s and %d, in order. */
+  function format(message) {
     var args = Array.prototype.slice.call(arguments, 1);
-    return text(key).replace(/%%|%[sd]/g, function (token) {
+    return message.replace(/%%|%[sd]/g, function (token) {
       return token === '%%' ? '%' : String(args.length ? args.shift() : '');
     });
   }
@@ -126,7 +135,7 @@
         'budget_line_id'];
       required.forEach(function (name) {
         var input = field(name);
-        if (!input || !String(input.value).trim()) { problems[name] = text('auc_js_required'); }
+        if (!input || !String(input.value).trim()) { problems[name] = _('required'); }
       });
       ['title', 'unit', 'delivery_address', 'contact_name', 'contact_phone', 'delivery_date',
         'decrement_mode', 'must_beat', 'visibility'].forEach(function (name) {
@@ -134,22 +143,22 @@
       });
       ['ceiling', 'decrement_value'].forEach(function (name) {
         var value = Mall.amount(field(name).value);
-        if (value === null && !problems[name]) { problems[name] = text('auc_js_bad_amount'); }
+        if (value === null && !problems[name]) { problems[name] = _('not an amount (two decimals at most)'); }
         body[name] = value;
       });
       ['quantity', 'snipe_window_seconds', 'extension_seconds', 'max_extensions', 'min_bidders',
         'category_id', 'delivery_region_id', 'budget_line_id'].forEach(function (name) {
         var value = String(field(name).value).trim();
-        if (!problems[name] && !/^\d+$/.test(value)) { problems[name] = text('auc_js_bad_whole'); }
+        if (!problems[name] && !/^\d+$/.test(value)) { problems[name] = _('a whole number'); }
         body[name] = Number(value);
       });
       var product = field('standard_product_id').value;
       body.standard_product_id = product ? Number(product) : null;
       body.show_ceiling = field('show_ceiling').checked;
       var start = startMs();
-      if (isNaN(start)) { problems.starts_at = text('auc_js_required'); }
+      if (isNaN(start)) { problems.starts_at = _('required'); }
       var end = endMs();
-      if (isNaN(end)) { problems.ends_at = text('auc_js_bad_whole'); }
+      if (isNaN(end)) { problems.ends_at = _('a whole number'); }
       if (!isNaN(start) && !isNaN(end)) {
         body.starts_at = new Date(start).toISOString();
         body.ends_at = new Date(end).toISOString();
@@ -190,11 +199,11 @@
       eligibleAsked = query;
       Mall.api('GET', form.getAttribute('data-eligible-url') + '?' + query).then(function (found) {
         if (query !== eligibleAsked) { return; }
-        var line = format('auc_js_eligible', found.count, found.min_bidders) +
-          (found.sme_only ? text('auc_js_eligible_sme') : '');
+        var line = format(_('Eligible suppliers: %s (minimum bidders: %s)'), found.count, found.min_bidders) +
+          (found.sme_only ? _(' (reserved for SMEs)') : '');
         if (!found.enough) {
-          line += ' — ' + (found.count === 0 ? text('auc_eligible_none')
-            : format('auc_eligible_short', found.count, found.min_bidders));
+          line += ' — ' + (found.count === 0 ? _('No supplier may bid in this category now: nobody could bid once it is published.')
+            : format(_('Only %d supplier(s) may bid, fewer than the minimum of %d: published like this, the auction will most likely fail. Change the category or the minimum.'), found.count, found.min_bidders));
         }
         eligibleNode.textContent = line;
         eligibleNode.classList.toggle('alert', !found.enough);
@@ -229,7 +238,7 @@
       var names = Object.keys(data.problems);
       if (names.length) {
         names.forEach(function (name) { fieldError(name, data.problems[name]); });
-        errorBox.textContent = text('auc_js_fix_fields');
+        errorBox.textContent = _('Fix the fields marked.');
         show(errorBox, true);
         var first = form.querySelector('.invalid');
         if (first) { first.focus(); }
@@ -238,7 +247,7 @@
       saving = true;
       form.querySelector('[data-testid=save-auction]').disabled = true;
       Mall.api(form.getAttribute('data-method') || 'POST', form.getAttribute('data-url'), data.body).then(function (auction) {
-        Mall.flashLater(text('auc_js_saved') + ' · ' + auction.number);
+        Mall.flashLater(_('Draft saved') + ' · ' + auction.number);
         window.location.assign(form.getAttribute('data-room').replace(/\/0$/, '/' + auction.id));
       }, function (error) {
         saving = false;
@@ -313,7 +322,7 @@
       var parts = [Math.floor(rest / 3600), Math.floor(rest % 3600 / 60), rest % 60].map(function (n) {
         return String(n).padStart(2, '0');
       });
-      return (days ? format('auc_days', days) : '') + parts.join(':');
+      return (days ? format(_('%d d '), days) : '') + parts.join(':');
     }
 
     function setPhaseTag(key) {
@@ -321,7 +330,7 @@
       if (tag && tag.getAttribute('data-phase') !== key) {
         tag.setAttribute('data-phase', key);
         tag.className = 'status auc-phase auc-phase-' + key;
-        tag.textContent = text('auc_phase_' + key);
+        tag.textContent = PHASES[key] || key;
       }
     }
 
@@ -332,16 +341,16 @@
       if (!clock) { return; }
       var card = clock.closest('.auc-clock');
       if (phase === 'before') {
-        label.textContent = text('auc_to_start');
+        label.textContent = _('Starts in');
         clock.textContent = span(startsAt - serverNow());
       } else if (phase === 'open') {
-        label.textContent = text('auc_to_end');
+        label.textContent = _('Ends in');
         clock.textContent = span(endsAt - serverNow());
       } else if (phase === 'closing') {
-        label.textContent = text('auc_closing');
+        label.textContent = _('Waiting for the close…');
         clock.textContent = span(0);
       } else {
-        label.textContent = text('auc_ended');
+        label.textContent = _('Bidding is over');
         clock.textContent = span(0);
       }
       card.classList.toggle('urgent', phase === 'open' && endsAt - serverNow() <= 60000);
@@ -372,7 +381,7 @@
       var compare = room.querySelector('[data-testid=bid-best]');
       if (compare) {
         compare.textContent = price ? Mall.yuan(price)
-          : text(bidder && data.visibility === 'rank' ? 'auc_best_hidden' : 'auc_no_bids');
+          : (bidder && data.visibility === 'rank' ? _('Not shown by the rules') : _('No bids yet'));
       }
       showTotal();
       var node = room.querySelector('[data-testid=best-price]');
@@ -383,7 +392,7 @@
         node.innerHTML = '';
         var muted = document.createElement('span');
         muted.className = 'muted';
-        muted.textContent = text(bidder && data.visibility === 'rank' ? 'auc_best_hidden' : 'auc_no_bids');
+        muted.textContent = (bidder && data.visibility === 'rank' ? _('Not shown by the rules') : _('No bids yet'));
         node.appendChild(muted);
       }
     }
@@ -400,7 +409,7 @@
 
     /* 供应商 3 / Supplier 3: the label in the page's language, from its number. */
     function labelOf(row) {
-      return row.label_no ? format('auc_label', row.label_no) : (row.label || '');
+      return row.label_no ? format(_('Supplier %s'), row.label_no) : (row.label || '');
     }
 
     function showLadder(rows) {
@@ -453,7 +462,7 @@
       setText(room, '[data-testid=my-label]', m.label_no ? labelOf(m) : '—');
       var rank = room.querySelector('[data-testid=my-rank]');
       if (rank) {
-        rank.textContent = m.rank ? format('auc_js_rank', m.rank) : text('auc_not_ranked');
+        rank.textContent = m.rank ? format(_('No. %s'), m.rank) : _('No bid yet');
         rank.classList.toggle('muted', !m.rank);
         rank.classList.toggle('first', m.rank === 1);
       }
@@ -487,10 +496,10 @@
       correctClock(s.now);
       if (s.ends_at) { endsAt = Date.parse(s.ends_at); }
       if (s.starts_at) { startsAt = Date.parse(s.starts_at); }
-      setText(room, '[data-testid=ends-at]', format('auc_ends_at', stamp(endsAt)));
+      setText(room, '[data-testid=ends-at]', format(_('Ends at %s'), stamp(endsAt)));
       var extended = room.querySelector('[data-testid=extended]');
       if (extended) {
-        extended.textContent = format('auc_extended', s.extensions_used || 0);
+        extended.textContent = format(_('Extended %d times'), s.extensions_used || 0);
         extended.hidden = !s.extensions_used;
       }
       if (bidder || full) {
@@ -553,7 +562,7 @@
         data: {
           datasets: [
             {
-              label: text(data.deductions ? 'auc_chart_best_evaluated' : 'auc_chart_best'),
+              label: (data.deductions ? pgettext('auc_chart_best_evaluated', 'Lowest evaluated price') : pgettext('auc_chart_best', 'Best price')),
               data: [],
               stepped: 'before',
               borderColor: '#b71c1c',
@@ -562,7 +571,7 @@
               pointRadius: 2
             },
             {
-              label: text(bidder ? 'auc_chart_mine' : 'auc_chart_all'),
+              label: (bidder ? _('Your bids') : pgettext('auc_chart_all', 'Bids')),
               data: [],
               showLine: false,
               borderColor: '#1d4ed8',
@@ -646,9 +655,9 @@
     /* The price the guard compares a bid with, as the bidder sees it: the best price, else its
        own last bid, else the shown ceiling (auction.rules.guard_reference). */
     function guardReference() {
-      if (bestPrice) { return { price: bestPrice, key: 'auc_guard_ref_best' }; }
-      if (mine.last_price) { return { price: mine.last_price, key: 'auc_guard_ref_own' }; }
-      if (data.ceiling) { return { price: data.ceiling, key: 'auc_guard_ref_ceiling' }; }
+      if (bestPrice) { return { price: bestPrice, name: _('the best price') }; }
+      if (mine.last_price) { return { price: mine.last_price, name: _('your last bid') }; }
+      if (data.ceiling) { return { price: data.ceiling, name: _('the ceiling') }; }
       return null;
     }
 
@@ -713,14 +722,14 @@
         event.preventDefault();
         if (sending) { return; }
         var price = Mall.amount(bidInput.value);
-        if (!price || fen(price) <= 0n) { say(text('auc_js_bid_bad'), 'alert'); bidInput.focus(); return; }
-        if (!connected) { say(text('auc_js_bid_offline'), 'alert'); return; }
+        if (!price || fen(price) <= 0n) { say(_('Enter a price above zero with at most two decimals.'), 'alert'); bidInput.focus(); return; }
+        if (!connected) { say(_('Not connected; the bid was not sent. Wait for the connection.'), 'alert'); return; }
         var drop = dropOf(price);
         if (guard && drop && drop.guard) {
           // A drop beyond the documented share is sent only once the bidder confirms it.
           guarded = price;
-          guard.querySelector('[data-testid=bid-guard-text]').textContent = format('auc_guard_text',
-            Mall.yuan(price), text(drop.ref.key), Mall.yuan(drop.ref.price),
+          guard.querySelector('[data-testid=bid-guard-text]').textContent = format(_('Your bid of %s is below %s %s by %s (%s), a drop of more than %s. An accepted bid cannot be withdrawn: check the amount.'),
+            Mall.yuan(price), drop.ref.name, Mall.yuan(drop.ref.price),
             Mall.yuan(fenText(drop.drop)), dropPercent(drop.drop, drop.reference),
             String(data.guard_basis_points / 100) + '%');
           guard.showModal();
@@ -732,21 +741,21 @@
 
       function send(price) {
         if (sending) { return; }
-        if (!connected) { say(text('auc_js_bid_offline'), 'alert'); return; }
+        if (!connected) { say(_('Not connected; the bid was not sent. Wait for the connection.'), 'alert'); return; }
         sending = true;
         bidButton.disabled = true;
-        say(text('auc_js_bid_sending'), 'muted');
+        say(_('Sending your bid…'), 'muted');
         socket.timeout(10000).emit('bid', { auction_id: data.id, price: price, device_id: deviceId() },
           function (error, ack) {
             sending = false;
             setBidding(phaseNow() === 'open');
-            if (error || !ack) { say(text('auc_js_no_answer'), 'alert'); reread(); return; }
+            if (error || !ack) { say(_('The server did not confirm the bid; check your last bid before trying again.'), 'alert'); reread(); return; }
             if (ack.ok) {
               dirty = false;
-              say(format('auc_js_bid_ok', Mall.yuan(ack.price || price), ack.seq), 'ok');
+              say(format(_('Bid accepted: %s (bid no. %s)'), Mall.yuan(ack.price || price), ack.seq), 'ok');
               if (ack.state) { addPoint(ack.price || price, Date.parse(ack.state.now)); }
             } else {
-              say((Mall.lang === 'en' ? ack.message : ack.message_zh) || ack.message || text('request_failed'), 'alert');
+              say((Mall.lang === 'en' ? ack.message : ack.message_zh) || ack.message || _('The request failed.'), 'alert');
             }
             applyState(ack.state);
           });
@@ -765,7 +774,7 @@
       socket.timeout(10000).emit('join', { auction_id: data.id }, function (error, ack) {
         if (error || !ack) { return; }
         if (!ack.ok) {
-          Mall.showFlash(text('auc_refused_join') + ': ' +
+          Mall.showFlash(_('Could not enter the room') + ': ' +
             ((Mall.lang === 'en' ? ack.message : ack.message_zh) || ack.message), 'alert');
           return;
         }
@@ -784,7 +793,7 @@
         if (again) {
           // After a break: read the state afresh over HTTP, then rejoin the rooms.
           reread().then(join);
-          Mall.showFlash(text('auc_back_online'));
+          Mall.showFlash(_('Reconnected; up to date again'));
         } else {
           join();
         }
@@ -842,7 +851,7 @@
           if (!choice.hidden) {
             if (publishDialog.querySelector('[data-testid=start-new]').checked) {
               if (!newStart.value) {
-                publishError.textContent = text('auc_js_start_choose');
+                publishError.textContent = _('The start has passed: start now, or choose a new start.');
                 show(publishError, true);
                 newStart.focus();
                 return;
@@ -854,14 +863,14 @@
           }
           confirmPublish.disabled = true;
           Mall.api('POST', data.urls.publish, body).then(function () {
-            Mall.flashLater(text('auc_js_published'));
+            Mall.flashLater(_('Auction published'));
             window.location.reload();
           }, function (problem) {
             confirmPublish.disabled = false;
             if (problem.code === 'start_passed') {
               // The start passed while the dialog was open: the same dialog asks for the choice.
               openChoice();
-              publishError.textContent = text('auc_js_start_choose');
+              publishError.textContent = _('The start has passed: start now, or choose a new start.');
             } else {
               publishError.textContent = Mall.errorText(problem);
             }
@@ -880,7 +889,7 @@
           event.preventDefault();
           error.hidden = true;
           var reason = cancel.elements.namedItem('reason').value.trim();
-          if (!reason) { failed({ message: text('auc_js_reason_needed'), details: {} }); return; }
+          if (!reason) { failed({ message: _('Give a reason.'), details: {} }); return; }
           setText(withdrawDialog, '[data-testid=withdraw-dialog-reason]', reason);
           withdrawDialog.showModal();
           withdrawDialog.querySelector('[data-testid=withdraw-back]').focus();
@@ -889,7 +898,7 @@
           var reason = cancel.elements.namedItem('reason').value.trim();
           confirmWithdraw.disabled = true;
           Mall.api('POST', data.urls.cancel, { reason: reason }).then(function () {
-            Mall.flashLater(text('auc_js_withdrawn'));
+            Mall.flashLater(_('Auction withdrawn'));
             window.location.reload();
           }, function (problem) {
             confirmWithdraw.disabled = false;

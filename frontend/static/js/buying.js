@@ -4,6 +4,12 @@
    Amounts are added as whole fen in BigInt, never in floating point. */
 (function () {
   'use strict';
+  var _ = window.Mall.gettext;
+  var MISSING = {
+    delivery_address: _('Give the delivery address.'),
+    contact_name: _('Give a contact name.'),
+    contact_phone: _('Give a contact phone number.')
+  };
   var Mall = window.Mall;
 
   function message(node, text, ok) {
@@ -71,7 +77,7 @@
       var quantity = wholeNumber(input.value, 1, 100000);
       if (quantity === null) {
         input.classList.add('invalid');
-        message(note, Mall.text('bad_quantity'), false);
+        message(note, _('The quantity must be a whole number above zero.'), false);
         return;
       }
       input.classList.remove('invalid');
@@ -80,7 +86,7 @@
         listing_id: parseInt(form.getAttribute('data-listing'), 10), quantity: quantity
       }).then(function (cart) {
         busy(form, false);
-        message(note, Mall.text('added_to_cart') + ' (' + cart.count + ')', true);
+        message(note, _('Added to the cart') + ' (' + cart.count + ')', true);
       }, function (error) {
         busy(form, false);
         message(note, Mall.errorText(error), false);
@@ -99,13 +105,13 @@
         var quantity = wholeNumber(input.value, 1, 100000);
         if (quantity === null) {
           input.classList.add('invalid');
-          message(note, Mall.text('bad_quantity'), false);
+          message(note, _('The quantity must be a whole number above zero.'), false);
           return;
         }
         if (String(quantity) === input.getAttribute('data-was')) { return; }
         busy(form, true);
         Mall.api('PATCH', form.getAttribute('data-url'), { quantity: quantity }).then(function () {
-          reloadWith(Mall.text('quantity_updated'));
+          reloadWith(_('Quantity changed'));
         }, function (error) {
           busy(form, false);
           input.classList.add('invalid');
@@ -126,7 +132,7 @@
       form.querySelector('.remove-item').addEventListener('click', function () {
         busy(form, true);
         Mall.api('DELETE', form.getAttribute('data-url')).then(function () {
-          reloadWith(Mall.text('item_removed'));
+          reloadWith(_('Removed from the cart'));
         }, function (error) {
           busy(form, false);
           message(note, Mall.errorText(error), false);
@@ -160,9 +166,9 @@
   /* The API's words for one service field, in the page's language where they are known. */
   function serviceProblem(messages) {
     return messages.map(function (m) {
-      if (/^required$|required field|may not be null|minimum length/i.test(m)) { return Mall.text('service_field_required'); }
-      if (/in the past/i.test(m)) { return Mall.text('service_date_past'); }
-      if (/at most|longer than/i.test(m)) { return Mall.text('service_too_long'); }
+      if (/^required$|required field|may not be null|minimum length/i.test(m)) { return _('required'); }
+      if (/in the past/i.test(m)) { return _('must be today or later'); }
+      if (/at most|longer than/i.test(m)) { return _('too long'); }
       return m;
     }).join(', ');
   }
@@ -197,7 +203,7 @@
         if (missing.length) {
           missing.forEach(function (input) { input.classList.add('invalid'); });
           serviceNote(set, missing.map(function (input) { return input.getAttribute('data-label'); })
-            .join(Mall.lang === 'en' ? ', ' : '、') + (Mall.lang === 'en' ? ': ' : '：') + Mall.text('service_field_required'));
+            .join(Mall.lang === 'en' ? ', ' : '、') + (Mall.lang === 'en' ? ': ' : '：') + _('required'));
           found.empty = found.empty.concat(missing);
         }
         found.sets.push(set);
@@ -290,19 +296,19 @@
         missing.forEach(function (n) {
           n.classList.add('invalid');
           n.setAttribute('aria-invalid', 'true');
-          names.push(n === select ? Mall.text('choose_budget') : Mall.text('missing_' + n.name));
+          names.push(n === select ? _('Choose a budget line.') : (MISSING[n.name] || n.name));
         });
         if (missing.length) { missing[0].focus(); }
-        showError(names.join(' ') || Mall.text('choose_budget'));
+        showError(names.join(' ') || _('Choose a budget line.'));
         return;
       }
       var suppliers = Array.from(form.querySelectorAll('input[name=supplier_ids]:checked'))
         .map(function (box) { return parseInt(box.value, 10); });
-      if (!suppliers.length) { showError(Mall.text('fill_required')); return; }
+      if (!suppliers.length) { showError(_('Fill in the required fields.')); return; }
       var services = serviceEntries(form);
       if (services.empty.length) {
         services.empty[0].focus();
-        showError(Mall.text('service_missing'));
+        showError(_('Fill in the date, place and details of each designated service.'));
         return;
       }
       var all = form.querySelectorAll('input[name=supplier_ids]').length === suppliers.length;
@@ -317,7 +323,7 @@
       if (services.entries.length) { body.services = services.entries; }
       busy(form, true);
       Mall.api('POST', form.getAttribute('data-url'), body).then(function (orders) {
-        Mall.flashLater(Mall.text('orders_placed').replace('%d', String(orders.length)) + '：' +
+        Mall.flashLater(_('%d orders placed').replace('%d', String(orders.length)) + '：' +
           orders.map(function (o) { return o.number; }).join('、'));
         window.location.assign(form.getAttribute('data-orders'));
       }, function (error) {
@@ -376,7 +382,7 @@
         if (empty.length) {
           empty.forEach(function (name) { form[name].classList.add('invalid'); });
           form[empty[0]].focus();
-          message(note, Mall.text('reason_needed'), false);
+          message(note, _('Fill in the required field.'), false);
           return;
         }
         var body = actionBody(form);
@@ -384,7 +390,7 @@
           form.querySelectorAll('.accept-item input[name=quantity]').forEach(function (input) {
             if (wholeNumber(input.value, 0, parseInt(input.max, 10)) === null) { input.classList.add('invalid'); }
           });
-          message(note, Mall.text('bad_quantity'), false);
+          message(note, _('The quantity must be a whole number above zero.'), false);
           return;
         }
         var dialog = form.getAttribute('data-confirm') && document.getElementById(form.getAttribute('data-confirm'));
@@ -400,7 +406,7 @@
   function send(form, note, body) {
     busy(form, true);
     Mall.api('POST', form.getAttribute('data-url'), body).then(function () {
-      reloadWith(Mall.text(form.getAttribute('data-done')));
+      reloadWith(form.getAttribute('data-done'));
     }, function (error) {
       busy(form, false);
       message(note, Mall.errorText(error), false);
@@ -434,18 +440,18 @@
         var quantity = body.items[n].quantity;
         pay += (fen(row.getAttribute('data-price')) || 0n) * BigInt(quantity);
         if (quantity < parseInt(input.max, 10)) {
-          parts.push(paragraph(format(Mall.text('order_confirm_partial'),
+          parts.push(paragraph(format(_('%s: %d of %d accepted'),
             row.querySelector('.title').textContent, quantity, parseInt(input.max, 10)), 'confirm-partial'));
         }
       });
-      parts.unshift(paragraph(format(Mall.text('order_confirm_to_pay'), Mall.yuan(fromFen(pay))), 'confirm-to-pay'));
+      parts.unshift(paragraph(format(_('To pay (for what is accepted): %s'), Mall.yuan(fromFen(pay))), 'confirm-to-pay'));
       if (pay < total) {
-        parts.push(paragraph(format(Mall.text('order_confirm_released'), Mall.yuan(fromFen(total - pay))), 'confirm-released'));
+        parts.push(paragraph(format(_('Returned to the budget line: %s'), Mall.yuan(fromFen(total - pay))), 'confirm-released'));
       }
-      return { title: Mall.text('order_confirm_accept'), parts: parts };
+      return { title: _('Confirm the acceptance'), parts: parts };
     }
-    var title = Mall.text(action === 'decline' ? 'order_confirm_decline' : 'order_confirm_cancel');
-    parts.push(paragraph(format(Mall.text('order_confirm_ends'), Mall.yuan(fromFen(total))), 'confirm-ends'));
+    var title = (action === 'decline' ? _('Confirm declining the order') : _('Confirm the cancellation'));
+    parts.push(paragraph(format(_('The order ends: the stock it holds goes back to the listing and the %s reserved on the budget line is released.'), Mall.yuan(fromFen(total))), 'confirm-ends'));
     return { title: title, parts: parts };
   }
 
@@ -489,13 +495,13 @@
     li.appendChild(head);
     var when = document.createElement('p');
     when.className = 'muted';
-    when.textContent = Mall.text('requested_at') + ' ' + localTime(payment.created_at) +
-      (payment.settled_at ? ' · ' + Mall.text('settled_at') + ' ' + localTime(payment.settled_at) : '');
+    when.textContent = _('Requested') + ' ' + localTime(payment.created_at) +
+      (payment.settled_at ? ' · ' + _('Settled') + ' ' + localTime(payment.settled_at) : '');
     li.appendChild(when);
     if (payment.refunded && payment.refunded !== '0.00') {
       var back = document.createElement('p');
       back.setAttribute('data-testid', 'payment-refunded');
-      back.textContent = (Mall.lang === 'en' ? 'Refunded ' : '已退款 ') + Mall.yuan(payment.refunded);
+      back.textContent = _('Refunded %s').replace('%s', Mall.yuan(payment.refunded));
       li.appendChild(back);
     }
     if (payment.failure_message || payment.failure_code) {
@@ -509,7 +515,7 @@
       link.className = 'btn small';
       link.href = payment.checkout_url;
       link.setAttribute('data-testid', 'continue-payment');
-      link.textContent = Mall.text('continue_payment');
+      link.textContent = _('Continue to pay');
       li.appendChild(link);
     }
     return li;
@@ -536,7 +542,7 @@
       busy(form, true);
       Mall.api('POST', form.getAttribute('data-url'), {}).then(function (payment) {
         if (payment && payment.checkout_url && payment.status !== 'failed') {
-          message(note, Mall.text('to_gateway'), true);
+          message(note, _('Going to the payment gateway…'), true);
           window.location.assign(payment.checkout_url);
         } else {
           reloadWith(payment && (Mall.lang === 'en' ? payment.status_en : payment.status_zh) || '');
@@ -560,7 +566,7 @@
       event.preventDefault();
       busy(form, true);
       Mall.api('POST', form.getAttribute('data-url'), {}).then(function () {
-        reloadWith(Mall.text('done_sign'));
+        reloadWith(_('Contract signed'));
       }, function (error) {
         busy(form, false);
         message(note, Mall.errorText(error), false);
@@ -612,7 +618,7 @@
       if (missing.length) {
         missing.forEach(function (set) { set.classList.add('invalid'); });
         missing[0].querySelector('input').focus();
-        message(note, Mall.text('score_all'), false);
+        message(note, _('Give every criterion a score.'), false);
         return;
       }
       busy(form, true);
@@ -620,7 +626,7 @@
         scores: scores,
         comment: form.comment.value.trim() || null
       }).then(function () {
-        reloadWith(Mall.text('rating_sent'));
+        reloadWith(_('Rating submitted'));
       }, function (error) {
         busy(form, false);
         Object.keys(error.details || {}).forEach(function (field) {
@@ -653,7 +659,7 @@
       if (year === null) { form.fiscal_year.classList.add('invalid'); }
       empty.forEach(function (n) { field(n).classList.add('invalid'); });
       if (amount === null || year === null || empty.length) {
-        errorBox.textContent = amount === null && !empty.length ? Mall.text('bad_amount') : Mall.text('fill_required');
+        errorBox.textContent = amount === null && !empty.length ? _('Not an amount (at most two decimal places).') : _('Fill in the required fields.');
         errorBox.hidden = false;
         return;
       }
@@ -665,7 +671,7 @@
         name: field('name').value.trim(),
         amount: amount
       }).then(function (line) {
-        Mall.flashLater(Mall.text('budget_line_created') + ' ' + line.code);
+        Mall.flashLater(_('Budget line saved') + ' ' + line.code);
         if (form.getAttribute('data-back')) {
           window.location.assign(form.getAttribute('data-back'));
         } else {
@@ -691,13 +697,13 @@
         var note = form.querySelector('.row-message');
         var input = form.querySelector('input[type=file]');
         if (!input.files || !input.files.length) {
-          message(note, Mall.text('choose_file'), false);
+          message(note, _('Choose a file'), false);
           return;
         }
         var data = new FormData();
         data.append('file', input.files[0]);
         Mall.api('POST', form.getAttribute('data-url'), data).then(function () {
-          reloadWith(Mall.text('attachment_added'));
+          reloadWith(_('Attachment added'));
         }, function (error) {
           message(note, Mall.errorText(error), false);
         });

@@ -2,6 +2,7 @@
    four listings) and the price history chart. */
 (function () {
   'use strict';
+  var _ = window.Mall.gettext;
   var Mall = window.Mall;
   var STORE = 'mall.compare';
   var MAX = 4;
@@ -27,7 +28,7 @@
     document.querySelectorAll('.compare-toggle').forEach(function (button) {
       var on = ids.indexOf(button.getAttribute('data-compare-id')) >= 0;
       button.setAttribute('aria-pressed', on ? 'true' : 'false');
-      button.textContent = Mall.text(on ? 'compare_added' : 'compare_add');
+      button.textContent = (on ? _('In comparison') : _('Add to compare'));
       button.classList.toggle('on', on);
     });
     var tray = document.querySelector('.compare-tray');
@@ -45,7 +46,7 @@
     if (at >= 0) {
       ids.splice(at, 1);
     } else if (ids.length >= MAX) {
-      Mall.showFlash(Mall.text('compare_max'), 'alert');
+      Mall.showFlash(_('Compare at most 4 products.'), 'alert');
       return;
     } else {
       ids.push(id);
@@ -112,7 +113,7 @@
       data: {
         labels: points.map(function (p) { return p.at; }),
         datasets: [{
-          label: Mall.text('price'),
+          label: _('Price'),
           data: points.map(function (p) { return Number(p.price); }),
           stepped: true,
           borderColor: '#b71c1c',

@@ -5,6 +5,7 @@
    dialog; only the dialog's confirmation sends it. */
 (function () {
   'use strict';
+  var _ = window.Mall.gettext;
   var Mall = window.Mall;
 
   function message(node, text, ok) {
@@ -23,15 +24,15 @@
       el.classList.remove('invalid');
       if (type === 'bool') { body[el.name] = el.checked; return; }
       if (value === '') {
-        if (el.required) { el.classList.add('invalid'); problem = problem || Mall.text('fill_required'); }
+        if (el.required) { el.classList.add('invalid'); problem = problem || _('Fill in the required fields.'); }
         return;
       }
       if (type === 'money') {
         var amount = Mall.amount(value);
-        if (amount === null) { el.classList.add('invalid'); problem = problem || Mall.text('bad_amount'); return; }
+        if (amount === null) { el.classList.add('invalid'); problem = problem || _('Not an amount (at most two decimal places).'); return; }
         body[el.name] = amount;
       } else if (type === 'int') {
-        if (!/^\d+$/.test(value)) { el.classList.add('invalid'); problem = problem || Mall.text('fill_required'); return; }
+        if (!/^\d+$/.test(value)) { el.classList.add('invalid'); problem = problem || _('Fill in the required fields.'); return; }
         body[el.name] = parseInt(value, 10);
       } else {
         body[el.name] = value;
@@ -45,18 +46,18 @@
     var problem = null;
     Array.prototype.forEach.call(form.elements, function (el) {
       el.classList && el.classList.remove('invalid');
-      if (el.required && !el.value.trim()) { el.classList.add('invalid'); problem = Mall.text('fill_required'); }
+      if (el.required && !el.value.trim()) { el.classList.add('invalid'); problem = _('Fill in the required fields.'); }
     });
     return problem ? { problem: problem } : { body: new FormData(form) };
   }
 
   function done(form, result) {
     if (form.getAttribute('data-then') === 'open' && result && result.id) {
-      Mall.flashLater(Mall.text('dsp_opened'));
+      Mall.flashLater(_('The dispute is open.'));
       window.location.assign('/disputes/' + result.id);
       return;
     }
-    Mall.flashLater(Mall.text('dsp_done'));
+    Mall.flashLater(_('Done.'));
     window.location.reload();
   }
 

@@ -2,6 +2,7 @@
    remove a pick. Each write goes to the JSON API; the page reloads with a message. */
 (function () {
   'use strict';
+  var _ = window.Mall.gettext;
   var Mall = window.Mall;
 
   function showError(form, error, labels) {
@@ -60,7 +61,7 @@
       if (value('position')) {
         if (!/^\d+$/.test(value('position'))) {
           form.elements.position.classList.add('invalid');
-          showError(form, Mall.text('bad_position'));
+          showError(form, _('The position must be a whole number.'));
           return;
         }
         body.position = parseInt(value('position'), 10);
@@ -74,13 +75,13 @@
       var missing = ['slug', 'name_zh'].filter(function (name) { return !body[name]; });
       if (missing.length) {
         missing.forEach(function (name) { form.elements[name].classList.add('invalid'); });
-        showError(form, Mall.text('fill_required'));
+        showError(form, _('Fill in the required fields.'));
         form.elements[missing[0]].focus();
         return;
       }
       busy(form, true);
       Mall.api('POST', '/api/catalog/halls', body).then(function (hall) {
-        Mall.flashLater(Mall.text('hall_created'));
+        Mall.flashLater(_('Hall created'));
         window.location.assign('/halls/' + encodeURIComponent(hall.slug));
       }, function (error) {
         busy(form, false);
@@ -98,23 +99,23 @@
       var raw = form.elements.listing_id.value.trim().replace(/^#/, '');
       if (!/^\d{1,10}$/.test(raw)) {
         form.elements.listing_id.classList.add('invalid');
-        showError(form, Mall.text('bad_listing_id'));
+        showError(form, _('Enter a listing id (digits).'));
         return;
       }
       busy(form, true);
       Mall.api('POST', form.getAttribute('data-url'), { listing_id: parseInt(raw, 10) }).then(function () {
-        Mall.flashLater(Mall.text('pick_added'));
+        Mall.flashLater(_('Picked into the hall'));
         window.location.reload();
       }, function (error) {
         busy(form, false);
-        showError(form, error, function (field) { return field === 'listing_id' ? Mall.text('listing_id') : null; });
+        showError(form, error, function (field) { return field === 'listing_id' ? _('Listing id') : null; });
       });
     });
     document.querySelectorAll('.pick-remove').forEach(function (button) {
       button.addEventListener('click', function () {
         button.disabled = true;
         Mall.api('DELETE', button.getAttribute('data-url')).then(function () {
-          Mall.flashLater(Mall.text('pick_removed'));
+          Mall.flashLater(_('Removed from the hall'));
           window.location.reload();
         }, function (error) {
           button.disabled = false;

@@ -1,16 +1,23 @@
-/* Shared page helpers: the page's strings, JSON API calls with the CSRF header, error messages,
+/* Shared page helpers: the page's messages (gettext over the catalog the page loads first), JSON API calls with the CSRF header, error messages,
    money shown from the API's string amounts (never through floating point), flash messages. */
 (function () {
   'use strict';
 
-  var stringsNode = document.getElementById('page-strings');
-  var strings = stringsNode ? JSON.parse(stringsNode.textContent || '{}') : {};
+  var messages = window.MALL_MESSAGES || {};
   var lang = (document.documentElement.lang || 'zh').indexOf('en') === 0 ? 'en' : 'zh';
   var FLASH_KEY = 'mall.flash';
 
-  function text(key) {
-    return Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key;
+  /* The message in the page's language; a message not in the catalog is shown as written. */
+  function gettext(msgid) {
+    return Object.prototype.hasOwnProperty.call(messages, msgid) ? messages[msgid] : msgid;
   }
+
+  function pgettext(context, msgid) {
+    var key = context + '\u0004' + msgid;
+    return Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : msgid;
+  }
+
+  var _ = gettext;
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -37,12 +44,12 @@
           throw {
             status: response.status,
             code: error.code || 'error',
-            message: (lang === 'en' ? error.message : error.message_zh) || error.message || text('request_failed'),
+            message: (lang === 'en' ? error.message : error.message_zh) || error.message || _('The request failed.'),
             details: error.details || {}
           };
         });
       }, function () {
-        throw { status: 0, code: 'network', message: text('network_error'), details: {} };
+        throw { status: 0, code: 'network', message: _('Network error; try again.'), details: {} };
       });
   }
 
@@ -96,7 +103,7 @@
   });
 
   window.Mall = {
-    lang: lang, text: text, api: api, errorText: errorText, yuan: yuan, amount: amount,
+    lang: lang, gettext: gettext, pgettext: pgettext, api: api, errorText: errorText, yuan: yuan, amount: amount,
     flashLater: flashLater, showFlash: showFlash
   };
 })();

@@ -1,13 +1,14 @@
 /* Operator review queues: approve, or reject with a reason, an enrolment application or a listing. */
 (function () {
   'use strict';
+  var _ = window.Mall.gettext;
   var Mall = window.Mall;
 
   function decide(form, approve) {
     var reason = form.reason.value.trim();
     var result = form.querySelector('.row-message');
     if (!approve && !reason) {
-      result.textContent = Mall.text('reason_required');
+      result.textContent = _('A rejection needs a reason.');
       result.className = 'row-message alert-text';
       form.reason.classList.add('invalid');
       form.reason.focus();
@@ -20,7 +21,7 @@
       var item = form.closest('.queue-item');
       item.classList.add(approve ? 'decided-approved' : 'decided-rejected');
       item.setAttribute('data-decided', approve ? 'approved' : 'rejected');
-      result.textContent = Mall.text(approve ? 'approved_done' : 'rejected_done') + (reason ? '：' + reason : '');
+      result.textContent = (approve ? _('Approved') : _('Rejected')) + (reason ? '：' + reason : '');
       result.className = 'row-message ' + (approve ? 'ok-text' : 'alert-text');
       var badge = item.closest('section').querySelector('.count-badge');
       if (badge) { badge.textContent = String(Math.max(parseInt(badge.textContent, 10) - 1, 0)); }

@@ -4,8 +4,9 @@
    image upload. */
 (function () {
   'use strict';
+  var _ = window.Mall.gettext;
   var Mall = window.Mall;
-  var DONE = { 'submit': 'done_submit', 'renew': 'done_renew', 'off-shelf': 'done_off_shelf' };
+  var DONE = { 'submit': _('Submitted for review'), 'renew': _('Renewed'), 'off-shelf': _('Taken off the shelf') };
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -78,7 +79,7 @@
       clearError(form);
       var ids = Array.from(form.querySelectorAll('input[name=category_ids]:checked:not(:disabled)'))
         .map(function (box) { return parseInt(box.value, 10); });
-      if (!ids.length) { showError(form, Mall.text('pick_category')); return; }
+      if (!ids.length) { showError(form, _('Choose at least one category.')); return; }
       busy(form, true);
       Mall.api('POST', '/api/catalog/enrolments', {
         licence_no: form.licence_no.value.trim(),
@@ -86,7 +87,7 @@
         region_id: parseInt(form.region_id.value, 10),
         category_ids: ids
       }).then(function () {
-        Mall.flashLater(Mall.text('application_sent'));
+        Mall.flashLater(_('Application sent; the operator will review it.'));
         window.location.reload();
       }, function (error) {
         busy(form, false);
@@ -111,7 +112,7 @@
     var input;
     if (d.type === 'enum' || d.type === 'boolean') {
       var options = d.type === 'boolean'
-        ? [['true', Mall.text('yes')], ['false', Mall.text('no')]]
+        ? [['true', _('yes')], ['false', _('no')]]
         : d.options.map(function (o) { return [o, o]; });
       input = el('select', { name: fieldName, 'data-param': d.code, 'data-type': d.type, required: d.required ? 'required' : null },
         [el('option', { value: '' }, ['—'])].concat(options.map(function (o) { return el('option', { value: o[0] }, [o[1]]); })));
@@ -259,7 +260,7 @@
       var first = checkListing(form, rules);
       if (first) {
         first.focus();
-        showError(form, Mall.text('fill_required'));
+        showError(form, _('Fill in the required fields.'));
         return;
       }
       var price = Mall.amount(form.price.value);
@@ -284,7 +285,7 @@
         if (!submitNow) { return listing; }
         return Mall.api('POST', '/api/catalog/listings/' + listing.id + '/submit');
       }).then(function (listing) {
-        Mall.flashLater(Mall.text(submitNow ? 'listing_submitted' : 'listing_saved') + ' #' + listing.id);
+        Mall.flashLater((submitNow ? _('Listing submitted for review') : _('Listing saved as a draft')) + ' #' + listing.id);
         window.location.hash = 'listings';
         window.location.reload();
       }, function (error) {
@@ -319,20 +320,20 @@
         var price = edit.price.value.trim();
         if (price !== edit.price.getAttribute('data-original')) {
           changes.price = Mall.amount(price);
-          if (changes.price === null) { rowMessage(row, Mall.text('bad_amount'), 'alert-text'); return; }
+          if (changes.price === null) { rowMessage(row, _('Not an amount (at most two decimal places).'), 'alert-text'); return; }
         }
         var stock = edit.stock.value.trim();
         if (stock !== edit.stock.getAttribute('data-original')) {
-          if (!/^\d+$/.test(stock)) { rowMessage(row, Mall.text('bad_stock'), 'alert-text'); return; }
+          if (!/^\d+$/.test(stock)) { rowMessage(row, _('Stock must be a whole number.'), 'alert-text'); return; }
           changes.stock = parseInt(stock, 10);
         }
-        if (!Object.keys(changes).length) { rowMessage(row, Mall.text('nothing_changed'), 'muted'); return; }
+        if (!Object.keys(changes).length) { rowMessage(row, _('Nothing changed.'), 'muted'); return; }
         Mall.api('PATCH', '/api/catalog/listings/' + id, changes).then(function (listing) {
           edit.price.value = listing.price;
           edit.price.setAttribute('data-original', listing.price);
           edit.stock.value = String(listing.stock);
           edit.stock.setAttribute('data-original', String(listing.stock));
-          rowMessage(row, Mall.text('saved') + ' ' + Mall.yuan(listing.price) + ' · ' + listing.stock);
+          rowMessage(row, _('Saved') + ' ' + Mall.yuan(listing.price) + ' · ' + listing.stock);
         }, function (error) { rowMessage(row, Mall.errorText(error), 'alert-text'); });
       });
       row.querySelectorAll('[data-action]').forEach(function (button) {
@@ -341,7 +342,7 @@
           var body = action === 'off-shelf' ? { reason: null } : undefined;
           button.disabled = true;
           Mall.api('POST', '/api/catalog/listings/' + id + '/' + action, body).then(function () {
-            Mall.flashLater(Mall.text(DONE[action]) + ' #' + id);
+            Mall.flashLater(DONE[action] + ' #' + id);
             window.location.reload();
           }, function (error) {
             button.disabled = false;
@@ -354,9 +355,9 @@
         if (!upload.files.length) { return; }
         var data = new FormData();
         data.append('file', upload.files[0]);
-        rowMessage(row, Mall.text('uploading'), 'muted');
+        rowMessage(row, _('Uploading…'), 'muted');
         Mall.api('POST', '/api/catalog/listings/' + id + '/images', data).then(function () {
-          Mall.flashLater(Mall.text('image_added') + ' #' + id);
+          Mall.flashLater(_('Image added') + ' #' + id);
           window.location.reload();
         }, function (error) {
           upload.value = '';
