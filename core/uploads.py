@@ -9,7 +9,8 @@ way whatever it claims to be.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from filetype import match
@@ -19,6 +20,7 @@ from filetype.types.image import Jpeg, Png, Webp
 from sqlalchemy.orm import Session
 
 from core.db import after_commit
+from core.errors import DomainError
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -46,6 +48,39 @@ def content_address(data: bytes, extension: str) -> tuple[str, str]:
     """(sha256 hex digest, file name) of an upload stored under its own hash."""
     digest = hashlib.sha256(data).hexdigest()
     return digest, f"{digest}.{extension}"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An accepted upload: what it is by content, and where it is stored (under its own hash)."""
+
+    data: bytes
+    content_type: str
+    sha256: str
+    filename: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def admit(
+    data: bytes,
+    accepted: Iterable[str],
+    max_bytes: int,
+    wrong_size: Callable[[], DomainError],
+    wrong_type: Callable[[], DomainError],
+) -> Upload:
+    """``data`` as an upload of one of the ``accepted`` types and at most ``max_bytes``; the
+    caller's refusal otherwise (an empty file is of no type)."""
+    if len(data) > max_bytes:
+        raise wrong_size()
+    kind = sniff(data, accepted)
+    if kind is None:
+        raise wrong_type()
+    content_type, extension = kind
+    digest, filename = content_address(data, extension)
+    return Upload(data=data, content_type=content_type, sha256=digest, filename=filename)
 
 
 def store_after_commit(session: Session, target: Path, data: bytes) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from catalog.listings.models import Listing, ListingImage
 from core.accounts.auth import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.uploads import IMAGES, content_address, store_after_commit
+from core.uploads import IMAGES, admit, store_after_commit
 from core.uploads import sniff as sniff_upload
 from supervision.ledger import record
 
@@ -36,36 +36,36 @@ def add_image(
         raise NotFound("No such listing.", "没有该商品。")
     if listing.supplier_id != actor.organisation_id:
         raise Forbidden("This is another supplier's listing.", "无权修改其他供应商的商品。")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(
+    upload = admit(
+        data,
+        IMAGES,
+        MAX_BYTES,
+        wrong_size=lambda: ValidationFailed(
             f"The image is larger than {MAX_BYTES // 1024 // 1024} MB.",
             "图片不能超过 2 MB。",
             code="file_too_large",
             details={"file": [f"{len(data)} bytes > {MAX_BYTES}"]},
-        )
-    kind = sniff(data)
-    if kind is None:
-        raise ValidationFailed(
+        ),
+        wrong_type=lambda: ValidationFailed(
             "Only PNG, JPEG or WebP images.",
             "仅支持 PNG、JPEG 或 WebP 图片。",
             code="bad_file_type",
             details={"file": ["not a PNG, JPEG or WebP image"]},
-        )
+        ),
+    )
     if len(listing.images) >= MAX_IMAGES:
         raise Conflict(
             f"At most {MAX_IMAGES} images.",
             f"最多上传 {MAX_IMAGES} 张图片。",
             code="too_many_images",
         )
-    content_type, ext = kind
-    digest, filename = content_address(data, ext)
     image = ListingImage(
         listing_id=listing.id,
-        filename=filename,
+        filename=upload.filename,
         original_name=name[:200],
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
     )
     listing.images.append(image)
     session.flush()
@@ -74,7 +74,7 @@ def add_image(
         actor,
         "listing.image_added",
         ("listing", listing.id),
-        {"image_id": image.id, "sha256": digest, "size": len(data)},
+        {"image_id": image.id, "sha256": upload.sha256, "size": upload.size},
     )
     store_after_commit(session, upload_dir() / image.filename, data)
     return image

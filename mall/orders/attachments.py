@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.auth import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
-from core.uploads import DOCUMENTS, content_address, store_after_commit
+from core.uploads import DOCUMENTS, admit, store_after_commit
 from core.uploads import sniff as sniff_upload
 from mall.orders.access import expect, get_order
 from mall.orders.models import Order, OrderAttachment
@@ -40,36 +40,42 @@ def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -
         "acceptance_refused",
         doing=("given acceptance attachments", "上传验收附件"),
     )
-    if not data or len(data) > MAX_BYTES:
-        raise ValidationFailed(
+
+    def wrong_size() -> ValidationFailed:
+        return ValidationFailed(
             f"A file of 1 byte to {MAX_BYTES // 1024 // 1024} MB.",
             f"附件大小须在 {MAX_BYTES // 1024 // 1024} MB 以内且不能为空。",
             code="bad_file_size",
             details={"file": [f"{len(data)} bytes"]},
         )
-    kind = sniff(data)
-    if kind is None:
-        raise ValidationFailed(
+
+    if not data:
+        raise wrong_size()
+    upload = admit(
+        data,
+        DOCUMENTS,
+        MAX_BYTES,
+        wrong_size=wrong_size,
+        wrong_type=lambda: ValidationFailed(
             "Only PDF, PNG or JPEG files.",
             "仅支持 PDF、PNG 或 JPEG 文件。",
             code="bad_file_type",
             details={"file": ["not a PDF, PNG or JPEG file"]},
-        )
+        ),
+    )
     if len(order.attachments) >= MAX_FILES:
         raise Conflict(
             f"At most {MAX_FILES} attachments.",
             f"最多上传 {MAX_FILES} 个附件。",
             code="too_many_attachments",
         )
-    content_type, ext = kind
-    digest, filename = content_address(data, ext)
     attachment = OrderAttachment(
         order_id=order.id,
-        filename=filename,
+        filename=upload.filename,
         original_name=(name or "attachment")[:200],
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
         uploaded_by=actor.user_id,
     )
     order.attachments.append(attachment)
@@ -81,8 +87,8 @@ def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -
         order,
         attachment_id=attachment.id,
         name=attachment.original_name,
-        sha256=digest,
-        size=len(data),
+        sha256=upload.sha256,
+        size=upload.size,
     )
     store_after_commit(session, upload_dir() / attachment.filename, data)
     return attachment
