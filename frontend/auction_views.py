@@ -24,7 +24,7 @@ from core.accounts.roles import OrgKind, Role
 from core.api import paginate
 from core.db import db
 from frontend import catalog_display as show
-from frontend import pool_views
+from frontend import pool_pages
 from frontend.catalog_views import signed_in
 from frontend.i18n import pick, t
 from mall import policy
@@ -353,7 +353,7 @@ def _outcome(session: Any, actor: Actor, auction: Auction, role: str | None) -> 
     out["price"] = winning.price if winning else None
     out["total"] = rules.lot_total(winning.price, auction.quantity) if winning else None
     if auction.pool_id is not None:  # a volume purchase: the shares' totals (AUC-2)
-        out["total"] = pool_views.awarded_total(session, auction.pool_id)
+        out["total"] = pool_pages.awarded_total(session, auction.pool_id)
     mine = Order.source_id == auction.id
     if role == "purchaser":
         mine = and_(mine, Order.purchaser_id == actor.organisation_id)
@@ -450,7 +450,7 @@ def _room_context(auction_id: int) -> dict[str, Any]:
         "purchaser_name": show.name_of(auction.purchaser),
         "outcome": _outcome(session, actor, auction, role),
         "participated": mine_row is not None,
-        "pool_panel": pool_views.room_panel(session, actor, auction, role),
+        "pool_panel": pool_pages.room_panel(session, actor, auction, role),
         "publishable": role == "purchaser" and auction.status == "draft",
         "start_passed": auction.starts_at < now - service.START_GRACE,
         "duration_minutes": int((auction.ends_at - auction.starts_at).total_seconds() // 60),
