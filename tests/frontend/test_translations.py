@@ -194,3 +194,19 @@ def test_money_and_times_are_formatted_by_babel_in_shanghai_time(app) -> None:  
             assert yuan_text(Decimal("1234.5")) == "¥1,234.50"
             assert yuan_text(Decimal("0")) == "¥0.00"
             assert when(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == "2027-01-01 01:30:00"
+
+
+def test_no_template_hides_the_translation_functions_behind_a_variable() -> None:
+    """``{% set _ = ... %}`` or a loop or macro argument named ``label`` would make every later
+    call of that name on the page fail."""
+    names = r"(?:_|label|gettext|pgettext|ngettext)"
+    binding = re.compile(
+        rf"\{{%-?\s*(?:set\s+{names}\s*=|for\s+(?:[\w\s,]*,\s*)?{names}\s*(?:,|in\b))"
+        rf"|\{{%-?\s*macro\s+\w+\([^)]*\b{names}\b\s*[,)=]"
+    )
+    found = [
+        f"{path.name}: {m.group(0)}"
+        for path in sorted((ROOT / "frontend/templates").rglob("*.html"))
+        for m in binding.finditer(path.read_text())
+    ]
+    assert found == []
