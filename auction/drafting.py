@@ -31,6 +31,7 @@ def _record(session: Session, actor: Actor, action: str, auction: Auction, **pay
 #: The terms a purchaser sets, as the create form and ``edit_draft`` name them.
 TERMS = (
     "title",
+    "title_en",
     "category_id",
     "standard_product_id",
     "required_params",
@@ -81,6 +82,7 @@ def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict
     budgets.check_reservable(actor, line, lot)
     return {
         "title": data["title"].strip(),
+        "title_en": (data.get("title_en") or "").strip() or None,
         "category_id": category.id,
         "standard_product_id": product_id,
         "required_params": data.get("required_params") or {},
@@ -154,6 +156,7 @@ def announcement(auction: Auction) -> dict[str, Any]:
     return {
         "number": auction.number,
         "title": auction.title,
+        "title_en": auction.title_en,
         "category_id": auction.category_id,
         "standard_product_id": auction.standard_product_id,
         "required_params": auction.required_params,

@@ -54,6 +54,8 @@ class LotTerms:
     must meet, the unit, the delivery date and whom to contact."""
 
     title: Mapped[str] = mapped_column(String(200))
+    #: the title in English, when the organiser gave one (pages fall back to ``title``)
+    title_en: Mapped[str | None] = mapped_column(String(200), nullable=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     standard_product_id: Mapped[int | None] = mapped_column(ForeignKey("standard_products.id"))
     #: parameters every offer must meet, e.g. {"cpu_cores": 8}

@@ -13,6 +13,12 @@ _id = validate.Range(min=1, max=MAX_ID)
 
 class AuctionCreateSchema(BiddingRulesArgs):
     title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    title_en = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "The title in English (optional); pages fall back to title."},
+    )
     category_id = IntField(required=True, validate=_id)
     standard_product_id = IntField(load_default=None, allow_none=True, validate=_id)
     required_params = fields.Dict(
@@ -42,6 +48,7 @@ class AuctionSchema(BiddingRulesSchema):
     number = fields.String()
     status = fields.String()
     title = fields.String()
+    title_en = fields.String(allow_none=True)
     purchaser_id = IntField()
     category_id = IntField()
     standard_product_id = IntField(allow_none=True)

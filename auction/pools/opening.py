@@ -28,6 +28,7 @@ def announcement(pool: Pool) -> dict[str, Any]:
     return {
         "number": pool.number,
         "title": pool.title,
+        "title_en": pool.title_en,
         "category_id": pool.category_id,
         "standard_product_id": pool.standard_product_id,
         "required_params": pool.required_params,
@@ -102,6 +103,7 @@ def open_pool(session: Session, actor: Actor, data: dict[str, Any]) -> Pool:
         region_id=actor.region_id,
         status="open",
         title=data["title"].strip(),
+        title_en=(data.get("title_en") or "").strip() or None,
         category_id=category.id,
         standard_product_id=product_id,
         required_params=required,

@@ -21,6 +21,12 @@ STATUSES = ["open", "closed", "auctioned", "awarded", "failed", "cancelled"]
 
 class PoolCreateSchema(BiddingRulesArgs):
     title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    title_en = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "The title in English (optional); pages fall back to title."},
+    )
     category_id = IntField(required=True, validate=_id)
     standard_product_id = IntField(load_default=None, allow_none=True, validate=_id)
     required_params = fields.Dict(
@@ -48,6 +54,7 @@ class PoolSchema(BiddingRulesSchema):
     number = fields.String()
     status = fields.String()
     title = fields.String()
+    title_en = fields.String(allow_none=True)
     organiser_id = IntField()
     region_id = IntField()
     category_id = IntField()

@@ -96,6 +96,7 @@ def _auction_for(session: Session, pool: Pool, now: Any) -> Auction:
         region_id=pool.region_id,
         status="published",
         title=pool.title,
+        title_en=pool.title_en,
         category_id=pool.category_id,
         standard_product_id=pool.standard_product_id,
         required_params=dict(pool.required_params or {}),
