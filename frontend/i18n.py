@@ -61,9 +61,11 @@ def pick(zh: str, en: str | None) -> str:
 
 def user_text(zh: str, en: str | None) -> Markup:
     """A title a user typed, in the page's language; when only the other language was entered, it
-    is shown marked with its language (read aloud correctly, styled as a fallback)."""
+    is shown as entered, marked with its language (read aloud correctly) and a note saying so."""
     if lang() == "en" and not en:
-        return Markup('<span lang="zh-CN" class="other-lang">{}</span>').format(zh)
+        return Markup(
+            '<span lang="zh-CN" class="other-lang">{}</span> <small class="muted">{}</small>'
+        ).format(zh, gettext("(in Chinese)"))
     return escape(en if lang() == "en" else zh)
 
 

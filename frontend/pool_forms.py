@@ -37,6 +37,7 @@ DEFAULTS = {
 #: The form's fields the API takes as they are.
 POOL_FIELDS = (
     "title",
+    "title_en",
     "category_id",
     "unit",
     "ceiling",

@@ -481,3 +481,45 @@ def test_the_close_turns_the_room_to_the_outcome(
     assert_accessible(purchaser, "room-closed-purchaser")
     purchaser.screenshot(path=str(shots / "room-closed-purchaser.png"), full_page=True)
     assert not js_errors, js_errors
+
+
+def test_an_english_title_shows_on_english_pages_and_a_missing_one_is_marked(
+    open_as, live_server: str
+) -> None:
+    """X-3: an auction's English title shows on English pages; one entered in Chinese only shows
+    as entered, marked as Chinese (its language for screen readers, and a note)."""
+    purchaser = Api(live_server, PURCHASER)
+    line = budget_line(purchaser, "JJ-TITLE")
+    starts = datetime.now(UTC) + timedelta(hours=2)
+    named = purchaser.call(
+        "POST",
+        "/api/auctions",
+        auction_terms(
+            purchaser,
+            line["id"],
+            starts,
+            title="激光打印机 20 台网上竞价",
+            title_en="20 laser printers",
+        ),
+        201,
+    )
+    plain = purchaser.call(
+        "POST",
+        "/api/auctions",
+        auction_terms(purchaser, line["id"], starts, title="激光打印机 10 台网上竞价"),
+        201,
+    )
+    page = open_as(PURCHASER)
+    page.goto(f"/auctions/{named['id']}")
+    expect(page.locator("[data-testid=auction-title]")).to_have_text("激光打印机 20 台网上竞价")
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    page.goto(f"/auctions/{named['id']}")
+    expect(page.locator("[data-testid=auction-title]")).to_have_text("20 laser printers")
+    assert page.title().startswith("20 laser printers")
+    page.goto(f"/auctions/{plain['id']}")
+    title = page.locator("[data-testid=auction-title]")
+    expect(title.locator("[lang=zh-CN]")).to_have_text("激光打印机 10 台网上竞价")
+    expect(title).to_contain_text("(in Chinese)")
+    assert_accessible(page, "auction-title-in-chinese-only")
+    page.goto("/auctions/new")
+    expect(page.locator("[data-testid=f-title-en]")).to_be_visible()

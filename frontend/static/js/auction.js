@@ -137,7 +137,7 @@
         var input = field(name);
         if (!input || !String(input.value).trim()) { problems[name] = _('required'); }
       });
-      ['title', 'unit', 'delivery_address', 'contact_name', 'contact_phone', 'delivery_date',
+      ['title', 'title_en', 'unit', 'delivery_address', 'contact_name', 'contact_phone', 'delivery_date',
         'decrement_mode', 'must_beat', 'visibility'].forEach(function (name) {
         body[name] = field(name).value.trim();
       });
