@@ -40,6 +40,7 @@ from tests.frontend.test_buying_browser import (
     orderable_listing,
     zh,
 )
+from tests.frontend.texts import zh_plural
 
 pytestmark = pytest.mark.browser
 
@@ -182,7 +183,7 @@ def test_designated_service_checkout(open_as, shots: Path, js_errors: list[str])
     form.locator("[data-testid=place-orders]").click()
     expect(error).to_have_attribute("data-code", "validation_failed")
     expect(error).to_contain_text("定点服务须填写服务日期、服务地点和服务内容")
-    expect(note).to_have_text(f"{zh('service_date')}：{zh('service_date_past')}")
+    expect(note).to_have_text(f"{zh('Service date')}：{zh('must be today or later')}")
     expect(fields.locator("[data-testid=service-date]")).to_have_class(INVALID)
     assert path_of(buyer) == "/checkout"
     assert_accessible(buyer, "checkout-service-refused")
@@ -446,6 +447,13 @@ def test_mutual_ratings(open_as, shots: Path, js_errors: list[str]) -> None:
 
     # The supplier's credit line on the product page counts the purchaser's rating.
     buyer.goto(f"/catalog/listings/{listing['id']}")
-    expect(credit).to_have_text(zh("Credit rating %s / 5 (%d ratings)") % ("4.50", 1))
+    expect(credit).to_have_text(
+        zh_plural(
+            "Credit rating %(overall)s / 5 (%(num)d rating)",
+            "Credit rating %(overall)s / 5 (%(num)d ratings)",
+            1,
+        )
+        % {"overall": "4.50", "num": 1}
+    )
     print(f"screenshots in {shots}")
     assert not js_errors, js_errors

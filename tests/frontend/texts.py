@@ -22,3 +22,8 @@ def en(msgid: str, context: str | None = None) -> str:
     catalog = _CATALOGS["en"]
     text = catalog.pgettext(context, msgid) if context else catalog.gettext(msgid)
     return text.replace("%%", "%")
+
+
+def zh_plural(singular: str, plural: str, n: int) -> str:
+    """The Chinese for a count (one form in Chinese), placeholders left in."""
+    return _CATALOGS["zh"].ngettext(singular, plural, n)
