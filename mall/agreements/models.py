@@ -145,7 +145,10 @@ class AgreementResponse(Base):
 
     @property
     def score(self) -> Decimal | None:
-        return None if self.score_x100 is None else Decimal(self.score_x100) / 100
+        """The weighted score, two places (e.g. 93.50)."""
+        if self.score_x100 is None:
+            return None
+        return (Decimal(self.score_x100) / 100).quantize(Decimal("0.01"))
 
 
 class ResponsePrice(Base):
