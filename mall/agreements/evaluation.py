@@ -26,7 +26,7 @@ from supervision.ledger import Entry, record_many
 MIN_CLOSED_ENTRANTS = 3
 
 
-def _require_status(solicitation: Solicitation, status: str, doing: tuple[str, str]) -> None:
+def require_status(solicitation: Solicitation, status: str, doing: tuple[str, str]) -> None:
     if solicitation.status != status:
         raise Conflict(
             f"The solicitation is {solicitation.status}: it cannot be {doing[0]} now.",
@@ -57,7 +57,7 @@ def open_responses(session: Session, actor: Actor, solicitation_id: int) -> Soli
             code="before_deadline",
             details={"response_deadline": solicitation.response_deadline.isoformat()},
         )
-    _require_status(solicitation, "published", ("opened", "开启"))
+    require_status(solicitation, "published", ("opened", "开启"))
     responses = responses_of(session, solicitation)
     solicitation.status = "opened"
     solicitation.opened_at = solicitation.updated_at = clock.now()
@@ -105,7 +105,7 @@ def evaluate(
     ledger."""
     solicitation = locked(session, actor, solicitation_id)
     require_solicitor(actor, solicitation)
-    _require_status(solicitation, "opened", ("evaluated", "评审"))
+    require_status(solicitation, "opened", ("evaluated", "评审"))
     responses = responses_of(session, solicitation)
     if solicitation.evaluation == "quality_priority":
         given = {s["response_id"]: s["scores"] for s in data.get("scores") or []}
@@ -161,7 +161,7 @@ def select_entrants(session: Session, actor: Actor, solicitation_id: int) -> Sol
     """确定入围: the lowest-ranked share is eliminated; a closed agreement keeps at least three."""
     solicitation = locked(session, actor, solicitation_id)
     require_solicitor(actor, solicitation)
-    _require_status(solicitation, "evaluated", ("selected", "确定入围"))
+    require_status(solicitation, "evaluated", ("selected", "确定入围"))
     responses = sorted(responses_of(session, solicitation), key=lambda r: r.rank or 0)
     out = eliminated_count(len(responses), solicitation.elimination_percent)
     kept = len(responses) - out

@@ -15,7 +15,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import Region
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound
-from mall.agreements.access import get_solicitation, in_region, is_solicitor, role_of
+from mall.agreements.access import in_region, is_solicitor, role_of
 from mall.agreements.evaluation import responses_of
 from mall.agreements.models import (
     Agreement,
@@ -157,7 +157,3 @@ def sees_prices(
     if actor.org_kind == OrgKind.PURCHASER:
         return in_region(session, actor, agreement.region_id)
     return role_of(session, actor, agreement) == "supervisor"
-
-
-def solicitation_for(session: Session, actor: Actor, solicitation_id: int) -> Solicitation:
-    return get_solicitation(session, actor, solicitation_id)

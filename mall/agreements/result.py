@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import Actor
 from mall.agreements.access import locked, record_step, require_solicitor
-from mall.agreements.evaluation import _require_status, responses_of
+from mall.agreements.evaluation import require_status, responses_of
 from mall.agreements.models import Agreement, AgreementEntrant, EntrantPrice
 
 
@@ -17,7 +17,7 @@ def publish_result(session: Session, actor: Actor, solicitation_id: int) -> Agre
     """公布入围结果: the agreement and its entrants (status active)."""
     solicitation = locked(session, actor, solicitation_id)
     require_solicitor(actor, solicitation)
-    _require_status(solicitation, "selected", ("concluded", "公布入围结果"))
+    require_status(solicitation, "selected", ("concluded", "公布入围结果"))
     now = clock.now()
     agreement = Agreement(
         solicitation_id=solicitation.id,
