@@ -68,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from frontend import views as frontend_views
     from mall import demo as mall_demo
     from mall import demo_orders as mall_demo_orders
+    from mall.agreements import api as agreements_api
     from mall.budgets import api as budgets_api
     from mall.cli import mall_cli
     from mall.contracts import api as contracts_api
@@ -109,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(credit_api.blp)
     api.register_blueprint(notifications_api.blp)
     api.register_blueprint(disputes_api.blp)
+    api.register_blueprint(agreements_api.blp)
 
     socketio.init_app(
         app,

@@ -1,0 +1,1 @@
+"""Framework agreements (框架协议采购, MALL-8)."""
