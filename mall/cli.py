@@ -13,7 +13,8 @@ def tick() -> None:
     """Run the periodic jobs once: orders not confirmed by their deadline lapse, giving back their
     stock and budget funds; paid orders whose supplier has not confirmed the funds within
     MALL_AUTO_CLOSE_DAYS close; disputes whose deadlines passed move on (a missed response lets
-    the handler rule, an overdue handler is escalated). The server runs them by itself every
+    the handler rule, an overdue handler is escalated); framework agreement rotation offers not
+    answered in time pass the turn on. The server runs them by itself every
     MALL_TICK_SECONDS; run this from cron when it does not (MALL_TICK_SECONDS=0)."""
     from mall.jobs import run_once
 
@@ -25,6 +26,7 @@ def tick() -> None:
             for k, v in counts.items()
             if k.startswith("disputes_")
         )
+        + f"; rotation offers timed out {counts['offers_timed_out']}"
     )
 
 

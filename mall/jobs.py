@@ -9,9 +9,11 @@ from core.db import db
 
 def run_once() -> dict[str, int]:
     """Orders not confirmed in time lapse; paid orders whose supplier has not confirmed the funds
-    within MALL_AUTO_CLOSE_DAYS close; disputes whose deadlines passed move on (MALL-9). Each job
-    is its own unit of work, so one failing leaves the others done."""
+    within MALL_AUTO_CLOSE_DAYS close; disputes whose deadlines passed move on (MALL-9); rotation
+    offers of framework agreements not answered in time pass the turn on (MALL-8). Each job is its
+    own unit of work, so one failing leaves the others done."""
     from mall import policy
+    from mall.agreements import rotation
     from mall.disputes import service as disputes
     from mall.orders.service import lapse_unconfirmed
     from mall.payments.service import close_overdue
@@ -22,4 +24,11 @@ def run_once() -> dict[str, int]:
         closed = len(close_overdue(session, SYSTEM, policy.settings().auto_close_days))
     with db.unit_of_work() as session:
         counts = disputes.tick(session, SYSTEM)
-    return {"lapsed": lapsed, "closed": closed, **{f"disputes_{k}": v for k, v in counts.items()}}
+    with db.unit_of_work() as session:
+        timed_out = rotation.expire(session, SYSTEM)
+    return {
+        "lapsed": lapsed,
+        "closed": closed,
+        **{f"disputes_{k}": v for k, v in counts.items()},
+        "offers_timed_out": timed_out,
+    }

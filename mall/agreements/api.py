@@ -135,3 +135,7 @@ def list_agreements(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.response(200, AgreementSchema)
 def get_agreement(agreement_id: int):  # type: ignore[no-untyped-def]
     return queries.get_agreement(db.session, require_actor(), agreement_id)
+
+
+# The call-off routes (第二阶段) live in their own module, on this blueprint.
+from mall.agreements import calloff_api  # noqa: E402, F401

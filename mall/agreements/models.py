@@ -25,6 +25,9 @@ EVALUATIONS = ("price_priority", "quality_priority")
 CALL_OFF_METHODS = ("direct", "secondary_competition", "rotation")
 RESPONSE_STATUSES = ("submitted", "selected", "eliminated")
 ENTRANT_STATUSES = ("active", "suspended", "terminated")
+#: ``change_pending``: a change to the agreement (prices, terms) awaits publication; call-offs wait.
+#: No change procedure sets it yet; the call-off checks already honour it.
+AGREEMENT_STATUSES = ("active", "change_pending", "ended")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -187,6 +190,9 @@ class Agreement(Base):
     term_starts: Mapped[date] = mapped_column(Date)
     term_ends: Mapped[date] = mapped_column(Date)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: 顺序轮候: the rank of the entrant the last rotation offer went to (0: none yet). Moved under
+    #: the agreement's row lock, so two call-offs never take the same turn.
+    rotation_rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     solicitation: Mapped[Solicitation] = relationship()
     entrants: Mapped[list[AgreementEntrant]] = relationship(order_by="AgreementEntrant.rank")

@@ -78,6 +78,10 @@ TITLES = {
         "title_zh": "政府采购合同（电子卖场网上竞价）",
         "title_en": "Government procurement contract (e-mall reverse auction)",
     },
+    "agreement": {
+        "title_zh": "政府采购合同（框架协议采购）",
+        "title_en": "Government procurement contract (framework agreement call-off)",
+    },
 }
 
 
@@ -97,6 +101,7 @@ def terms(session: Session, order: Order) -> dict[str, Any]:
         **TITLES[order.source],
         "order": {"id": order.id, "number": order.number, "placed_at": order.placed_at},
         **({"auction_id": order.source_id} if order.source == "auction" else {}),
+        **({"calloff_id": order.source_id} if order.source == "agreement" else {}),
         "confirmed_at": order.confirmed_at,
         "purchaser": _party(order.purchaser),
         "supplier": _party(

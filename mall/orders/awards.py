@@ -38,7 +38,7 @@ class AwardLine:
 class Award:
     """What an award gives one purchaser: from whom, what, at what price, paid from which line."""
 
-    source: str  # "auction"
+    source: str  # "auction" or "agreement" (a framework agreement's call-off)
     source_id: int
     purchaser_id: int
     region_id: int

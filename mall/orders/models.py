@@ -86,7 +86,7 @@ class Order(Base):
     __table_args__ = (
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint("total > 0", name="total_positive"),
-        CheckConstraint("source IN ('mall', 'auction')", name="source"),
+        CheckConstraint("source IN ('mall', 'auction', 'agreement')", name="source"),
         CheckConstraint(
             "cancel_requested_by IS NULL OR cancel_requested_by IN ('purchaser', 'supplier')",
             name="cancel_requested_by",
@@ -101,9 +101,10 @@ class Order(Base):
     #: the purchaser's region: where supervisors see the order
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     status: Mapped[str] = mapped_column(String(20), index=True)
-    #: how the order came about: ``mall`` (cart and checkout) or ``auction`` (an award)
+    #: how the order came about: ``mall`` (cart and checkout), ``auction`` (an award) or
+    #: ``agreement`` (a framework agreement's call-off)
     source: Mapped[str] = mapped_column(String(10), default="mall")
-    #: the auction whose award made the order
+    #: the auction whose award made the order, or the call-off
     source_id: Mapped[int | None] = mapped_column(Integer, index=True)
     total: Mapped[Decimal] = mapped_column(Money)
     #: what acceptance found delivered as ordered; the amount to pay

@@ -179,8 +179,12 @@ class AttachmentUploadSchema(Schema):
 class _OrderSchema(Schema):
     id = IntField()
     number = fields.String()
-    source = fields.String(metadata={"description": "mall (checkout) | auction (an award)"})
-    source_id = IntField(allow_none=True, metadata={"description": "the auction's id"})
+    source = fields.String(
+        metadata={"description": "mall (checkout) | auction (an award) | agreement (a call-off)"}
+    )
+    source_id = IntField(
+        allow_none=True, metadata={"description": "the auction's or call-off's id"}
+    )
     status = fields.String()
     status_zh = fields.String()
     status_en = fields.String()

@@ -1,0 +1,144 @@
+"""What every call-off from a framework agreement passes first (MALL-8, 第二阶段), after
+Prozorro's ``cfaselectionua`` checks. Each refusal has its own code and a message in English and
+Chinese, and is raised before anything is written.
+
+Codes: ``purchaser_only``, ``agreement_not_active``, ``change_pending``, ``agreement_ending``,
+``outside_region``, ``method_not_available`` (secondary competition, not built yet),
+``method_not_allowed``, ``items_required``, ``items_not_in_agreement``, ``duplicate_item``,
+``quantity_invalid``, ``delivery_incomplete``, and the budget line's own (``other_organisation``,
+``budget_line_closed``, ``wrong_fiscal_year``, ``insufficient_funds``).
+
+No procedure changes an agreement yet; when one does it sets the agreement's status to
+``change_pending`` until the change is published, and call-offs wait for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import clock
+from core.accounts.auth import Actor
+from core.errors import Conflict, Forbidden, ValidationFailed
+from core.money import cny
+from mall.agreements.access import in_region
+from mall.agreements.models import Agreement, AgreementEntrant, SolicitationItem
+from mall.budgets import service as budgets
+from mall.budgets.models import BudgetLine
+from mall.orders.access import require_purchaser
+
+#: An agreement ending within this many days takes no more call-offs.
+ENDING_DAYS = 7
+#: The methods stage two offers so far; 二次竞价 comes with its own change.
+AVAILABLE = ("direct", "rotation")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """An item of the agreement and the quantity called off."""
+
+    item: SolicitationItem
+    quantity: int
+
+
+def check_agreement(session: Session, actor: Actor, agreement: Agreement, method: str) -> None:
+    """The agreement takes call-offs from this purchaser by this method now."""
+    require_purchaser(actor)
+    today = clock.local(clock.now()).date()
+    if agreement.status == "change_pending":
+        raise Conflict(
+            "A change to this framework agreement is pending; call off once it is published.",
+            "该框架协议有待生效的变更，变更公布后方可下单。",
+            code="change_pending",
+        )
+    if agreement.status != "active" or not agreement.term_starts <= today <= agreement.term_ends:
+        raise Conflict(
+            "This framework agreement is not in force.",
+            "该框架协议不在有效期内，不能下单。",
+            code="agreement_not_active",
+        )
+    if agreement.term_ends <= today + timedelta(days=ENDING_DAYS):
+        raise Conflict(
+            f"This framework agreement ends on {agreement.term_ends}, within {ENDING_DAYS} days.",
+            f"该框架协议将于 {agreement.term_ends} 到期（{ENDING_DAYS} 日内），不再接受下单。",
+            code="agreement_ending",
+        )
+    if not in_region(session, actor, agreement.region_id):
+        raise Forbidden(
+            "This framework agreement does not serve your region.",
+            "该框架协议不服务于贵单位所在区域。",
+            code="outside_region",
+        )
+    if method not in AVAILABLE:
+        raise Conflict(
+            "Secondary competition is not available yet.",
+            "二次竞价暂未开放。",
+            code="method_not_available",
+        )
+    if method not in agreement.call_off_methods:
+        raise Conflict(
+            "This framework agreement does not allow this call-off method.",
+            "该框架协议不允许此种采购方式。",
+            code="method_not_allowed",
+            details={"method": [method], "allowed": list(agreement.call_off_methods)},
+        )
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def check_items(session: Session, agreement: Agreement, rows: list[dict[str, Any]]) -> list[Wanted]:
+    """The call-off's items: a subset of the agreement's, each once, each a whole number ≥ 1."""
+    if not rows:
+        raise ValidationFailed(
+            "Call off at least one item.", "请至少选择一项标的。", code="items_required"
+        )
+    items = {
+        i.id: i
+        for i in session.scalars(
+            select(SolicitationItem).where(
+                SolicitationItem.solicitation_id == agreement.solicitation_id
+            )
+        )
+    }
+    ids = [row.get("item_id") for row in rows]
+    strangers = [i for i in ids if i not in items]
+    if strangers:
+        raise ValidationFailed(
+            "These items are not in the framework agreement.",
+            "所选标的不在该框架协议范围内。",
+            code="items_not_in_agreement",
+            details={"item_id": strangers},
+        )
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(
+            "Each item is called off once.", "每项标的只能出现一次。", code="duplicate_item"
+        )
+    wrong = [row["item_id"] for row in rows if not _whole(row.get("quantity"))]
+    if wrong:
+        raise ValidationFailed(
+            "Quantities are whole numbers of at least 1.",
+            "采购数量须为不小于 1 的整数。",
+            code="quantity_invalid",
+            details={"item_id": wrong},
+        )
+    return [Wanted(items[row["item_id"]], row["quantity"]) for row in rows]
+
+
+def agreed_total(entrant: AgreementEntrant, wanted: list[Wanted]) -> Decimal:
+    """Σ the entrant's agreed unit price × quantity."""
+    prices = {p.item_id: p.unit_price for p in entrant.prices}
+    return cny(sum((prices[w.item.id] * w.quantity for w in wanted), Decimal(0)))
+
+
+def check_funds(session: Session, actor: Actor, line_id: int, amount: Decimal) -> BudgetLine:
+    """The purchaser's own line, active, of this fiscal year, with ``amount`` available; locked."""
+    line = budgets.lock_line(session, line_id)
+    budgets.check_reservable(actor, line, amount)
+    return line
