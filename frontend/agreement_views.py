@@ -26,7 +26,7 @@ from frontend.agreement_forms import (
 from frontend.agreement_labels import agreement_label
 from frontend.agreement_pages import agreement_context, solicitation_context
 from frontend.catalog_views import signed_in
-from frontend.pool_forms import message
+from frontend.pool_forms import message, whole_numbers
 from mall.agreements import evaluation, pages, responses, result
 from mall.agreements.access import (
     get_solicitation,
@@ -208,7 +208,9 @@ def evaluate(solicitation_id: int) -> Any:
             scores.setdefault(response_id, {})[criterion] = value.strip()
     body = {
         "scores": [
-            {"response_id": rid, "scores": given}
+            whole_numbers(
+                {"response_id": rid, "scores": whole_numbers(given, tuple(given))}, ("response_id",)
+            )
             for rid, given in scores.items()
             if found.evaluation == "quality_priority"
         ]
