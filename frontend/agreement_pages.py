@@ -14,6 +14,7 @@ from core.accounts.auth import Actor
 from core.db import db
 from core.errors import NotFound
 from frontend import catalog_display as show
+from frontend.i18n import lang
 from mall.agreements import pages, queries, responses
 from mall.agreements.access import get_solicitation, is_supplier, role_of
 from mall.agreements.models import Agreement, Solicitation
@@ -67,6 +68,13 @@ def solicitation_context(actor: Actor, solicitation_id: int) -> dict[str, Any]:
     if step and solicitation.status == "published" and now < solicitation.response_deadline:
         step = None
     agreement = pages.agreement_of(session, solicitation)
+    may_respond = pages.may_respond_now(session, actor, solicitation)
+    why_not = None
+    if is_supplier(actor) and not may_respond and solicitation.status == "published":
+        code = pages.why_not_respond(session, actor, solicitation)
+        if code is not None:
+            en, zh = responses.REFUSALS.get(code, responses.REFUSALS["not_enrolled"])
+            why_not = zh if lang() == "zh" else en
     names = _names(session, {solicitation.solicitor_id} | {r.supplier_id for r in listed})
     return {
         "s": solicitation,
@@ -77,7 +85,8 @@ def solicitation_context(actor: Actor, solicitation_id: int) -> dict[str, Any]:
         "region_choices": [(r, show.region_depth(r)) for r in regions.values()],
         "mine": mine,
         "mine_prices": {p.item_id: p.unit_price for p in mine.prices} if mine else {},
-        "may_respond": pages.may_respond_now(session, actor, solicitation),
+        "may_respond": may_respond,
+        "why_not": why_not,
         "supplier": is_supplier(actor),
         "before_deadline": now < solicitation.response_deadline,
         "responses": listed,

@@ -173,7 +173,12 @@ def respond(solicitation_id: int) -> Any:
     except ValidationError as refused:
         return _refused(solicitation_id, price_errors(schema_errors(refused), found), None)
     except DomainError as refused:
-        return _refused(solicitation_id, service_errors(refused), message(refused))
+        fields = {
+            k: v
+            for k, v in service_errors(refused).items()
+            if k.startswith(("prices", "capacity", "region_ids"))
+        }
+        return _refused(solicitation_id, fields, message(refused))
     return _done(solicitation_id, "responded")
 
 
@@ -182,7 +187,8 @@ def _step(solicitation_id: int, run: Any, done: str) -> Any:
     try:
         run(db.session, actor, solicitation_id)
     except DomainError as refused:
-        return _refused(solicitation_id, service_errors(refused), message(refused))
+        # These forms have no fields: the message says it all.
+        return _refused(solicitation_id, {}, message(refused))
     return _done(solicitation_id, done)
 
 
@@ -203,9 +209,9 @@ def evaluate(solicitation_id: int) -> Any:
     found = get_solicitation(db.session, actor, solicitation_id)
     scores: dict[str, dict[str, Any]] = {}
     for key, value in request.form.items():
-        if key.startswith("score."):
-            _prefix, response_id, criterion = key.split(".", 2)
-            scores.setdefault(response_id, {})[criterion] = value.strip()
+        parts = key.split(".", 2)
+        if parts[0] == "score" and len(parts) == 3:
+            scores.setdefault(parts[1], {})[parts[2]] = value.strip()
     body = {
         "scores": [
             whole_numbers(
@@ -221,7 +227,8 @@ def evaluate(solicitation_id: int) -> Any:
     except ValidationError:
         return _refused(solicitation_id, {"scores": _("Enter a whole number from 0 to 100.")}, None)
     except DomainError as refused:
-        return _refused(solicitation_id, service_errors(refused), message(refused))
+        fields = {k: v for k, v in service_errors(refused).items() if k == "scores"}
+        return _refused(solicitation_id, fields, message(refused))
     return _done(solicitation_id, "evaluated")
 
 
@@ -236,7 +243,7 @@ def result_page(solicitation_id: int) -> Any:
     try:
         agreement = result.publish_result(db.session, actor, solicitation_id)
     except DomainError as refused:
-        return _refused(solicitation_id, service_errors(refused), message(refused))
+        return _refused(solicitation_id, {}, message(refused))
     return redirect(url_for("agreement_ui.agreement", agreement_id=agreement.id, done="1"))
 
 

@@ -21,6 +21,18 @@ from mall.agreements.models import Agreement, AgreementEntrant, Solicitation, So
 from mall.agreements.responses import check_eligible
 
 
+def why_not_respond(session: Session, actor: Actor, solicitation: Solicitation) -> str | None:
+    """Why the supplier may not respond to a published solicitation before its deadline: the code
+    ``responses.respond`` would refuse it with (``not_enrolled``, ``supplier_suspended``,
+    ``not_designated``), or None when it may."""
+    assert actor.organisation_id is not None
+    try:
+        check_eligible(session, actor.organisation_id, solicitation)
+    except DomainError as refused:
+        return refused.code
+    return None
+
+
 def may_respond_now(session: Session, actor: Actor, solicitation: Solicitation) -> bool:
     """Whether the supplier may respond now: published, before the deadline, and enrolled in
     every item's category (the rule ``responses.respond`` applies)."""
@@ -28,11 +40,7 @@ def may_respond_now(session: Session, actor: Actor, solicitation: Solicitation) 
         return False
     if solicitation.status != "published" or clock.now() >= solicitation.response_deadline:
         return False
-    try:
-        check_eligible(session, actor.organisation_id, solicitation)
-    except DomainError:
-        return False
-    return True
+    return why_not_respond(session, actor, solicitation) is None
 
 
 def open_to_supplier(session: Session, actor: Actor) -> list[Solicitation]:

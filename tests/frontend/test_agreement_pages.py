@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core import clock
+from mall.agreements.responses import REFUSALS
 from tests.catalog.conftest import cat  # noqa: F401
 from tests.frontend.texts import zh
 from tests.mall.agreements_floor import floor, published, respond  # noqa: F401
@@ -88,6 +89,7 @@ def test_a_supplier_outside_the_categories_is_offered_nothing(floor) -> None:  #
     assert 'data-testid="solicitations-empty"' in idle
     page = floor.idle.get(f"/agreements/solicitations/{s['id']}").get_data(as_text=True)
     assert 'data-testid="cannot-respond"' in page and "respond-form" not in page
+    assert REFUSALS["not_enrolled"][1] in page  # the reason, in the page's language
     enrolled = floor.suppliers[0].get("/agreements/solicitations").get_data(as_text=True)
     assert f'data-id="{s["id"]}"' in enrolled
     for api in (floor.purchaser, floor.supervisor, floor.operator, floor.suppliers[1]):
