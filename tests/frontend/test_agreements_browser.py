@@ -7,8 +7,8 @@ is refused, and its own response comes back with its own prices only), two suppl
 the test through the API. Once the live server's clock passes the deadline the operator opens the
 responses, ranks them by price, selects the entrants (the last of four is eliminated) and
 publishes the result. A purchaser of the region served finds the agreement and compares the
-entrants' agreed unit prices per item, in Chinese, in English and on a phone; every kind of page
-passes axe-core.
+entrants' agreed unit prices per item, in Chinese, in English and on a phone; the supervisor of
+the region sees them too, an entrant only its own. Every kind of page passes axe-core.
 """
 
 from __future__ import annotations
@@ -277,6 +277,13 @@ def test_a_solicitation_becomes_an_agreement_purchasers_compare(
     expect(phone.locator("[data-testid=compare-table]")).to_be_visible()
     assert_fits(phone, PHONE)
     phone.screenshot(path=str(shots / "agreement-phone.png"), full_page=True)
+
+    # The supervisor of the region sees the agreement, its entrants and their prices.
+    supervisor = open_as("supervisor.hohhot")
+    supervisor.click("nav a[href='/agreements#agreements']")
+    supervisor.click(f"[data-testid=agreement-row] >> text={TITLE}")
+    expect(supervisor.locator("[data-testid=compare-entrant]")).to_have_count(3)
+    expect(supervisor.locator("[data-testid=entrant-row]")).to_have_count(3)
 
     # The supplier sees the agreement it entered, with its own prices only.
     supplier.goto("/agreements")
