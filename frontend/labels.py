@@ -12,6 +12,7 @@ LABELS: dict[str, LazyString] = {
     "orders": _l("Orders"),
     "auctions": _l("Reverse auctions"),
     "volume": _l("Volume purchases"),
+    "agreements": _l("Framework agreements"),
     "budget": _l("Budget"),
     "listings": _l("My listings"),
     "enrolment": _l("Enrolment"),

@@ -30,6 +30,7 @@ from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
 from frontend import (
+    agreement_views,
     auction_views,
     buying_views,
     catalog_views,
@@ -59,13 +60,39 @@ NAV: dict[str, list[str]] = {
         "orders",
         "auctions",
         "volume",
+        "agreements",
         "budget",
         "disputes",
         "notices",
     ],
-    Role.SUPPLIER: ["listings", "enrolment", "auctions", "volume", "orders", "disputes", "notices"],
-    Role.OPERATOR: ["review", "enrolment", "halls", "volume", "prices", "organisations"],
-    Role.SUPERVISOR: ["ledger", "warnings", "auctions", "volume", "prices", "disputes"],
+    Role.SUPPLIER: [
+        "listings",
+        "enrolment",
+        "auctions",
+        "volume",
+        "agreements",
+        "orders",
+        "disputes",
+        "notices",
+    ],
+    Role.OPERATOR: [
+        "review",
+        "enrolment",
+        "halls",
+        "volume",
+        "agreements",
+        "prices",
+        "organisations",
+    ],
+    Role.SUPERVISOR: [
+        "ledger",
+        "warnings",
+        "auctions",
+        "volume",
+        "agreements",
+        "prices",
+        "disputes",
+    ],
     Role.PRICE_MONITOR: ["prices", "catalog"],
     Role.DISPUTE_HANDLER: ["disputes", "notices"],
     Role.BANKER: ["financing"],
@@ -87,6 +114,7 @@ LINKS = {
     "disputes": "dispute_ui.index",
     "notices": "dispute_ui.inbox",
     "volume": "pool_ui.index",
+    "agreements": "agreement_ui.index",
 }
 
 
@@ -340,4 +368,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auction_views.bp)
     app.register_blueprint(dispute_views.bp)
     app.register_blueprint(pool_views.bp)
+    app.register_blueprint(agreement_views.bp)
     app.register_blueprint(registration_views.bp)

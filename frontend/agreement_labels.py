@@ -1,0 +1,46 @@
+"""Framework agreement labels looked up by a computed key (MALL-8): statuses, kinds, evaluation
+and call-off methods, the solicitor's steps and what each step's page then says."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_babel.speaklater import LazyString
+
+AGREEMENT_LABELS: dict[str, LazyString] = {
+    "status_draft": lazy_pgettext("agreement solicitation", "Draft"),
+    "status_published": lazy_pgettext("agreement solicitation", "Open for responses"),
+    "status_opened": lazy_pgettext("agreement solicitation", "Responses opened"),
+    "status_evaluated": lazy_pgettext("agreement solicitation", "Evaluated"),
+    "status_selected": lazy_pgettext("agreement solicitation", "Entrants selected"),
+    "status_concluded": lazy_pgettext("agreement solicitation", "Result published"),
+    "status_active": lazy_pgettext("agreement", "In force"),
+    "status_suspended": lazy_pgettext("agreement", "Suspended"),
+    "status_terminated": lazy_pgettext("agreement", "Terminated"),
+    "kind_closed": _l("Closed (entrants fixed at selection)"),
+    "kind_open": _l("Open (suppliers may join during the term)"),
+    "evaluation_price_priority": _l("Price priority"),
+    "evaluation_quality_priority": _l("Quality priority"),
+    "method_direct": _l("Direct selection"),
+    "method_secondary_competition": _l("Secondary competition"),
+    "method_rotation": _l("Rotation"),
+    "response_submitted": lazy_pgettext("agreement response", "Submitted"),
+    "response_selected": lazy_pgettext("agreement response", "Selected"),
+    "response_eliminated": lazy_pgettext("agreement response", "Eliminated"),
+    "do_publish": _l("Publish the solicitation"),
+    "do_open": _l("Open the responses"),
+    "do_evaluate": _l("Rank the responses"),
+    "do_select": _l("Select the entrants"),
+    "do_result": _l("Publish the result"),
+    "done_created": _l("The solicitation is saved as a draft: only your organisation sees it."),
+    "done_published": _l("The solicitation is published; enrolled suppliers are told."),
+    "done_responded": _l("Your response is submitted. It stays sealed until the deadline."),
+    "done_opened": _l("The responses are opened; their contents are on the ledger."),
+    "done_evaluated": _l("The responses are ranked."),
+    "done_selected": _l("The entrants are selected."),
+}
+
+
+def agreement_label(prefix: str, key: str) -> str:
+    found = AGREEMENT_LABELS.get(f"{prefix}_{key}")
+    return str(found) if found is not None else key
