@@ -314,6 +314,23 @@ ACTIONS: dict[str, LazyString] = {
     "pool.awarded": lazy_pgettext("ledger action", "Volume purchase awarded"),
     "pool.failed": lazy_pgettext("ledger action", "Volume purchase failed"),
     "org.registered": lazy_pgettext("ledger action", "Supplier registered"),
+    "agreement.solicitation_created": lazy_pgettext("ledger action", "Solicitation drafted"),
+    "agreement.solicitation_published": lazy_pgettext("ledger action", "Solicitation published"),
+    "agreement.response_submitted": lazy_pgettext("ledger action", "Sealed response submitted"),
+    "agreement.responses_opened": lazy_pgettext("ledger action", "Responses opened"),
+    "agreement.response_opened": lazy_pgettext("ledger action", "Response opened"),
+    "agreement.evaluated": lazy_pgettext("ledger action", "Responses evaluated"),
+    "agreement.entrants_selected": lazy_pgettext("ledger action", "Entrants selected"),
+    "agreement.result_published": lazy_pgettext("ledger action", "Agreement result published"),
+    "agreement.calloff_placed": lazy_pgettext("ledger action", "Call-off placed"),
+    "agreement.calloff_offered": lazy_pgettext(
+        "ledger action", "Call-off offered to the next entrant"
+    ),
+    "agreement.calloff_accepted": lazy_pgettext("ledger action", "Call-off accepted"),
+    "agreement.calloff_declined": lazy_pgettext("ledger action", "Call-off declined"),
+    "agreement.calloff_timed_out": lazy_pgettext("ledger action", "Call-off offer timed out"),
+    "agreement.calloff_ordered": lazy_pgettext("ledger action", "Call-off ordered"),
+    "agreement.calloff_unfilled": lazy_pgettext("ledger action", "Call-off unfilled"),
 }
 SUBJECTS: dict[str, LazyString] = {
     "user": lazy_pgettext("ledger subject", "User"),
@@ -333,6 +350,8 @@ SUBJECTS: dict[str, LazyString] = {
     "auction": lazy_pgettext("ledger subject", "Auction"),
     "dispute": lazy_pgettext("ledger subject", "Dispute"),
     "pool": lazy_pgettext("ledger subject", "Volume purchase"),
+    "agreement_solicitation": lazy_pgettext("ledger subject", "Framework agreement solicitation"),
+    "agreement_calloff": lazy_pgettext("ledger subject", "Framework agreement call-off"),
 }
 
 
