@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from auction import service
 from auction.models import Auction
-from catalog.categories.models import StandardProduct
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import User
@@ -62,16 +61,10 @@ def form_context(actor: Actor, draft: dict[str, Any] | None = None) -> dict[str,
     order; ``draft`` is the draft being changed, if any."""
     session = db.session
     now = clock.now()
-    categories = show.categories_by_id(session)
-    leaves = sorted(show.leaf_ids(categories), key=lambda i: categories[i].code)
+    categories, leaves, products = show.lot_choices(session)
     year = budgets.fiscal_year_now()
     lines = list(session.scalars(budgets.lines_query(actor, {"active": True, "fiscal_year": year})))
     regions = show.regions_by_id(session)
-    products = session.scalars(
-        select(StandardProduct)
-        .where(StandardProduct.active.is_(True), StandardProduct.category_id.in_(leaves))
-        .order_by(StandardProduct.code)
-    ).all()
     user = session.get(User, actor.user_id)
     last = session.scalars(
         select(Auction)

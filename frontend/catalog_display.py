@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.categories import parameters
-from catalog.categories.models import Category, ParameterSchema
+from catalog.categories.models import Category, ParameterSchema, StandardProduct
 from catalog.enrolment.models import SIZES
 from core.accounts.models import Organisation, Region
 from core.money import cny
@@ -147,3 +147,18 @@ def facet_sort_key(definition: dict[str, Any] | None, value: str, count: int) ->
         except ArithmeticError:
             pass
     return (1, -count, value)
+
+
+def lot_choices(session: Session) -> tuple[dict[int, Category], list[int], list[StandardProduct]]:
+    """What a lot's form offers: every category by id, the leaves in code order, and the active
+    standard products of those leaves."""
+    categories = categories_by_id(session)
+    leaves = sorted(leaf_ids(categories), key=lambda i: categories[i].code)
+    products = list(
+        session.scalars(
+            select(StandardProduct)
+            .where(StandardProduct.active.is_(True), StandardProduct.category_id.in_(leaves))
+            .order_by(StandardProduct.code)
+        )
+    )
+    return categories, leaves, products

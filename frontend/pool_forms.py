@@ -9,9 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_pgettext
 from marshmallow import ValidationError
-from sqlalchemy import select
 
-from catalog.categories.models import StandardProduct
 from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import User
@@ -96,13 +94,7 @@ def form_context(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     defaults, overlaid with the values the organiser entered."""
     session = db.session
     now = clock.now()
-    categories = show.categories_by_id(session)
-    leaves = sorted(show.leaf_ids(categories), key=lambda i: categories[i].code)
-    products = session.scalars(
-        select(StandardProduct)
-        .where(StandardProduct.active.is_(True), StandardProduct.category_id.in_(leaves))
-        .order_by(StandardProduct.code)
-    ).all()
+    categories, leaves, products = show.lot_choices(session)
     closes = clock.local(now + timedelta(days=DEFAULTS["window_days"])).replace(
         second=0, microsecond=0
     )
