@@ -30,6 +30,7 @@ from core import clock, workdays
 from core.accounts.auth import Actor
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.notifications.service import Message, notify
 from mall.agreements.calloff_checks import Wanted, agreed_total, check_funds
 from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.calloffs import (
@@ -86,6 +87,26 @@ def _expiry(now: datetime) -> datetime:
     return workdays.calendar().add_working_days(now, OFFER_WORKING_DAYS)
 
 
+def _tell_entrant(
+    session: Session, agreement: Agreement, calloff: CallOff, offer: CallOffOffer
+) -> None:
+    """The entrant whose turn it is learns of the offer and its deadline (站内通知)."""
+    until = clock.local(offer.expires_at)
+    notify(
+        session,
+        [offer.supplier_id],
+        Message(
+            kind="agreement.calloff_offered",
+            title_zh=f"框架协议轮候采购：{calloff.number} {agreement.title}"
+            f"（请于 {until:%m-%d %H:%M} 前答复）",
+            title_en=f"Your turn in a framework agreement: {calloff.number} {agreement.title} "
+            f"(answer by {until:%m-%d %H:%M})",
+            link=f"/agreements/{agreement.id}",
+            subject=("agreement_calloff", calloff.id),
+        ),
+    )
+
+
 def _offer_next(session: Session, actor: Actor, agreement: Agreement, calloff: CallOff) -> None:
     """Offer the call-off to the next active entrant in turn that has not had it; or, when none is
     left, leave it unfilled and give its funds back."""
@@ -132,6 +153,7 @@ def _offer_next(session: Session, actor: Actor, agreement: Agreement, calloff: C
             expires_at=offer.expires_at,
             skipped=skipped,
         )
+        _tell_entrant(session, agreement, calloff, offer)
         return
     calloff.status = "unfilled"
     calloff.entrant_id = None

@@ -241,3 +241,19 @@ def test_another_party_is_refused(fa, session):  # noqa: F811
     assert fa.operator.get(f"/api/agreements/calloffs/{calloff['id']}").status_code == 200
     assert fa.supervisor.get(f"/api/agreements/calloffs/{calloff['id']}").status_code == 200
     assert session.get(CallOff, calloff["id"]).status == "offered"
+
+
+def test_the_entrant_whose_turn_it_is_is_notified(fa, session):  # noqa: F811
+    """MALL-8 顺序轮候: the offer reaches the entrant whose turn it is as a notification with its
+    deadline, and nobody else's inbox."""
+    calloff = _rotation(fa)
+    offer = _offer(calloff)
+    first, second = fa.suppliers[0], fa.suppliers[1]
+    inbox = first.get("/api/notifications").get_json()["items"]
+    mine = [n for n in inbox if n["kind"] == "agreement.calloff_offered"]
+    assert len(mine) == 1
+    assert mine[0]["link"] == f"/agreements/{calloff['agreement_id']}"
+    assert "answer by" in mine[0]["title_en"] and "前答复" in mine[0]["title_zh"]
+    assert offer["entrant_id"] == fa.entrants[0]["id"]
+    others = second.get("/api/notifications").get_json()["items"]
+    assert not [n for n in others if n["kind"] == "agreement.calloff_offered"]
