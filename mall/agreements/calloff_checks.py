@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from catalog.enrolment.suspensions import active_suspension
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict, Forbidden, ValidationFailed
@@ -142,3 +143,12 @@ def check_funds(session: Session, actor: Actor, line_id: int, amount: Decimal) -
     line = budgets.lock_line(session, line_id)
     budgets.check_reservable(actor, line, amount)
     return line
+
+
+def standing(session: Session, entrant: AgreementEntrant) -> str:
+    """An entrant's standing now: its own status, or ``suspended`` while its supplier is suspended
+    in the catalog (by a dispute ruling or a credit penalty; such a suspension ends by itself, and
+    so does this)."""
+    if entrant.status != "active":
+        return entrant.status
+    return "suspended" if active_suspension(session, entrant.supplier_id) else "active"

@@ -27,6 +27,7 @@ from mall.agreements.calloff_checks import (
     check_agreement,
     check_funds,
     check_items,
+    standing,
 )
 from mall.agreements.calloff_models import REASONS, CallOff, CallOffItem
 from mall.agreements.models import Agreement, AgreementEntrant, SolicitationItem
@@ -107,7 +108,7 @@ def _chosen(session: Session, agreement: Agreement, data: dict[str, Any]) -> Agr
             "请选择该框架协议的入围供应商。",
             code="not_an_entrant",
         )
-    if entrant.status != "active":
+    if standing(session, entrant) != "active":
         raise Conflict(
             "This entrant is suspended or terminated.",
             "该入围供应商已被暂停或终止，不能选定。",

@@ -31,7 +31,7 @@ from core.accounts.auth import Actor
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.notifications.service import Message, notify
-from mall.agreements.calloff_checks import Wanted, agreed_total, check_funds
+from mall.agreements.calloff_checks import Wanted, agreed_total, check_funds, standing
 from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.calloffs import (
     lock_agreement,
@@ -121,10 +121,9 @@ def _offer_next(session: Session, actor: Actor, agreement: Agreement, calloff: C
     for entrant in turn:
         if entrant.id in had:
             continue
-        if entrant.status != "active":
-            skipped.append(
-                {"entrant_id": entrant.id, "rank": entrant.rank, "status": entrant.status}
-            )
+        now_standing = standing(session, entrant)
+        if now_standing != "active":
+            skipped.append({"entrant_id": entrant.id, "rank": entrant.rank, "status": now_standing})
             continue
         now = clock.now()
         offer = CallOffOffer(
@@ -204,7 +203,7 @@ def accept(session: Session, actor: Actor, offer_id: int) -> CallOff:
     entrant = session.get(AgreementEntrant, offer.entrant_id)
     assert entrant is not None
     session.refresh(entrant)
-    if entrant.status != "active":
+    if standing(session, entrant) != "active":
         raise Conflict(
             "Your place in this framework agreement is suspended or terminated.",
             "贵单位在该框架协议中的入围资格已被暂停或终止。",

@@ -257,3 +257,33 @@ def test_the_entrant_whose_turn_it_is_is_notified(fa, session):  # noqa: F811
     assert offer["entrant_id"] == fa.entrants[0]["id"]
     others = second.get("/api/notifications").get_json()["items"]
     assert not [n for n in others if n["kind"] == "agreement.calloff_offered"]
+
+
+def test_a_supplier_suspended_by_the_catalog_loses_its_turns_until_the_suspension_ends(fa, session):  # noqa: F811
+    """MALL-8: a suspension of the supplier (a dispute ruling or a credit penalty suspends it in the
+    catalog) suspends it in every agreement: its turns are skipped and it cannot be picked; when the
+    suspension ends by itself, so does this."""
+    first = fa.entrants[0]
+    ends = clock.now() + timedelta(hours=2)  # within a sign-in's twelve hours
+    suspended = fa.operator.post(
+        f"/api/catalog/suppliers/{first['supplier_id']}/suspensions",
+        json={"reason": "纠纷裁决：暂停参与政府采购", "ends_at": ends.isoformat()},
+    )
+    assert suspended.status_code == 201, suspended.get_json()
+    calloff = _rotation(fa)
+    assert _offer(calloff)["entrant_id"] == fa.entrants[1]["id"]
+    (offered,) = [
+        e
+        for e in calloff_entries(session, calloff["id"])
+        if e["_action"] == "agreement.calloff_offered"
+    ]
+    assert offered["skipped"] == [
+        {"entrant_id": first["id"], "rank": first["rank"], "status": "suspended"}
+    ]
+    direct = call_off(fa, entrant_id=first["id"])
+    assert (direct.status_code, direct.get_json()["code"]) == (409, "entrant_not_active")
+    assert session.get(AgreementEntrant, first["id"]).status == "active"  # nothing stored
+
+    clock.freeze(ends + timedelta(minutes=1))
+    picked = call_off(fa, entrant_id=first["id"])
+    assert picked.status_code == 201, picked.get_json()
