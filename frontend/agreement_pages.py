@@ -17,6 +17,7 @@ from frontend import catalog_display as show
 from frontend.i18n import lang
 from mall.agreements import pages, queries, responses
 from mall.agreements.access import get_solicitation, is_supplier, role_of
+from mall.agreements.calloff_checks import standing
 from mall.agreements.models import Agreement, Solicitation
 
 #: The solicitor's next step at each status: (the form's endpoint, its button's label key).
@@ -113,6 +114,8 @@ def agreement_context(actor: Actor, agreement_id: int) -> dict[str, Any]:
         "names": names,
         "region_name": lambda rid: show.name_of(regions.get(rid)),
         "own": actor.organisation_id,
+        # an entrant's standing now: suspended while its supplier is suspended in the catalog
+        "standing": {e.id: standing(session, e) for e in agreement.entrants},
         "solicitation_link": url_for(
             "agreement_ui.solicitation", solicitation_id=agreement.solicitation_id
         ),

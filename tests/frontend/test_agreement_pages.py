@@ -99,3 +99,24 @@ def test_a_supplier_outside_the_categories_is_offered_nothing(floor) -> None:  #
             f"/agreements/solicitations/{s['id']}",
         ):
             assert api.get(url).status_code == 200, url
+
+
+def test_the_agreement_page_shows_an_entrant_suspended_in_the_catalog(floor, login) -> None:  # noqa: F811
+    """MALL-8: while an entrant's supplier is suspended (a ruling or a credit penalty), the
+    agreement page says so in its row; the stored status stays in force for when it ends."""
+    from tests.mall.calloffs_floor import in_force
+
+    fa = in_force(floor, login)
+    first = fa.entrants[0]
+    ends = clock.now() + timedelta(hours=2)
+    suspended = fa.operator.post(
+        f"/api/catalog/suppliers/{first['supplier_id']}/suspensions",
+        json={"reason": "信用惩戒", "ends_at": ends.isoformat()},
+    )
+    assert suspended.status_code == 201, suspended.get_json()
+    page = fa.purchaser.get(f"/agreements/{fa.agreement['id']}", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count('data-testid="entrant-status" data-status="suspended"') == 1
+    assert html.count('data-testid="entrant-status" data-status="active"') == 2
+    assert zh("Suspended", "agreement") in html
