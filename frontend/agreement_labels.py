@@ -1,5 +1,6 @@
 """Framework agreement labels looked up by a computed key (MALL-8): statuses, kinds, evaluation
-and call-off methods, the solicitor's steps and what each step's page then says."""
+and call-off methods, the solicitor's steps and what each step's page then says; call-off and
+rotation offer statuses and the reasons for a direct selection."""
 
 from __future__ import annotations
 
@@ -38,6 +39,21 @@ AGREEMENT_LABELS: dict[str, LazyString] = {
     "done_opened": _l("The responses are opened; their contents are on the ledger."),
     "done_evaluated": _l("The responses are ranked."),
     "done_selected": _l("The entrants are selected."),
+    "calloff_placed": lazy_pgettext("call-off", "Placed"),
+    "calloff_offered": lazy_pgettext("call-off", "Offered to an entrant"),
+    "calloff_ordered": lazy_pgettext("call-off", "Ordered"),
+    "calloff_unfilled": lazy_pgettext("call-off", "Unfilled"),
+    "offer_offered": lazy_pgettext("rotation offer", "Awaiting the answer"),
+    "offer_accepted": lazy_pgettext("rotation offer", "Accepted"),
+    "offer_declined": lazy_pgettext("rotation offer", "Declined"),
+    "offer_timed_out": lazy_pgettext("rotation offer", "Timed out"),
+    "reason_price": lazy_pgettext("direct selection reason", "Price"),
+    "reason_quality": lazy_pgettext("direct selection reason", "Quality"),
+    "reason_service": lazy_pgettext("direct selection reason", "Service"),
+    "reason_delivery": lazy_pgettext("direct selection reason", "Delivery"),
+    "calloff_done_placed": _l("The call-off is placed."),
+    "offer_done_accepted": _l("The offer is accepted: the order and its contract are made."),
+    "offer_done_declined": _l("The offer is declined: the turn passes to the next entrant."),
 }
 
 

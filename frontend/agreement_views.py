@@ -24,7 +24,8 @@ from frontend.agreement_forms import (
     solicitation_body,
 )
 from frontend.agreement_labels import agreement_label
-from frontend.agreement_pages import agreement_context, solicitation_context
+from frontend.agreement_pages import solicitation_context
+from frontend.calloff_views import agreement_page
 from frontend.catalog_views import signed_in
 from frontend.pool_forms import message, whole_numbers
 from mall.agreements import evaluation, pages, responses, result
@@ -252,5 +253,5 @@ def result_page(solicitation_id: int) -> Any:
 
 @bp.route("/agreements/<int:agreement_id>")
 def agreement(agreement_id: int) -> Any:
-    context = agreement_context(signed_in(), agreement_id)
-    return render_template("agreements/agreement.html", done=request.args.get("done"), **context)
+    """The entrants and their prices; to a purchaser the call-off forms (``calloff_views``)."""
+    return agreement_page(agreement_id)

@@ -33,6 +33,7 @@ from frontend import (
     agreement_views,
     auction_views,
     buying_views,
+    calloff_views,
     catalog_views,
     dispute_views,
     error_text,
@@ -369,4 +370,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(dispute_views.bp)
     app.register_blueprint(pool_views.bp)
     app.register_blueprint(agreement_views.bp)
+    app.register_blueprint(calloff_views.bp)
     app.register_blueprint(registration_views.bp)

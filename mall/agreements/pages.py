@@ -1,6 +1,7 @@
 """Reads the framework agreement pages need beyond the API's (MALL-8): the solicitations a supplier
 may respond to now, the parties' names, and the table comparing entrants' agreed unit prices per
-item. Each goes through the same access rules as the API (``access``, ``queries``)."""
+item; and for call-offs (第二阶段) the purchaser's call-offs and a supplier's rotation offers. Each goes
+through the same access rules as the API (``access``, ``queries``, ``calloff_access``)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation
 from core.errors import DomainError
+from core.money import cny
 from mall.agreements import queries
 from mall.agreements.access import is_supplier, may_solicit
+from mall.agreements.calloff_access import calloffs_query, offers_query
+from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.models import Agreement, AgreementEntrant, Solicitation, SolicitationItem
 from mall.agreements.responses import check_eligible
 
@@ -107,3 +111,41 @@ def agreement_of(session: Session, solicitation: Solicitation) -> Agreement | No
     return session.scalars(
         select(Agreement).where(Agreement.solicitation_id == solicitation.id)
     ).first()
+
+
+# ---------------------------------------------------------------- call-offs (第二阶段)
+
+
+def calloffs(session: Session, actor: Actor) -> list[CallOff]:
+    """The call-offs the actor reads (``calloff_access.calloffs_query``), newest first; at most 200."""
+    return list(session.scalars(calloffs_query(actor, {}).limit(200)))
+
+
+def offers(session: Session, actor: Actor) -> list[CallOffOffer]:
+    """The supplier's rotation offers: those awaiting its answer first (soonest deadline first),
+    then the answered or passed ones, newest first. At most 200."""
+    found = list(session.scalars(offers_query(actor, {}).limit(200)))
+    pending = sorted((o for o in found if o.status == "offered"), key=lambda o: o.expires_at)
+    return pending + [o for o in found if o.status != "offered"]
+
+
+def pending_offers(session: Session, actor: Actor, agreement_id: int) -> int:
+    """How many offers of this agreement's call-offs await the supplier's answer."""
+    query = offers_query(actor, {"status": "offered"}).where(
+        CallOffOffer.calloff_id.in_(select(CallOff.id).where(CallOff.agreement_id == agreement_id))
+    )
+    return len(session.scalars(query).all())
+
+
+def offer_total(session: Session, offer: CallOffOffer) -> Decimal:
+    """Σ the offer's entrant's agreed unit price × quantity: what accepting it orders."""
+    calloff = session.get(CallOff, offer.calloff_id)
+    entrant = session.get(AgreementEntrant, offer.entrant_id)
+    assert calloff is not None and entrant is not None
+    prices = {p.item_id: p.unit_price for p in entrant.prices}
+    return cny(sum((prices[i.item_id] * i.quantity for i in calloff.items), Decimal(0)))
+
+
+def entrant_prices(session: Session, entrant_id: int) -> dict[int, Decimal]:
+    entrant = session.get(AgreementEntrant, entrant_id)
+    return {p.item_id: p.unit_price for p in entrant.prices} if entrant else {}

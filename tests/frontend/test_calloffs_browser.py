@@ -1,0 +1,256 @@
+"""Call-offs from a framework agreement in a real browser (MALL-8, 第二阶段).
+
+Stage one runs through the API: four suppliers respond (by total: the demo supplier, the office
+supplier, North; West eliminated) and the operator publishes the result. The term starts the day
+after the response deadline, so the test then moves the agreement's first day to today in the live
+server's database: the only shortcut, standing in for a day's wait.
+
+The purchaser calls off by direct selection on the agreement page (an empty form is refused beside
+its field first) and follows the link to the order; then by rotation: the first entrant sees the
+notice on the agreement page, the offer on its offers page (in Chinese and on a phone), and
+declines with a reason; the second accepts and follows the link to its order; the purchaser's
+call-off page shows both turns and the order. Each kind of page passes axe-core; English through
+the lang cookie.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+
+from core import clock
+from tests.frontend.conftest import SERVER_ENVS, assert_accessible, assert_fits, path_of
+from tests.frontend.test_agreements_browser import new_enrolled_supplier, region
+from tests.frontend.test_auction_browser import Api, budget_line
+from tests.frontend.texts import zh
+
+pytestmark = pytest.mark.browser
+
+DESKTOPS = "A02010104"
+PHONE = 390
+TITLE = "2027 年度呼和浩特市台式计算机框架协议（采购订单浏览器）"
+#: (item 0 × 200 at most 5000.00, item 1 × 50 at most 7000.00): ranks by total
+#: supplier < supplier.office < co.north < co.west (eliminated).
+PRICES = {
+    "supplier": ("4400.00", "6400.00"),
+    "supplier.office": ("4500.00", "6500.00"),
+    "co.north": ("4600.00", "6600.00"),
+    "co.west": ("4900.00", "6900.00"),
+}
+DELIVERY = {
+    "address": "呼和浩特市新城区第一中学信息中心",
+    "contact": "张老师",
+    "phone": "0471-6900000",
+}
+
+
+def agreement_in_force(base: str) -> dict:
+    """Stage one through the API, then the term's first day moved to today (see above)."""
+    operator = Api(base, "operator")
+    desktops = next(
+        c for c in operator.call("GET", "/api/catalog/categories") if c["code"] == DESKTOPS
+    )
+    apis = {name: Api(base, name) for name in ("supplier", "supplier.office")}
+    for name in ("co.north", "co.west"):
+        apis[name] = new_enrolled_supplier(operator, base, name, desktops["id"])
+    hohhot = region(operator, "1501")["id"]
+    deadline = datetime.now(clock.SHANGHAI) + timedelta(seconds=20)
+    item = {"category_id": desktops["id"], "unit": "台"}
+    created = operator.call(
+        "POST",
+        "/api/agreements/solicitations",
+        {
+            "title": TITLE,
+            "region_id": hohhot,
+            "kind": "closed",
+            "evaluation": "price_priority",
+            "call_off_methods": ["direct", "rotation", "secondary_competition"],
+            "response_deadline": deadline.isoformat(),
+            "items": [
+                item
+                | {
+                    "required_params": {"cpu": "i5"},
+                    "estimated_quantity": 200,
+                    "max_unit_price": "5000.00",
+                },
+                item
+                | {
+                    "required_params": {"cpu": "i7"},
+                    "estimated_quantity": 50,
+                    "max_unit_price": "7000.00",
+                },
+            ],
+        },
+        201,
+    )
+    path = f"/api/agreements/solicitations/{created['id']}"
+    solicitation = operator.call("POST", path + "/publish")
+    for name, api in apis.items():
+        api.call(
+            "PUT",
+            path + "/response",
+            {
+                "prices": [
+                    {"item_id": i["id"], "unit_price": p}
+                    for i, p in zip(solicitation["items"], PRICES[name], strict=True)
+                ],
+                "capacity": "月供货 80 台",
+                "region_ids": [hohhot],
+            },
+        )
+    time.sleep(max((deadline - datetime.now(clock.SHANGHAI)).total_seconds() + 1.5, 0))
+    for step, body in (("/open", None), ("/evaluate", {}), ("/select", None)):
+        operator.call("POST", path + step, body)
+    agreement = operator.call("POST", path + "/result", None, 201)
+    today = datetime.now(clock.SHANGHAI).date()
+    engine = create_engine(SERVER_ENVS[base]["DATABASE_URL"])
+    with engine.begin() as db:
+        db.execute(
+            text("UPDATE agreements SET term_starts = :today WHERE id = :id"),
+            {"today": today, "id": agreement["id"]},
+        )
+    engine.dispose()
+    return agreement
+
+
+def fill_delivery(page, method: str, line_id: int) -> None:
+    page.select_option(f"[data-testid={method}-budget-line]", str(line_id))
+    page.fill(f"[data-testid={method}-address]", DELIVERY["address"])
+    page.fill(f"[data-testid={method}-contact]", DELIVERY["contact"])
+    page.fill(f"[data-testid={method}-phone]", DELIVERY["phone"])
+
+
+def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, shots: Path) -> None:
+    agreement = agreement_in_force(live_server)
+    line = budget_line(Api(live_server, "purchaser"), "CO-PAGE")
+    url = f"/agreements/{agreement['id']}"
+
+    # Direct selection: an empty form is refused beside its field, then the order follows.
+    buyer = open_as("purchaser")
+    buyer.goto(url)
+    expect(buyer.locator("[data-testid=calloff-form-direct]")).to_be_visible()
+    expect(buyer.locator("[data-testid=not-yet-secondary_competition]")).to_be_visible()
+    assert_accessible(buyer, "agreement-calloff-forms")
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=direct-submit]")
+    expect(
+        buyer.locator("[data-testid=calloff-form-direct] [data-testid=error-budget_line_id]")
+    ).to_be_visible()
+    expect(buyer.locator("[data-testid=calloff-error]")).to_have_text(
+        zh("Please correct the fields marked.")
+    )
+    assert_accessible(buyer, "calloff-form-refused")
+    buyer.screenshot(path=str(shots / "calloff-form-refused.png"), full_page=True)
+    buyer.fill("[data-testid=direct-qty-0]", "2")
+    buyer.fill("[data-testid=direct-qty-1]", "1")
+    buyer.select_option("[data-testid=direct-entrant]", index=2)  # rank 2: the office supplier
+    buyer.select_option("[data-testid=direct-reason]", "delivery")
+    buyer.fill("[data-testid=direct-note]", "本地库存，24 小时内送达")
+    fill_delivery(buyer, "direct", line["id"])
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=direct-submit]")
+    assert path_of(buyer).startswith("/agreements/calloffs/")
+    expect(buyer.locator("[data-testid=calloff-status]")).to_have_attribute(
+        "data-status", "ordered"
+    )
+    expect(buyer.locator("[data-testid=calloff-total]")).to_have_text("¥15,500.00")  # 2×4500+6500
+    assert_accessible(buyer, "calloff-direct")
+    buyer.screenshot(path=str(shots / "calloff-direct.png"), full_page=True)
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=order-link]")
+    assert path_of(buyer).startswith("/orders/")
+    expect(buyer.locator("body")).to_contain_text("¥15,500.00")
+
+    # Rotation: offered to rank 1, the demo supplier.
+    buyer.goto(url)
+    buyer.fill("[data-testid=rotation-qty-0]", "3")
+    fill_delivery(buyer, "rotation", line["id"])
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=rotation-submit]")
+    rotation_page = path_of(buyer)
+    expect(buyer.locator("[data-testid=calloff-status]")).to_have_attribute(
+        "data-status", "offered"
+    )
+    expect(buyer.locator("[data-testid=calloff-held]")).to_have_text(
+        "¥13,800.00"
+    )  # 3 × 4600, the highest
+
+    first = open_as("supplier")
+    first.goto(url)
+    with first.expect_navigation():
+        first.click("[data-testid=offer-notice] a")
+    assert path_of(first) == "/agreements/offers"
+    offer = first.locator("[data-testid=offers-pending] [data-testid=offer]")
+    expect(offer).to_have_count(1)
+    expect(offer.locator("[data-testid=offer-total]")).to_have_text("¥13,200.00")  # 3 × 4400
+    expect(offer.locator("[data-testid=offer-deadline]")).to_be_visible()
+    assert_accessible(first, "offers-pending")
+    first.screenshot(path=str(shots / "offers-zh.png"), full_page=True)
+    phone = open_as("supplier", width=PHONE)
+    phone.goto("/agreements/offers")
+    expect(phone.locator("[data-testid=offer]")).to_have_count(1)
+    assert_fits(phone, PHONE)
+    phone.screenshot(path=str(shots / "offers-phone.png"), full_page=True)
+
+    with first.expect_navigation():
+        first.click("[data-testid=decline-link]")
+    expect(first.locator("[data-testid=answer-consequence]")).to_have_text(
+        zh(
+            "Declining passes the turn to the next entrant; this call-off is not offered to your"
+            " company again."
+        )
+    )
+    assert_accessible(first, "offer-decline")
+    first.fill("[data-testid=decline-note]", "本月库存不足")
+    with first.expect_navigation():
+        first.click("[data-testid=answer-submit]")
+    expect(first.locator("[data-testid=offer-done]")).to_be_visible()
+    expect(first.locator("[data-testid=offers-answered] [data-testid=offer]")).to_have_attribute(
+        "data-status", "declined"
+    )
+
+    second = open_as("supplier.office")
+    second.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    second.goto("/agreements/offers")
+    pending = second.locator("[data-testid=offers-pending] [data-testid=offer]")
+    expect(pending.locator("[data-testid=offer-total]")).to_have_text("¥13,500.00")  # 3 × 4500
+    with second.expect_navigation():
+        pending.locator("[data-testid=accept-link]").click()
+    expect(second.locator("h1")).to_have_text("Accept the offer")
+    expect(second.locator("[data-testid=answer-consequence]")).to_contain_text("¥13,500.00")
+    assert_accessible(second, "offer-accept-en")
+    second.screenshot(path=str(shots / "offer-accept-en.png"), full_page=True)
+    with second.expect_navigation():
+        second.click("[data-testid=answer-submit]")
+    expect(second.locator("[data-testid=offer-done]")).to_have_text(
+        "The offer is accepted: the order and its contract are made."
+    )
+    with second.expect_navigation():
+        second.click("[data-testid=offer-order-link]")
+    assert path_of(second).startswith("/supplier/orders/")
+
+    buyer.goto(rotation_page)
+    expect(buyer.locator("[data-testid=calloff-status]")).to_have_attribute(
+        "data-status", "ordered"
+    )
+    expect(buyer.locator("[data-testid=offer-row]")).to_have_count(2)
+    expect(buyer.locator("[data-testid=offer-row]").first).to_contain_text("本月库存不足")
+    assert_accessible(buyer, "calloff-rotation")
+    buyer.screenshot(path=str(shots / "calloff-rotation.png"), full_page=True)
+    buyer.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    buyer.reload()
+    expect(buyer.locator("[data-testid=calloff-status]")).to_have_text("Ordered")
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=order-link]")
+    assert path_of(buyer).startswith("/orders/")
+    buyer.goto("/agreements")
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=tab-calloffs]")
+    expect(buyer.locator("[data-testid=calloff-row]")).to_have_count(2)
+    assert_accessible(buyer, "calloffs-en")
+    buyer.screenshot(path=str(shots / "calloffs-en.png"), full_page=True)
