@@ -183,7 +183,7 @@ class Agreement(Base):
     solicitation_id: Mapped[int] = mapped_column(ForeignKey("agreement_solicitations.id"))
     solicitor_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))  # "change_pending" is 14
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(6))
     call_off_methods: Mapped[list[str]] = mapped_column(JSON)

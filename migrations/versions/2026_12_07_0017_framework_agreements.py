@@ -188,7 +188,7 @@ def upgrade() -> None:
         sa.Column("solicitation_id", sa.Integer(), nullable=False),
         sa.Column("solicitor_id", sa.Integer(), nullable=False),
         sa.Column("region_id", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=6), nullable=False),
         sa.Column("call_off_methods", sa.JSON(), nullable=False),
