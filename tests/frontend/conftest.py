@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 30
+STARTUP_SECONDS = 90
 STOP_SECONDS = 10
 SECRET_KEY = "browser-test-secret-key-0123456789abcdef"
 
