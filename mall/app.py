@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The ledger registers itself as core's audit recorder on import.
     import supervision.ledger  # noqa: F401
     from auction import api as auction_api
+    from auction import demo as auction_demo
     from auction.cli import auction_cli
     from auction.pools import api as pools_api
     from catalog import demo as catalog_demo
@@ -131,6 +132,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     demo.register(20, "catalog", catalog_demo.load)
     demo.register(30, "buying", mall_demo.load)
     demo.register(40, "orders", mall_demo_orders.load)
+    demo.register(50, "auctions", auction_demo.load)
     for group in (
         db_cli,
         demo_cli,

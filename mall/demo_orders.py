@@ -35,9 +35,6 @@ from mall.orders.models import CartItem, OrderItem
 #: Completed orders of standard products over the months of history (tens: the load stays quick).
 ORDERS = 36
 
-#: The demo line orders are paid from, one a fiscal year.
-LINE_SUFFIX, LINE_NAME, LINE_SOURCE, LINE_AMOUNT = LINES[0]
-
 
 def _buyers(session: Session) -> list[Actor]:
     users = session.scalars(
@@ -49,11 +46,15 @@ def _buyers(session: Session) -> list[Actor]:
     return [actor_for(user, "system") for user in users if Role.PURCHASER in user.roles]
 
 
-def _line(session: Session, unit: Organisation) -> BudgetLine:
-    """The unit's demo line of the fiscal year then; issued then by its region's finance department
-    where the demo's budget lines (of the current year) do not cover it."""
+def line_for(
+    session: Session, unit: Organisation, entry: tuple[str, str, str, Decimal] = LINES[0]
+) -> BudgetLine:
+    """The unit's demo line ``entry`` (of ``mall.demo.LINES``) of the fiscal year then; issued then
+    by its region's finance department where the demo's budget lines (of the current year) do not
+    cover it."""
+    suffix, name, source, amount = entry
     year = budgets.fiscal_year_now()
-    code = f"{year}-{LINE_SUFFIX}"
+    code = f"{year}-{suffix}"
     line = session.scalars(
         select(BudgetLine).where(
             BudgetLine.organisation_id == unit.id,
@@ -68,10 +69,10 @@ def _line(session: Session, unit: Organisation) -> BudgetLine:
             {
                 "organisation_id": unit.id,
                 "fiscal_year": year,
-                "fund_source": LINE_SOURCE,
+                "fund_source": source,
                 "code": code,
-                "name": LINE_NAME,
-                "amount": LINE_AMOUNT,
+                "name": name,
+                "amount": amount,
             },
         )
     return line
@@ -147,7 +148,7 @@ def _complete(
     supplier = supplier_actor(session.get(Organisation, listing.supplier_id))
     price_now = listing.price
     with backdated(at):
-        line = _line(session, unit)
+        line = line_for(session, unit)
         cart.add(session, buyer, listing.id, quantity)
         listing.price = price  # the listing asked the price of the day then
         try:
