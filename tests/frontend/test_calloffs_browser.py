@@ -129,7 +129,7 @@ def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, s
     buyer = open_as("purchaser")
     buyer.goto(url)
     expect(buyer.locator("[data-testid=calloff-form-direct]")).to_be_visible()
-    expect(buyer.locator("[data-testid=not-yet-secondary_competition]")).to_be_visible()
+    expect(buyer.locator("[data-testid=calloff-form-secondary_competition]")).to_be_visible()
     assert_accessible(buyer, "agreement-calloff-forms")
     with buyer.expect_navigation():
         buyer.click("[data-testid=direct-submit]")
