@@ -107,6 +107,12 @@ def agreement_in_force(base: str) -> dict:
     for step, body in (("/open", None), ("/evaluate", {}), ("/select", None)):
         operator.call("POST", path + step, body)
     agreement = operator.call("POST", path + "/result", None, 201)
+    # the solicitor and the entrants sign; the eliminated supplier is no party (403)
+    sign = f"/api/agreements/{agreement['id']}/sign"
+    operator.call("POST", sign)
+    for api in apis.values():
+        answer = api.http.post(f"{base}{sign}", headers=api.headers, timeout=10)
+        assert answer.status_code in (200, 403), answer.text
     today = datetime.now(clock.SHANGHAI).date()
     engine = create_engine(SERVER_ENVS[base]["DATABASE_URL"])
     with engine.begin() as db:
