@@ -15,7 +15,7 @@ from core.db import db
 from core.errors import NotFound
 from frontend import catalog_display as show
 from frontend.i18n import lang
-from mall.agreements import pages, queries, responses
+from mall.agreements import pages, queries, responses, signing
 from mall.agreements.access import get_solicitation, is_supplier, role_of
 from mall.agreements.calloff_checks import standing
 from mall.agreements.models import Agreement, Solicitation
@@ -119,4 +119,8 @@ def agreement_context(actor: Actor, agreement_id: int) -> dict[str, Any]:
         "solicitation_link": url_for(
             "agreement_ui.solicitation", solicitation_id=agreement.solicitation_id
         ),
+        # who signed the agreement, whether each signature verifies, and whether the actor's
+        # organisation is a party still to sign
+        "signing": signing.view(session, agreement),
+        "may_sign": signing.awaiting(actor, agreement),
     }

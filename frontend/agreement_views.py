@@ -28,7 +28,7 @@ from frontend.agreement_pages import solicitation_context
 from frontend.calloff_views import agreement_page
 from frontend.catalog_views import signed_in
 from frontend.pool_forms import message, whole_numbers
-from mall.agreements import evaluation, pages, responses, result
+from mall.agreements import evaluation, pages, queries, responses, result, signing
 from mall.agreements.access import (
     get_solicitation,
     is_supplier,
@@ -255,3 +255,16 @@ def result_page(solicitation_id: int) -> Any:
 def agreement(agreement_id: int) -> Any:
     """The entrants and their prices; to a purchaser the call-off forms (``calloff_views``)."""
     return agreement_page(agreement_id)
+
+
+@bp.route("/agreements/<int:agreement_id>/sign", methods=["POST"])
+def sign(agreement_id: int) -> Any:
+    """签署 from the agreement page, for the solicitor or an entrant that has not signed."""
+    actor = signed_in()
+    found = queries.get_agreement(db.session, actor, agreement_id)
+    try:
+        signing.sign(db.session, actor, found)
+    except DomainError as refused:
+        db.session.rollback()
+        return agreement_page(agreement_id, error=message(refused)), 409
+    return redirect(url_for("agreement_ui.agreement", agreement_id=agreement_id, done="signed"))

@@ -330,6 +330,7 @@ ACTIONS: dict[str, LazyString] = {
     "agreement.evaluated": lazy_pgettext("ledger action", "Responses evaluated"),
     "agreement.entrants_selected": lazy_pgettext("ledger action", "Entrants selected"),
     "agreement.result_published": lazy_pgettext("ledger action", "Agreement result published"),
+    "agreement.signed": lazy_pgettext("ledger action", "Framework agreement signed"),
     "agreement.calloff_placed": lazy_pgettext("ledger action", "Call-off placed"),
     "agreement.calloff_offered": lazy_pgettext(
         "ledger action", "Call-off offered to the next entrant"
@@ -360,6 +361,7 @@ SUBJECTS: dict[str, LazyString] = {
     "pool": lazy_pgettext("ledger subject", "Volume purchase"),
     "agreement_solicitation": lazy_pgettext("ledger subject", "Framework agreement solicitation"),
     "agreement_calloff": lazy_pgettext("ledger subject", "Framework agreement call-off"),
+    "agreement": lazy_pgettext("ledger subject", "Framework agreement"),
 }
 
 

@@ -41,6 +41,7 @@ from frontend import (
     i18n,
     pool_views,
     prices_views,
+    public_views,
     registration_views,
 )
 from frontend.i18n import action_name, label, lang, pick, subject_name
@@ -372,3 +373,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(agreement_views.bp)
     app.register_blueprint(calloff_views.bp)
     app.register_blueprint(registration_views.bp)
+    app.register_blueprint(public_views.bp)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from core.accounts.auth import require_actor
 from core.api import paginate
 from core.db import db
-from mall.agreements import evaluation, queries, responses, result, solicitation
+from mall.agreements import evaluation, queries, responses, result, signing, solicitation
 from mall.agreements.access import get_solicitation
 from mall.agreements.schemas import (
     AgreementPage,
@@ -20,6 +21,7 @@ from mall.agreements.schemas import (
     EvaluateArgs,
     ResponseArgs,
     ResponseSchema,
+    SigningSchema,
     SolicitationCreateSchema,
     SolicitationPage,
     SolicitationQuerySchema,
@@ -135,6 +137,34 @@ def list_agreements(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.response(200, AgreementSchema)
 def get_agreement(agreement_id: int):  # type: ignore[no-untyped-def]
     return queries.get_agreement(db.session, require_actor(), agreement_id)
+
+
+@blp.route("/<int:agreement_id>/signatures", methods=["GET"])
+@blp.response(200, SigningSchema)
+def signatures(agreement_id: int):  # type: ignore[no-untyped-def]
+    """The agreement's content and hash (here and on the ledger), and each party's signature and
+    whether it verifies."""
+    return signing.view(
+        db.session, queries.get_agreement(db.session, require_actor(), agreement_id)
+    )
+
+
+@blp.route("/<int:agreement_id>/document", methods=["GET"])
+@blp.response(200, content_type="application/json")
+def document(agreement_id: int):  # type: ignore[no-untyped-def]
+    """The exact signed bytes, for verifying the hash and signatures independently."""
+    found = queries.get_agreement(db.session, require_actor(), agreement_id)
+    return Response((found.content or "").encode("utf-8"), mimetype="application/json")
+
+
+@blp.route("/<int:agreement_id>/sign", methods=["POST"])
+@blp.response(200, SigningSchema)
+def sign(agreement_id: int):  # type: ignore[no-untyped-def]
+    """签署: sign for my organisation, the solicitor or an entrant. An entrant takes call-offs
+    once both it and the solicitor signed."""
+    actor = require_actor()
+    found = queries.get_agreement(db.session, actor, agreement_id)
+    return signing.view(db.session, signing.sign(db.session, actor, found))
 
 
 # The call-off routes (第二阶段) live in their own module, on this blueprint.

@@ -2,7 +2,8 @@
 Prozorro's ``cfaselectionua`` checks. Each refusal has its own code and a message in English and
 Chinese, and is raised before anything is written.
 
-Codes: ``purchaser_only``, ``agreement_not_active``, ``change_pending``, ``agreement_ending``,
+Codes: ``purchaser_only``, ``agreement_not_active``, ``change_pending``, ``agreement_unsigned``
+(the solicitor and at least one entrant have not both signed, ``signing``), ``agreement_ending``,
 ``outside_region``, ``method_not_available`` (a method no package serves: secondary competition
 when the auction package has not registered its placer), ``method_not_allowed``,
 ``too_few_entrants`` (secondary competition needs ``MIN_COMPETING`` active entrants),
@@ -37,6 +38,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.money import cny
+from mall.agreements import signing
 from mall.agreements.access import in_region
 from mall.agreements.models import Agreement, AgreementEntrant, SolicitationItem
 from mall.budgets import service as budgets
@@ -89,6 +91,12 @@ def check_agreement(session: Session, actor: Actor, agreement: Agreement, method
             "This framework agreement is not in force.",
             "该框架协议不在有效期内，不能下单。",
             code="agreement_not_active",
+        )
+    if not signing.in_force(session, agreement):
+        raise Conflict(
+            "This framework agreement is not signed yet by the solicitor and an entrant.",
+            "该框架协议尚未由征集人和入围供应商签署，不能下单。",
+            code="agreement_unsigned",
         )
     if agreement.term_ends <= today + timedelta(days=ENDING_DAYS):
         raise Conflict(
@@ -185,7 +193,9 @@ def check_funds(session: Session, actor: Actor, line_id: int, amount: Decimal) -
 def standing(session: Session, entrant: AgreementEntrant) -> str:
     """An entrant's standing now: its own status, or ``suspended`` while its supplier is suspended
     in the catalog (by a dispute ruling or a credit penalty; such a suspension ends by itself, and
-    so does this)."""
+    so does this), or ``unsigned`` until both it and the solicitor signed the agreement."""
     if entrant.status != "active":
         return entrant.status
-    return "suspended" if active_suspension(session, entrant.supplier_id) else "active"
+    if active_suspension(session, entrant.supplier_id):
+        return "suspended"
+    return "active" if signing.entrant_bound(session, entrant) else "unsigned"

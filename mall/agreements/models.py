@@ -13,7 +13,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock
@@ -28,6 +37,8 @@ ENTRANT_STATUSES = ("active", "suspended", "terminated")
 #: ``change_pending``: a change to the agreement (prices, terms) awaits publication; call-offs wait.
 #: No change procedure sets it yet; the call-off checks already honour it.
 AGREEMENT_STATUSES = ("active", "change_pending", "ended")
+#: who signs a framework agreement: the solicitor (征集人) and each entrant (入围供应商)
+SIGNING_PARTIES = ("solicitor", "entrant")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -193,9 +204,17 @@ class Agreement(Base):
     #: 顺序轮候: the rank of the entrant the last rotation offer went to (0: none yet). Moved under
     #: the agreement's row lock, so two call-offs never take the same turn.
     rotation_rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the agreement's terms as canonical JSON, written when the result is published: the exact
+    #: bytes the solicitor and every entrant sign (``mall.agreements.signing``); its SHA-256 went
+    #: on the ledger with the result. None only for agreements published before signing existed.
+    content: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
 
     solicitation: Mapped[Solicitation] = relationship()
     entrants: Mapped[list[AgreementEntrant]] = relationship(order_by="AgreementEntrant.rank")
+    signatures: Mapped[list[AgreementSignature]] = relationship(
+        order_by="AgreementSignature.id", cascade="all, delete-orphan"
+    )
 
     @property
     def number(self) -> str:
@@ -236,3 +255,28 @@ class EntrantPrice(Base):
     entrant_id: Mapped[int] = mapped_column(ForeignKey("agreement_entrants.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("agreement_items.id"))
     unit_price: Mapped[Decimal] = mapped_column(Money)
+
+
+class AgreementSignature(Base):
+    """One party's Ed25519 signature over the agreement's content, made with its organisation key:
+    the solicitor's, or an entrant's (``entrant_id``)."""
+
+    __tablename__ = "agreement_signatures"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "organisation_id"),
+        CheckConstraint(_in("party", SIGNING_PARTIES), name="party"),
+        CheckConstraint(
+            "(party = 'entrant') = (entrant_id IS NOT NULL)", name="entrant_signs_as_entrant"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    party: Mapped[str] = mapped_column(String(10))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    entrant_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_entrants.id"))
+    key_id: Mapped[int] = mapped_column(ForeignKey("organisation_keys.id"))
+    #: base64 of the 64-byte signature
+    value: Mapped[str] = mapped_column(String(100))
+    signed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -1,6 +1,8 @@
-"""入围结果 (MALL-8): the solicitor publishes the result — the agreement, in force for the term,
-with its entrants in rank order, each at the unit prices it responded with. The result, prices
-included, goes on the ledger; stage two calls off from it, never above those prices."""
+"""入围结果 (MALL-8): the solicitor publishes the result — the agreement, for the term, with its
+entrants in rank order, each at the unit prices it responded with. The result, prices included,
+goes on the ledger with the SHA-256 of the agreement's content, which the solicitor and each
+entrant then sign (``signing``); stage two calls off from it, never above those prices, from the
+entrants that signed with the solicitor."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.accounts.auth import Actor
+from core.notifications.service import Message, notify
 from mall.agreements.access import locked, record_step, require_solicitor
 from mall.agreements.evaluation import require_status, responses_of
 from mall.agreements.models import Agreement, AgreementEntrant, EntrantPrice
+from mall.agreements.signing import seal
 
 
 def publish_result(session: Session, actor: Actor, solicitation_id: int) -> Agreement:
@@ -53,6 +57,8 @@ def publish_result(session: Session, actor: Actor, solicitation_id: int) -> Agre
     solicitation.updated_at = now
     session.flush()
     session.refresh(agreement, ["entrants"])
+    seal(session, agreement)
+    session.flush()
     record_step(
         session,
         actor,
@@ -63,6 +69,7 @@ def publish_result(session: Session, actor: Actor, solicitation_id: int) -> Agre
         term_starts=agreement.term_starts,
         term_ends=agreement.term_ends,
         call_off_methods=agreement.call_off_methods,
+        sha256=agreement.sha256,
         entrants=[
             {
                 "supplier_id": e.supplier_id,
@@ -72,5 +79,16 @@ def publish_result(session: Session, actor: Actor, solicitation_id: int) -> Agre
             }
             for e in agreement.entrants
         ],
+    )
+    notify(
+        session,
+        [agreement.solicitor_id] + [e.supplier_id for e in agreement.entrants],
+        Message(
+            kind="agreement.sign_requested",
+            title_zh=f"请签署框架协议：{agreement.number} {agreement.title}",
+            title_en=f"Sign the framework agreement: {agreement.number} {agreement.title}",
+            link=f"/agreements/{agreement.id}",
+            subject=("agreement", agreement.id),
+        ),
     )
     return agreement

@@ -218,6 +218,9 @@ class AgreementSchema(Schema):
     published_at = fields.DateTime()
     items = fields.List(fields.Nested(ItemSchema), attribute="solicitation.items")
     entrants = fields.List(fields.Nested(EntrantSchema))
+    sha256 = fields.String(
+        allow_none=True, metadata={"description": "of the content the parties sign (/signatures)"}
+    )
 
 
 AgreementPage = page_of(AgreementSchema, "AgreementPage")
@@ -225,3 +228,37 @@ AgreementPage = page_of(AgreementSchema, "AgreementPage")
 
 class AgreementQuerySchema(PageArgs):
     supplier_id = IntField(text=True, load_default=None, validate=_id)
+
+
+class PartySignatureSchema(Schema):
+    party = fields.String(metadata={"description": "solicitor | entrant"})
+    organisation_id = IntField()
+    entrant_id = IntField(allow_none=True)
+    signed = fields.Boolean()
+    verified = fields.Boolean(
+        metadata={"description": "the signature verifies over the content with a key of that party"}
+    )
+    key_id = IntField(allow_none=True)
+    signed_by = IntField(allow_none=True)
+    signed_at = fields.DateTime(allow_none=True)
+
+
+class SigningSchema(Schema):
+    agreement_id = IntField()
+    number = fields.String()
+    content = fields.String(
+        allow_none=True,
+        metadata={"description": "canonical JSON of the terms: the exact bytes (UTF-8) signed"},
+    )
+    sha256 = fields.String(allow_none=True)
+    content_intact = fields.Boolean(metadata={"description": "the content matches sha256"})
+    hash_on_ledger = fields.Boolean(
+        metadata={"description": "sha256 is the hash the ledger recorded with the result"}
+    )
+    parties = fields.List(
+        fields.Nested(PartySignatureSchema),
+        metadata={"description": "the solicitor, then the entrants in rank order"},
+    )
+    in_force = fields.Boolean(
+        metadata={"description": "the solicitor and at least one entrant signed: call-offs open"}
+    )

@@ -106,6 +106,12 @@ def agreement_in_force(base: str) -> dict:
     for step, body in (("/open", None), ("/evaluate", {}), ("/select", None)):
         operator.call("POST", path + step, body)
     agreement = operator.call("POST", path + "/result", None, 201)
+    # the solicitor and the entrants sign; the eliminated supplier is no party (403)
+    sign = f"/api/agreements/{agreement['id']}/sign"
+    operator.call("POST", sign)
+    for api in apis.values():
+        answer = api.http.post(f"{base}{sign}", headers=api.headers, timeout=10)
+        assert answer.status_code in (200, 403), answer.text
     with server_db(base) as db:
         row = db.get(Agreement, agreement["id"])
         assert row is not None

@@ -32,8 +32,9 @@ USERNAMES = ["supplier", "supplier.office", "agree.north", "agree.west"]
 DAY = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
 
-def in_force(floor, login, **over) -> SimpleNamespace:
-    """Run stage one through the API and move the clock into the term; fresh sign-ins."""
+def in_force(floor, login, signed: bool = True, **over) -> SimpleNamespace:
+    """Run stage one through the API, have the solicitor and every entrant sign the agreement
+    (unless ``signed`` is false) and move the clock into the term; fresh sign-ins."""
     over.setdefault("call_off_methods", ["direct", "rotation"])
     solicitation = published(floor, **over)
     for api, prices in zip(floor.suppliers, PRICES, strict=True):
@@ -49,12 +50,18 @@ def in_force(floor, login, **over) -> SimpleNamespace:
     purchaser = login("purchaser")
     agreement = result.get_json()
     by_rank = {e["rank"]: e for e in agreement["entrants"]}
+    suppliers = [login("supplier.office"), login("supplier"), login("agree.north")]
+    if signed:
+        # 签订框架协议: the solicitor and every entrant sign before call-offs
+        for api in [login("operator"), *suppliers]:
+            done = api.post(f"/api/agreements/{agreement['id']}/sign")
+            assert done.status_code == 200, done.get_json()
     return SimpleNamespace(
         agreement=agreement,
         items=solicitation["items"],
         entrants=[by_rank[1], by_rank[2], by_rank[3]],
         # the entrants' sign-ins, in rank order
-        suppliers=[login("supplier.office"), login("supplier"), login("agree.north")],
+        suppliers=suppliers,
         west=login("agree.west"),
         purchaser=purchaser,
         hospital=login("purchaser.hospital"),
