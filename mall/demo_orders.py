@@ -24,9 +24,8 @@ from core.accounts.auth import Actor, actor_for
 from core.accounts.models import Organisation, User
 from core.accounts.roles import OrgKind, Role
 from core.errors import DomainError
-from mall.budgets import service as budgets
 from mall.budgets.models import BudgetLine
-from mall.demo import LINES, issuer
+from mall.demo import LINES, line_for
 from mall.orders import acceptance, cart, checkout
 from mall.orders import service as orders
 from mall.orders.cart import region_ids_of
@@ -36,7 +35,7 @@ from mall.orders.models import CartItem, OrderItem
 ORDERS = 36
 
 #: The demo line orders are paid from, one a fiscal year.
-LINE_SUFFIX, LINE_NAME, LINE_SOURCE, LINE_AMOUNT = LINES[0]
+LINE_SUFFIX = LINES[0][0]
 
 
 def _buyers(session: Session) -> list[Actor]:
@@ -52,29 +51,7 @@ def _buyers(session: Session) -> list[Actor]:
 def _line(session: Session, unit: Organisation) -> BudgetLine:
     """The unit's demo line of the fiscal year then; issued then by its region's finance department
     where the demo's budget lines (of the current year) do not cover it."""
-    year = budgets.fiscal_year_now()
-    code = f"{year}-{LINE_SUFFIX}"
-    line = session.scalars(
-        select(BudgetLine).where(
-            BudgetLine.organisation_id == unit.id,
-            BudgetLine.fiscal_year == year,
-            BudgetLine.code == code,
-        )
-    ).first()
-    if line is None:
-        line = budgets.create_line(
-            session,
-            issuer(unit),
-            {
-                "organisation_id": unit.id,
-                "fiscal_year": year,
-                "fund_source": LINE_SOURCE,
-                "code": code,
-                "name": LINE_NAME,
-                "amount": LINE_AMOUNT,
-            },
-        )
-    return line
+    return line_for(session, unit, LINE_SUFFIX)
 
 
 def load(session: Session) -> list[str]:
