@@ -67,6 +67,8 @@ class Plan:
     responses: tuple[Response, ...]
     #: weeks before this one of the publication; the deadline is two weeks after it
     weeks_back: int
+    #: the other responders are chosen from suppliers of these trades first
+    trades: tuple[str, ...] = ()
 
 
 DESKTOPS = Plan(
@@ -89,6 +91,7 @@ DESKTOPS = Plan(
         Response(2, ("4690.00", "5980.00"), "月供货能力 100 台，7 日内送达"),
     ),
     weeks_back=16,
+    trades=("信息技术", "电子", "科技", "办公设备"),
 )
 
 COPY_PAPER = Plan(
@@ -111,6 +114,7 @@ COPY_PAPER = Plan(
         Response(3, ("29.50", "58.00"), "常备库存 8000 包，48 小时送达", (90, 92, 80)),
     ),
     weeks_back=12,
+    trades=("办公设备", "商贸", "供应链", "实业"),
 )
 
 PLANS = (DESKTOPS, COPY_PAPER)
@@ -125,7 +129,11 @@ def _responders(session: Session, plan: Plan, category: Category) -> list[Actor]
         .order_by(Organisation.id)
     ).all()
     demo = {name: user_actor(session, name) for name in DEMO_SUPPLIERS}
-    others = [o for o in others if o.id not in {a.organisation_id for a in demo.values()}]
+    demo_orgs = {a.organisation_id for a in demo.values()}
+    others = sorted(
+        (o for o in others if o.id not in demo_orgs),
+        key=lambda o: (not any(trade in o.name_zh for trade in plan.trades), o.id),
+    )
     actors = []
     for response in plan.responses:
         if isinstance(response.who, str):
@@ -156,15 +164,6 @@ def _item(session: Session, item: Item) -> dict:
         "estimated_quantity": item.estimated_quantity,
         "max_unit_price": item.max_unit_price,
     }
-
-
-def existing(session: Session, plan: Plan) -> Agreement | None:
-    """The plan's agreement when it exists already."""
-    return session.scalars(
-        select(Agreement)
-        .join(Solicitation, Solicitation.id == Agreement.solicitation_id)
-        .where(Solicitation.title == plan.title)
-    ).first()
 
 
 def solicited(session: Session, plan: Plan) -> bool:

@@ -2,7 +2,8 @@
 services, each step at the time it happened: direct selections (直接选定) that became orders with
 their contracts, and rotation call-offs (顺序轮候) taken in turn — one accepted by the entrant whose
 turn it was, one declined by it and accepted by the next — so the turn pointer has moved. The last
-rotation call-off, placed as the demo is loaded, waits for the demo user ``supplier`` to answer.
+rotation call-off, placed in the office hours just before the demo is loaded, waits for the demo
+user ``supplier`` to answer.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.demo_steps.common import backdated
-from core import clock
 from core.accounts.models import Organisation, User
 from mall.agreements import calloffs, rotation
 from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.models import Agreement, AgreementEntrant
 from mall.demo import line_for
-from mall.demo_common import at, supplier_user, user_actor
+from mall.demo_common import at, latest_office_hour, supplier_user, user_actor
 
 PHONES = {
     "purchaser": "0471-6612345",
@@ -31,7 +31,7 @@ PHONES = {
 
 @dataclass(frozen=True)
 class Step:
-    """A call-off: who places it, when (``at`` arguments; None: as the demo is loaded), by which
+    """A call-off: who places it, when (``at`` arguments; None: the latest office hours), by which
     method, the quantity of each item (0: not called off), from which budget line; a direct
     selection names the entrant (a demo username, or a rank) and why; a rotation call-off lists
     the answers in turn — ``None`` accepts, a note declines — each with its time."""
@@ -54,7 +54,7 @@ DESKTOP_CALLOFFS = (
         (12, 0),
         "ZC-001",
         entrant="supplier",
-        reason=("service", "本地供应商，24 小时上门安装，计算机教室更新须在开学前完成"),
+        reason=("service", "本地供应商，24 小时上门安装调试，保障计算机教室按期使用"),
     ),
     Step(
         "purchaser.hospital",
@@ -135,7 +135,7 @@ def call_off(session: Session, agreement: Agreement, step: Step) -> CallOff:
             "reason": step.reason[0],
             "reason_note": step.reason[1],
         }
-    with backdated(_when(step.when) or clock.now()):
+    with backdated(_when(step.when) or latest_office_hour()):
         data["budget_line_id"] = line_for(session, unit, step.line).id
         calloff = calloffs.place(session, buyer, agreement.id, data)
     for when, note in step.answers:

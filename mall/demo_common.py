@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import clock
+from core import clock, workdays
 from core.accounts import service as accounts
 from core.accounts.auth import SYSTEM, Actor, actor_for
 from core.accounts.demo import DEMO_PASSWORD
@@ -24,6 +24,21 @@ def at(weeks_back: int, weekday: int, hhmm: str) -> datetime:
     hour, minute = (int(x) for x in hhmm.split(":"))
     local = datetime.combine(monday + timedelta(days=weekday), time(hour, minute))
     return local.replace(tzinfo=clock.SHANGHAI).astimezone(UTC)
+
+
+def latest_office_hour() -> datetime:
+    """The latest 09:30 or 16:30 in Hohhot on a working day, not after now: when the demo's newest
+    step happened, so it is neither at night nor in the future."""
+    calendar = workdays.calendar()
+    now = clock.now()
+    day = clock.local(now).date()
+    while True:
+        if calendar.is_working_day(day):
+            for hhmm in (time(16, 30), time(9, 30)):
+                moment = datetime.combine(day, hhmm, tzinfo=clock.SHANGHAI).astimezone(UTC)
+                if moment <= now:
+                    return moment
+        day -= timedelta(days=1)
 
 
 def user_actor(session: Session, username: str) -> Actor:
