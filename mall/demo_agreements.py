@@ -233,7 +233,9 @@ def conclude(session: Session, plan: Plan) -> Agreement | None:
     published = at(weeks - 2, 2, "10:00")
     with backdated(published):
         agreement = result.publish_result(session, operator, draft.id)
-    sign_agreement(session, agreement, operator, suppliers, published)
+    users = {a.organisation_id: a for a in suppliers}
+    entrants = [users[e.supplier_id] for e in agreement.entrants]
+    sign_agreement(session, agreement, operator, entrants, published)
     return agreement
 
 
@@ -241,12 +243,12 @@ def sign_agreement(
     session: Session,
     agreement: Agreement,
     solicitor: Actor,
-    suppliers: list[Actor],
+    entrants: list[Actor],
     published: datetime,
 ) -> None:
-    """The step after the result is published, where the solicitor and the entrants sign the
-    agreement (in the days after ``published``). Agreements carry no signatures yet: nothing to
-    do."""
+    """The step after the result is published, where the solicitor and the entrants (a user of
+    each, in rank order) sign the agreement, in the days after ``published``. Agreements carry no
+    signatures yet: nothing to do."""
 
 
 def load(session: Session) -> list[str]:
