@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from auction import eligibility
+from auction import eligibility, invitations
 from auction.access import get_auction, role_of
 from auction.models import Auction
 from auction.terms import invalid
@@ -63,6 +63,8 @@ def draft_eligibility(session: Session, actor: Actor, auction_id: int) -> eligib
 
 def bidder_reason(session: Session, actor: Actor, auction: Auction) -> str | None:
     """Why the supplier may not bid in the auction (a code of ``eligibility.REASONS``), or None."""
+    if auction.calloff_id is not None:
+        return invitations.reason(session, auction.id, actor.organisation_id)
     if actor.organisation_id is None:
         return "not_enrolled"
     return eligibility.reason(session, actor.organisation_id, auction.category, auction.sme_only)

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from auction import eligibility, rules
+from auction import eligibility, invitations, rules
 from auction.models import Auction, AuctionBidder, Bid
 from auction.standing import BidderRow, deductions_for
 from auction.terms import terms_of
@@ -115,18 +115,24 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
     labels: dict[int, int] = {sid: row.label_no for sid, row in known.items()}
     deductions: dict[int, int] = {sid: row.deduction_bp for sid, row in known.items()}
     newcomers = {sid for sid in supplier_ids if sid not in known}
-    if newcomers and auction.status == "published":
+    # A call-off's secondary competition (MALL-8): the invited entrants only, each under its own
+    # ceiling; the lowest total wins, with no price deduction.
+    competing = auction.calloff_id is not None
+    if newcomers and auction.status == "published" and not competing:
         deductions.update(deductions_for(session, auction, newcomers))  # type: ignore[arg-type]
-    problems = (
-        eligibility.problems(
-            session,
-            supplier_ids,  # type: ignore[arg-type]
-            Category.ids_in_path(category_path),
-            auction.sme_only,
+    own_ceilings = invitations.ceilings(session, auction.id) if competing else {}
+    problems: dict[int, str] = {}
+    if auction.status == "published":
+        problems = (
+            invitations.problems(session, auction.id, supplier_ids)  # type: ignore[arg-type]
+            if competing
+            else eligibility.problems(
+                session,
+                supplier_ids,  # type: ignore[arg-type]
+                Category.ids_in_path(category_path),
+                auction.sme_only,
+            )
         )
-        if auction.status == "published"
-        else {}
-    )
     subject = ("auction", auction.id)
     outcomes: list[BidOutcome] = []
     entries: list[Entry] = []
@@ -149,6 +155,8 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
                 last.get(supplier_id),
                 deductions.get(supplier_id, 0),
             )
+            if code is None and price > own_ceilings.get(supplier_id, price):
+                code = "above_own_ceiling"
             if code is None or code not in ("not_open", "closed"):
                 code = problems.get(supplier_id, code)
         where = {"ip": actor.ip, "device_id": actor.device_id, "channel": request.channel}

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auction import rules
+from auction import calloffs, rules
 from auction.drafting import announcement
 from auction.journal import CLOCK
 from auction.models import Auction, Bid
@@ -95,6 +95,12 @@ def close(session: Session, auction_id: int) -> Auction | None:
         # A volume purchase (AUC-2): the demands hold the funds and the award is split.
         shares = settle(session, CLOCK, auction, ranked)
         _seal(session, auction, ranked, None, shares)
+        return auction
+    if auction.calloff_id is not None:
+        # A framework agreement call-off's secondary competition (MALL-8): the call-off holds the
+        # funds and orders through the agreement's path.
+        order = calloffs.settle(session, CLOCK, auction, ranked)
+        _seal(session, auction, ranked, order.id if order else None)
         return auction
     assert auction.budget_line_id is not None
     failure = rules.too_few_bidders(ranked, auction.min_bidders)

@@ -2,10 +2,11 @@
 
 One rule decides it everywhere: the refusal of a bid (贵公司未入驻该品目), the number of eligible
 suppliers a purchaser sees before publishing, the supplier's list of auctions it may bid in, and
-the room's plain explanation to a supplier that may not. The rule is the catalog's
-(``catalog.enrolment.service.ineligible``): enrolled in the category or one above it, not
-suspended, holding a valid designation in a designated service category (定点服务), and a small or
-medium enterprise when the purchase is reserved for SMEs. Enrolment is valid in the whole region
+the room's plain explanation to a supplier that may not. (A framework agreement call-off's
+secondary competition has its own set: its invited entrants, ``auction.invitations``.) The rule
+is the catalog's (``catalog.enrolment.service.ineligible``): enrolled in the category or one above
+it, not suspended, holding a valid designation in a designated service category (定点服务), and a
+small or medium enterprise when the purchase is reserved for SMEs. Enrolment is valid in the whole region
 (一地登记、全区通用), so every eligible supplier serves every delivery region: the region narrows
 nothing, and a count names no supplier (bidders stay anonymous until the award).
 """
@@ -16,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from auction import rules
+from auction import invitations, rules
 from auction.models import Auction, AuctionBidder
 from catalog.categories.models import Category
 from catalog.enrolment.models import SupplierCategory
@@ -39,6 +40,15 @@ REASONS: dict[str, tuple[str, str]] = {
     "sme_only": (
         "This auction is reserved for small and medium enterprises.",
         "本项目专门面向中小企业。",
+    ),
+    # A call-off's secondary competition (MALL-8, ``auction.invitations``).
+    "not_invited": (
+        "Only the framework agreement's entrants invited to this secondary competition bid.",
+        "仅受邀的框架协议入围供应商可参与本次二次竞价。",
+    ),
+    "entrant_not_active": (
+        "Your place in the framework agreement is suspended or terminated.",
+        "贵单位在该框架协议中的入围资格已被暂停或终止。",
     ),
 }
 
@@ -142,8 +152,12 @@ class SupplierView:
     biddable: ColumnElement[bool]
     #: why not, for each (category id, SME-only) of the published and closed auctions
     reasons: dict[tuple[int, bool], str | None]
+    #: the call-off auctions (二次竞价) it is invited to
+    invited: frozenset[int] = frozenset()
 
     def reason_for(self, auction: Auction) -> str | None:
+        if auction.calloff_id is not None:
+            return None if auction.id in self.invited else "not_invited"
         return self.reasons.get((auction.category_id, auction.sme_only))
 
 
@@ -159,13 +173,21 @@ def supplier_view(session: Session, supplier_id: int) -> SupplierView:
     }
     reasons = supplier_reasons(session, supplier_id, terms)
     allowed = [
-        and_(Auction.category_id == category_id, Auction.sme_only == sme_only)
+        and_(
+            Auction.category_id == category_id,
+            Auction.sme_only == sme_only,
+            Auction.calloff_id.is_(None),
+        )
         for (category_id, sme_only), why in sorted(reasons.items())
         if why is None
     ]
     bid_in = Auction.id.in_(
         select(AuctionBidder.auction_id).where(AuctionBidder.supplier_id == supplier_id)
     )
+    invited = frozenset(session.scalars(invitations.invited_auctions(supplier_id)))
+    allowed.append(Auction.id.in_(invitations.invited_auctions(supplier_id)))
     return SupplierView(
-        biddable=or_(bid_in, *allowed) if allowed else or_(bid_in, false()), reasons=reasons
+        biddable=or_(bid_in, *allowed),
+        reasons=reasons,
+        invited=invited,
     )

@@ -28,6 +28,7 @@ from catalog.categories.models import Category
 from core import clock
 from core.accounts.models import Organisation
 from core.db import Base, Money, UTCDateTime
+from mall.agreements import calloff_models  # noqa: F401  (the tables a call-off auction refers to)
 
 STATUSES = ("draft", "published", "awarded", "failed", "cancelled")
 STATUS_NAMES = {
@@ -123,6 +124,9 @@ class Auction(LotTerms, BiddingRules, Base):
     budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"))
     #: the volume purchase (带量采购, AUC-2) whose pooled lot this auction sells, if any
     pool_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: the framework agreement call-off whose secondary competition (二次竞价, MALL-8) this is, if
+    #: any: only its invited entrants bid (``AuctionInvitation``), each under its own ceiling
+    calloff_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_calloffs.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: the current end, moved by extensions
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -200,3 +204,20 @@ class Bid(Base):
     ip: Mapped[str | None] = mapped_column(String(45))
     device_id: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(6))  # http | socket
+
+
+class AuctionInvitation(Base):
+    """An entrant invited to a call-off's secondary competition (二次竞价, MALL-8), with its own
+    ceiling: Σ its agreed unit price × the quantity called off. Fixed when the call-off is placed."""
+
+    __tablename__ = "auction_invitations"
+    __table_args__ = (
+        UniqueConstraint("auction_id", "supplier_id"),
+        CheckConstraint("ceiling > 0", name="ceiling_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(ForeignKey("auctions.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("agreement_entrants.id"))
+    ceiling: Mapped[Decimal] = mapped_column(Money)

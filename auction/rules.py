@@ -45,6 +45,10 @@ REJECTIONS: dict[str, tuple[str, str]] = {
         "报价须为大于零、最多两位小数的金额。",
     ),
     "above_ceiling": ("The bid is above the ceiling price.", "报价高于最高限价。"),
+    "above_own_ceiling": (
+        "The bid is above your own ceiling: your agreed unit prices × the quantities called off.",
+        "报价高于贵单位的最高限价（贵单位协议单价 × 采购数量之和）。",
+    ),
     "decrement": (
         "The bid must be at least the minimum decrement below the price to beat.",
         "报价须比应低于的价格至少低一个最小降价幅度。",

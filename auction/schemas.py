@@ -74,6 +74,13 @@ class AuctionSchema(BiddingRulesSchema):
     winner_id = IntField(allow_none=True)
     failure_reason = fields.String(allow_none=True)
     audit_sha256 = fields.String(allow_none=True)
+    calloff_id = IntField(
+        allow_none=True,
+        metadata={
+            "description": "二次竞价: the framework agreement call-off competed for; only its "
+            "invited entrants bid, each under its own ceiling"
+        },
+    )
 
 
 AuctionPage = page_of(AuctionSchema, "AuctionPage")
@@ -154,6 +161,13 @@ class MineSchema(Schema):
     evaluated_price = MoneyField(allow_none=True)
     rank = IntField(allow_none=True)
     next_allowed = MoneyField(allow_none=True)
+    own_ceiling = MoneyField(
+        allow_none=True,
+        metadata={
+            "description": "a framework agreement call-off's secondary competition: the bidder's "
+            "own ceiling, Σ its agreed unit price × quantity"
+        },
+    )
     won = fields.Boolean()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auction import rules
+from auction import invitations, rules
 from auction.access import role_of
 from auction.models import Auction
 from auction.standing import Standing
@@ -79,17 +79,29 @@ def state(
         assert supplier_id is not None
         bidder = standing.by_supplier.get(supplier_id)
         last = bidder.last_price if bidder else None
+        # A call-off's secondary competition (MALL-8): each bidder under its own ceiling.
+        own = (
+            invitations.ceilings(session, auction.id).get(supplier_id)
+            if auction.calloff_id is not None
+            else None
+        )
+        allowed = (
+            rules.highest_allowed(
+                terms, auction.best_price, last, bidder.deduction_bp if bidder else 0
+            )
+            if phase != "after"
+            else None
+        )
+        if allowed is not None and own is not None:
+            allowed = min(allowed, own)
         out["mine"] = {
             "label": label_text(bidder.label_no) if bidder else None,
             "label_no": bidder.label_no if bidder else None,
             "best_own_price": last,
             "last_price": last,
             "rank": standing.places.get(supplier_id),
-            "next_allowed": rules.highest_allowed(
-                terms, auction.best_price, last, bidder.deduction_bp if bidder else 0
-            )
-            if phase != "after"
-            else None,
+            "next_allowed": allowed,
+            "own_ceiling": own,
             "deduction": policy.from_basis_points(bidder.deduction_bp) if bidder else None,
             "evaluated_price": policy.apply_deduction(
                 last, policy.from_basis_points(bidder.deduction_bp)

@@ -27,6 +27,12 @@ def cancel(session: Session, actor: Actor, auction_id: int, reason: str) -> Auct
             "带量采购的竞价不能单独撤销。",
             code="pool_auction",
         )
+    if auction.calloff_id is not None:
+        raise Conflict(
+            "A framework agreement call-off's secondary competition cannot be withdrawn.",
+            "框架协议二次竞价不能撤销。",
+            code="calloff_auction",
+        )
     expect_status(auction, "draft", "published", doing=("cancelled", "撤销"))
     if auction.status == "published" and clock.now() >= auction.starts_at:
         raise Conflict(

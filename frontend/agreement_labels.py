@@ -41,6 +41,7 @@ AGREEMENT_LABELS: dict[str, LazyString] = {
     "done_selected": _l("The entrants are selected."),
     "calloff_placed": lazy_pgettext("call-off", "Placed"),
     "calloff_offered": lazy_pgettext("call-off", "Offered to an entrant"),
+    "calloff_competing": lazy_pgettext("call-off", "Competing"),
     "calloff_ordered": lazy_pgettext("call-off", "Ordered"),
     "calloff_unfilled": lazy_pgettext("call-off", "Unfilled"),
     "offer_offered": lazy_pgettext("rotation offer", "Awaiting the answer"),

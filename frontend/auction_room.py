@@ -83,14 +83,14 @@ def outcome_panel(session: Any, actor: Actor, auction: Auction, role: str | None
     out["total"] = rules.lot_total(winning.price, auction.quantity) if winning else None
     if auction.pool_id is not None:  # a volume purchase: the shares' totals (AUC-2)
         out["total"] = pool_pages.awarded_total(session, auction.pool_id)
-    mine = Order.source_id == auction.id
+    mine = and_(Order.source == "auction", Order.source_id == auction.id)
+    if auction.calloff_id is not None:  # a call-off's secondary competition orders through it
+        mine = and_(Order.source == "agreement", Order.source_id == auction.calloff_id)
     if role == "purchaser":
         mine = and_(mine, Order.purchaser_id == actor.organisation_id)
     elif role == "bidder":
         mine = and_(mine, Order.supplier_id == actor.organisation_id)
-    order = session.scalars(
-        select(Order).where(Order.source == "auction", mine).order_by(Order.id).limit(1)
-    ).first()
+    order = session.scalars(select(Order).where(mine).order_by(Order.id).limit(1)).first()
     if order is not None:
         if role == "purchaser" and order.purchaser_id == actor.organisation_id:
             out["order"] = (order, url_for("buying_ui.order_page", order_id=order.id))
@@ -147,6 +147,7 @@ def room_context(actor: Actor, auction_id: int) -> dict[str, Any]:
     withdrawable = (
         role == "purchaser"
         and auction.pool_id is None
+        and auction.calloff_id is None
         and (
             auction.status == "draft" or (auction.status == "published" and now < auction.starts_at)
         )
@@ -155,7 +156,7 @@ def room_context(actor: Actor, auction_id: int) -> dict[str, Any]:
     # auction reserved for SMEs.
     history = price_history(session, auction, role, actor.organisation_id)
     share = policy.deduction_share("small", False, auction.sme_only)
-    deduction = percent(str(share)) if share > 0 else None
+    deduction = percent(str(share)) if share > 0 and auction.calloff_id is None else None
     return {
         "auction": auction,
         "role": role,
@@ -180,6 +181,9 @@ def room_context(actor: Actor, auction_id: int) -> dict[str, Any]:
         "outcome": outcome_panel(session, actor, auction, role),
         "participated": mine_row is not None,
         "pool_panel": pool_pages.room_panel(session, actor, auction, role),
+        "calloff_link": url_for("calloff_ui.calloff", calloff_id=auction.calloff_id)
+        if auction.calloff_id is not None and is_watcher(role)
+        else None,
         "publishable": role == "purchaser" and auction.status == "draft",
         "start_passed": auction.starts_at < now - service.START_GRACE,
         "duration_minutes": int((auction.ends_at - auction.starts_at).total_seconds() // 60),

@@ -1,6 +1,7 @@
 """What the call-off pages show (框架协议采购, MALL-8 第二阶段): the call-off forms on an agreement in
-force, reading a posted form into the API's body, a refusal's messages keyed by the field they
-belong to, the call-off page and a supplier's rotation offers."""
+force (direct selection, rotation, secondary competition), reading a posted form into the API's
+body, a refusal's messages keyed by the field they belong to, the call-off page (with the live
+room of a secondary competition) and a supplier's rotation offers."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from auction.models import Auction, AuctionInvitation
 from core.accounts.auth import Actor
 from core.accounts.roles import OrgKind, Role
 from core.db import db
@@ -20,7 +23,7 @@ from frontend.agreement_forms import flat_errors
 from frontend.pool_forms import message
 from mall.agreements import pages
 from mall.agreements.calloff_access import get_calloff
-from mall.agreements.calloff_checks import AVAILABLE, standing
+from mall.agreements.calloff_checks import MIN_COMPETING, available, standing
 from mall.agreements.calloff_models import REASONS, CallOff, CallOffOffer
 from mall.agreements.models import Agreement
 from mall.budgets import service as budgets
@@ -43,6 +46,8 @@ FIELD_OF = {
     "insufficient_funds": "budget_line_id",
     "note_required": "note",
 }
+#: The fields a plain validation refusal (``details``: field → problems) may name on the form.
+FORM_FIELDS = ("starts_at", "ends_at", "delivery_date")
 TEXT_FIELDS = ("delivery_address", "contact_name", "contact_phone", "delivery_date")
 
 
@@ -67,6 +72,8 @@ def calloff_body(form: MultiDict, agreement: Agreement) -> dict[str, Any]:
         **{k: form.get(k, "") for k in TEXT_FIELDS},
     }
     body["delivery_date"] = body["delivery_date"] or None
+    if body["method"] == "secondary_competition":
+        body |= {k: _beijing(form.get(k, "")) for k in ("starts_at", "ends_at")}
     if body["method"] == "direct":
         body |= {
             "entrant_id": _quantity(form.get("entrant_id", "")) or None,
@@ -74,6 +81,12 @@ def calloff_body(form: MultiDict, agreement: Agreement) -> dict[str, Any]:
             "reason_note": form.get("reason_note", ""),
         }
     return body
+
+
+def _beijing(value: str) -> str | None:
+    """A ``datetime-local`` value, typed in Beijing time, as the API reads it (blank: none)."""
+    value = value.strip()
+    return f"{value}+08:00" if value else None
 
 
 def schema_errors(error: ValidationError) -> dict[str, str]:
@@ -90,6 +103,8 @@ def refusal_errors(error: DomainError) -> dict[str, str]:
     if error.code == "delivery_incomplete":
         return {k: message(error) for k in (error.details or {})}
     field = FIELD_OF.get(error.code or "")
+    if field is None and error.code == "validation_failed":
+        return {k: message(error) for k in (error.details or {}) if k in FORM_FIELDS}
     return {field: message(error)} if field else {}
 
 
@@ -113,8 +128,9 @@ def form_context(
     )
     active = [e for e in agreement.entrants if standing(session, e) == "active"]
     return {
-        "calloff_methods": [m for m in agreement.call_off_methods if m in AVAILABLE],
-        "not_yet": [m for m in agreement.call_off_methods if m not in AVAILABLE],
+        "calloff_methods": [m for m in agreement.call_off_methods if m in available()],
+        "not_yet": [m for m in agreement.call_off_methods if m not in available()],
+        "min_competing": MIN_COMPETING,
         "lines": lines,
         "pickable": active,
         "entrant_prices": {e.id: {p.item_id: p.unit_price for p in e.prices} for e in active},
@@ -181,6 +197,23 @@ def calloff_context(actor: Actor, calloff_id: int) -> dict[str, Any]:
         "order_link": url_for("buying_ui.order_page", order_id=order.id)
         if order and (own or actor.has(Role.OPERATOR))
         else None,
+        "competition": competition(session, calloff),
+    }
+
+
+def competition(session: Any, calloff: CallOff) -> dict[str, Any] | None:
+    """A secondary competition's auction: its window, status and the live room's address."""
+    if calloff.auction_id is None:
+        return None
+    auction = session.get(Auction, calloff.auction_id)
+    if auction is None:
+        return None
+    return {
+        "auction": auction,
+        "invited": session.scalar(
+            select(func.count()).where(AuctionInvitation.auction_id == auction.id)
+        ),
+        "room": url_for("auction_ui.room", auction_id=auction.id),
     }
 
 

@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, Response, abort, g, has_request_context, req
 from flask_babel import Babel, force_locale, format_datetime, format_decimal, gettext
 from markupsafe import Markup, escape
 
+from catalog import units
 from frontend.labels import ACTIONS, SUBJECTS, label
 
 __all__ = ["action_name", "both", "label", "lang", "pick", "subject_name", "when", "yuan_text"]
@@ -67,6 +68,18 @@ def user_text(zh: str, en: str | None) -> Markup:
             '<span lang="zh-CN" class="other-lang">{}</span> <small class="muted">{}</small>'
         ).format(zh, gettext("(in Chinese)"))
     return escape(en if lang() == "en" else zh)
+
+
+def unit_text(unit: str | None, quantity: int | None = None) -> Markup:
+    """A unit of measure as typed (台), or its English name (units) on an English page; a unit the
+    catalogue's table does not know is shown as typed, marked as Chinese."""
+    unit = unit or ""
+    if lang() != "en":
+        return escape(unit)
+    name = units.english(unit, quantity)
+    if name is None:
+        return Markup('<span lang="zh-CN">{}</span>').format(unit)
+    return escape(name)
 
 
 def both(message: str, **variables: object) -> tuple[str, str]:
@@ -142,5 +155,9 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=lambda: ZONE)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
-        label=label, js_catalog_url=js_catalog_url, user_text=user_text, when=when
+        label=label,
+        js_catalog_url=js_catalog_url,
+        user_text=user_text,
+        unit_text=unit_text,
+        when=when,
     )

@@ -126,6 +126,14 @@ LABELS: dict[str, LazyString] = {
         "This auction is reserved for small and medium enterprises; your company is registered as"
         " a large enterprise."
     ),
+    "auc_why_not_invited": _l(
+        "This is a secondary competition among the entrants of a framework agreement; only the"
+        " entrants invited when it was placed may bid."
+    ),
+    "auc_why_entrant_not_active": _l(
+        "Your company's place in the framework agreement is suspended or terminated, so it may not"
+        " bid in this secondary competition."
+    ),
     "auc_why_enrol": _l("Apply to enrol in categories"),
     "auc_tab_draft": _l("Drafts"),
     "auc_tab_upcoming": _l("Upcoming"),

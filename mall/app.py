@@ -44,6 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The ledger registers itself as core's audit recorder on import.
     import supervision.ledger  # noqa: F401
     from auction import api as auction_api
+    from auction import calloffs as auction_calloffs
+    from auction import demo as auction_demo
     from auction.cli import auction_cli
     from auction.pools import api as pools_api
     from catalog import demo as catalog_demo
@@ -70,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall import demo_agreements as mall_demo_agreements
     from mall import demo_orders as mall_demo_orders
     from mall.agreements import api as agreements_api
+    from mall.agreements.calloff_checks import register_method as register_calloff_method
     from mall.budgets import api as budgets_api
     from mall.cli import mall_cli
     from mall.contracts import api as contracts_api
@@ -128,11 +131,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auction_sockets()
 
     prices_service.register_paid_source(orders_paid.paid_for)
+    # 二次竞价 is a reverse auction: the auction package serves the call-off method (MALL-8).
+    register_calloff_method("secondary_competition", auction_calloffs.place)
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)
     demo.register(30, "buying", mall_demo.load)
     demo.register(40, "orders", mall_demo_orders.load)
-    demo.register(50, "agreements", mall_demo_agreements.load)
+    demo.register(50, "auctions", auction_demo.load)
+    demo.register(60, "agreements", mall_demo_agreements.load)
     for group in (
         db_cli,
         demo_cli,

@@ -34,35 +34,6 @@ def issuer(unit: Organisation) -> Actor:
     )
 
 
-def line_for(session: Session, unit: Organisation, suffix: str) -> BudgetLine:
-    """The unit's demo line ``suffix`` of the fiscal year now (the clock may be in the demo's past),
-    issued by its region's finance department when there is none."""
-    year = budgets.fiscal_year_now()
-    code = f"{year}-{suffix}"
-    line = session.scalars(
-        select(BudgetLine).where(
-            BudgetLine.organisation_id == unit.id,
-            BudgetLine.fiscal_year == year,
-            BudgetLine.code == code,
-        )
-    ).first()
-    if line is None:
-        _, name, source, amount = next(x for x in LINES if x[0] == suffix)
-        line = budgets.create_line(
-            session,
-            issuer(unit),
-            {
-                "organisation_id": unit.id,
-                "fiscal_year": year,
-                "fund_source": source,
-                "code": code,
-                "name": name,
-                "amount": amount,
-            },
-        )
-    return line
-
-
 def load(session: Session) -> list[str]:
     year = budgets.fiscal_year_now()
     created = []

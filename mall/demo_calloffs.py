@@ -19,8 +19,9 @@ from core.accounts.models import Organisation, User
 from mall.agreements import calloffs, rotation
 from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.models import Agreement, AgreementEntrant
-from mall.demo import line_for
+from mall.demo import LINES
 from mall.demo_common import at, latest_office_hour, supplier_user, user_actor
+from mall.demo_orders import line_for
 
 PHONES = {
     "purchaser": "0471-6612345",
@@ -136,7 +137,9 @@ def call_off(session: Session, agreement: Agreement, step: Step) -> CallOff:
             "reason_note": step.reason[1],
         }
     with backdated(_when(step.when) or latest_office_hour()):
-        data["budget_line_id"] = line_for(session, unit, step.line).id
+        data["budget_line_id"] = line_for(
+            session, unit, next(x for x in LINES if x[0] == step.line)
+        ).id
         calloff = calloffs.place(session, buyer, agreement.id, data)
     for when, note in step.answers:
         offer = session.scalars(

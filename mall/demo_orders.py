@@ -24,8 +24,9 @@ from core.accounts.auth import Actor, actor_for
 from core.accounts.models import Organisation, User
 from core.accounts.roles import OrgKind, Role
 from core.errors import DomainError
+from mall.budgets import service as budgets
 from mall.budgets.models import BudgetLine
-from mall.demo import LINES, line_for
+from mall.demo import LINES, issuer
 from mall.orders import acceptance, cart, checkout
 from mall.orders import service as orders
 from mall.orders.cart import region_ids_of
@@ -33,9 +34,6 @@ from mall.orders.models import CartItem, OrderItem
 
 #: Completed orders of standard products over the months of history (tens: the load stays quick).
 ORDERS = 36
-
-#: The demo line orders are paid from, one a fiscal year.
-LINE_SUFFIX = LINES[0][0]
 
 
 def _buyers(session: Session) -> list[Actor]:
@@ -48,10 +46,36 @@ def _buyers(session: Session) -> list[Actor]:
     return [actor_for(user, "system") for user in users if Role.PURCHASER in user.roles]
 
 
-def _line(session: Session, unit: Organisation) -> BudgetLine:
-    """The unit's demo line of the fiscal year then; issued then by its region's finance department
-    where the demo's budget lines (of the current year) do not cover it."""
-    return line_for(session, unit, LINE_SUFFIX)
+def line_for(
+    session: Session, unit: Organisation, entry: tuple[str, str, str, Decimal] = LINES[0]
+) -> BudgetLine:
+    """The unit's demo line ``entry`` (of ``mall.demo.LINES``) of the fiscal year then; issued then
+    by its region's finance department where the demo's budget lines (of the current year) do not
+    cover it."""
+    suffix, name, source, amount = entry
+    year = budgets.fiscal_year_now()
+    code = f"{year}-{suffix}"
+    line = session.scalars(
+        select(BudgetLine).where(
+            BudgetLine.organisation_id == unit.id,
+            BudgetLine.fiscal_year == year,
+            BudgetLine.code == code,
+        )
+    ).first()
+    if line is None:
+        line = budgets.create_line(
+            session,
+            issuer(unit),
+            {
+                "organisation_id": unit.id,
+                "fiscal_year": year,
+                "fund_source": source,
+                "code": code,
+                "name": name,
+                "amount": amount,
+            },
+        )
+    return line
 
 
 def load(session: Session) -> list[str]:
@@ -124,7 +148,7 @@ def _complete(
     supplier = supplier_actor(session.get(Organisation, listing.supplier_id))
     price_now = listing.price
     with backdated(at):
-        line = _line(session, unit)
+        line = line_for(session, unit)
         cart.add(session, buyer, listing.id, quantity)
         listing.price = price  # the listing asked the price of the day then
         try:

@@ -10,8 +10,9 @@ Elasticsearch see exactly the same tokens.
 A query word that the dictionary knows as a compound (台式计算机 = 台式 + 计算机) also matches listings
 that spell it in parts ("台式 计算机"): see ``QueryWord.parts``. It also matches its synonyms, the
 narrower words of a broader one and the corrections of a misspelt Latin word (``synonyms``): see
-``QueryWord.alternatives``. Text is NFKC-normalised and lowercased before it is segmented, so
-full-width input (ｌａｐｔｏｐ, Ａ４纸) is the same as half-width.
+``QueryWord.alternatives``. A Chinese word typed with a wrong character of the same sound (扫瞄仪)
+also matches the dictionary word it was typed for (``homophones``). Text is NFKC-normalised and
+lowercased before it is segmented, so full-width input (ｌａｐｔｏｐ, Ａ４纸) is the same as half-width.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 import rjieba
 
-from catalog.search import synonyms
+from catalog.search import homophones, synonyms
 
 #: Product words and brands of the procurement catalogue, added to rjieba's dictionary so they are
 #: kept whole in queries (and yielded whole, besides their parts, in documents).
@@ -263,12 +264,42 @@ def _join_phrases(words: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4_096)
+def _slip_word(typed: str, meant: str) -> QueryWord:
+    """A span typed with a wrong character of the same sound (``homophones``): it matches what it
+    says, or what the dictionary word it was typed for matches."""
+    found: list[tuple[str, ...]] = []
+    for tokens in (tuple(_tokens(meant)), *_alternatives(meant)):
+        if tokens and tokens not in found:
+            found.append(tokens)
+    return QueryWord(typed, (), tuple(found))
+
+
+def _words(text: str) -> list[str | QueryWord]:
+    """The query's words in order: plain words (phrases joined), and typing slips already made into
+    their ``QueryWord``."""
+    normal = normalize(text)
+    out: list[str | QueryWord] = []
+    at = 0
+    for slip in homophones.slips(normal):
+        out.extend(_join_phrases(_tokens(normal[at : slip.start])))
+        out.append(_slip_word(normal[slip.start : slip.end], slip.word))
+        at = slip.end
+    out.extend(_join_phrases(_tokens(normal[at:])))
+    return out
+
+
 def query_words(text: str) -> list[QueryWord]:
     """The words of a query (precise mode), lowercased, deduplicated in order; stop words are dropped
     unless nothing else is left. Every word must match (AND); a word matches in any of its
-    ``QueryWord.options``."""
+    ``QueryWord.options``. A Chinese word typed with a wrong character of the same sound also
+    matches the word it was typed for (``homophones``)."""
     if not text or not text.strip():
         return []
-    words = _join_phrases(_tokens(text))
-    meaningful = [w for w in words if w not in STOPWORDS]
-    return [_query_word(w) for w in (meaningful or words)]
+    words = _words(text)
+    meaningful = [w for w in words if not isinstance(w, str) or w not in STOPWORDS]
+    found: dict[str, QueryWord] = {}
+    for word in meaningful or words:
+        query_word = word if isinstance(word, QueryWord) else _query_word(word)
+        found.setdefault(query_word.word, query_word)
+    return list(found.values())

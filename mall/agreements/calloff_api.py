@@ -1,7 +1,8 @@
 """Call-offs over HTTP (MALL-8, 第二阶段), on the ``/api/agreements`` blueprint: a purchaser calls
-off by direct selection or rotation and reads its call-offs; a supplier reads the rotation offers
-addressed to it and accepts or declines them. Secondary competition is refused for now
-(``method_not_available``)."""
+off by direct selection, rotation or secondary competition and reads its call-offs; a supplier
+reads the rotation offers addressed to it and accepts or declines them. A secondary competition's
+bids go to its reverse auction (``/api/auctions/<auction_id>/bids``); its placer is the auction
+package's (``auction.calloffs``), registered at start-up."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ from mall.agreements.calloff_schemas import (
 @blp.arguments(CallOffArgs)
 @blp.response(201, CallOffSchema)
 def place(args: dict[str, Any], agreement_id: int):  # type: ignore[no-untyped-def]
-    """下单 (第二阶段): direct selection — the order and contract follow at once — or rotation,
-    offered to the entrant whose turn it is."""
+    """下单 (第二阶段): direct selection — the order and contract follow at once —, rotation,
+    offered to the entrant whose turn it is, or secondary competition, a reverse auction among the
+    active entrants (``auction_id``) whose award becomes the order."""
     return calloffs.place(db.session, require_actor(), agreement_id, args)
 
 

@@ -3,10 +3,19 @@ Prozorro's ``cfaselectionua`` checks. Each refusal has its own code and a messag
 Chinese, and is raised before anything is written.
 
 Codes: ``purchaser_only``, ``agreement_not_active``, ``change_pending``, ``agreement_ending``,
-``outside_region``, ``method_not_available`` (secondary competition, not built yet),
-``method_not_allowed``, ``items_required``, ``items_not_in_agreement``, ``duplicate_item``,
+``outside_region``, ``method_not_available`` (a method no package serves: secondary competition
+when the auction package has not registered its placer), ``method_not_allowed``,
+``too_few_entrants`` (secondary competition needs ``MIN_COMPETING`` active entrants),
+``items_required``, ``items_not_in_agreement``, ``duplicate_item``,
 ``quantity_invalid``, ``delivery_incomplete``, and the budget line's own (``other_organisation``,
 ``budget_line_closed``, ``wrong_fiscal_year``, ``insufficient_funds``).
+
+Secondary competition (二次竞价) is a reverse auction, which the auction package runs; mall sits
+below it and never imports it. So the auction package's placer is registered here at start-up
+(``register_method``, called by ``mall.app.create_app``), the way ``catalog.prices`` is given its
+paid-price source: ``calloffs.place`` runs the checks every call-off passes and then hands the
+call-off to the placer of its method. The HTTP route, the form and the schema stay the same for
+every method.
 
 No procedure changes an agreement yet; when one does it sets the agreement's status to
 ``change_pending`` until the change is published, and call-offs wait for it.
@@ -14,6 +23,7 @@ No procedure changes an agreement yet; when one does it sets the agreement's sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -35,8 +45,25 @@ from mall.orders.access import require_purchaser
 
 #: An agreement ending within this many days takes no more call-offs.
 ENDING_DAYS = 7
-#: The methods stage two offers so far; 二次竞价 comes with its own change.
+#: The methods mall serves itself.
 AVAILABLE = ("direct", "rotation")
+#: A secondary competition needs at least this many active entrants to compete.
+MIN_COMPETING = 3
+
+#: Placers of the methods served by a package above mall, by method:
+#: ``placer(session, actor, agreement, data, wanted) -> CallOff``, called with the agreement
+#: locked and every check of this module passed.
+PLACERS: dict[str, Callable[..., Any]] = {}
+
+
+def register_method(method: str, placer: Callable[..., Any]) -> None:
+    """A package above mall serves ``method`` (``auction.calloffs`` serves 二次竞价)."""
+    PLACERS[method] = placer
+
+
+def available() -> tuple[str, ...]:
+    """The call-off methods served now."""
+    return AVAILABLE + tuple(m for m in PLACERS if m not in AVAILABLE)
 
 
 @dataclass(frozen=True)
@@ -75,10 +102,10 @@ def check_agreement(session: Session, actor: Actor, agreement: Agreement, method
             "该框架协议不服务于贵单位所在区域。",
             code="outside_region",
         )
-    if method not in AVAILABLE:
+    if method not in available():
         raise Conflict(
-            "Secondary competition is not available yet.",
-            "二次竞价暂未开放。",
+            "This call-off method is not available.",
+            "该采购方式暂未开放。",
             code="method_not_available",
         )
     if method not in agreement.call_off_methods:
@@ -88,6 +115,16 @@ def check_agreement(session: Session, actor: Actor, agreement: Agreement, method
             code="method_not_allowed",
             details={"method": [method], "allowed": list(agreement.call_off_methods)},
         )
+    if method == "secondary_competition":
+        active = [e for e in agreement.entrants if standing(session, e) == "active"]
+        if len(active) < MIN_COMPETING:
+            raise Conflict(
+                f"Secondary competition needs at least {MIN_COMPETING} active entrants; "
+                f"this agreement has {len(active)}.",
+                f"二次竞价须有至少 {MIN_COMPETING} 家有效的入围供应商，该框架协议现有 {len(active)} 家。",
+                code="too_few_entrants",
+                details={"active": len(active), "minimum": MIN_COMPETING},
+            )
 
 
 def _whole(value: Any) -> bool:

@@ -1,6 +1,8 @@
 """Framework agreements (MALL-8), stage two: call-offs (第二阶段 / 采购订单). A purchaser calls off
-items of an agreement by direct selection (直接选定) or rotation (顺序轮候); a rotation call-off
-is offered to one entrant at a time (``CallOffOffer``) until one accepts."""
+items of an agreement by direct selection (直接选定), rotation (顺序轮候) or secondary competition
+(二次竞价); a rotation call-off is offered to one entrant at a time (``CallOffOffer``) until one
+accepts; a secondary competition is a reverse auction among the entrants (``auction.calloffs``),
+whose id the call-off keeps in ``auction_id``."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock
 from core.db import Base, Money, UTCDateTime
-from mall.agreements.models import _in
+from mall.agreements.models import CALL_OFF_METHODS, _in
 
 #: ``placed``: checked and funded, not yet ordered or offered; ``offered``: waiting for the
 #: entrant whose turn it is; ``ordered``: the order exists;
-#: ``unfilled``: every active entrant declined or let its turn pass, the funds went back.
-CALL_OFF_STATUSES = ("placed", "offered", "ordered", "unfilled")
+#: ``competing``: its secondary competition (a reverse auction among the entrants) is under way;
+#: ``unfilled``: every active entrant declined or let its turn pass, or the competition failed;
+#: the funds went back.
+CALL_OFF_STATUSES = ("placed", "offered", "competing", "ordered", "unfilled")
 #: 直接选定的理由: why the purchaser chose this entrant
 REASONS = ("price", "quality", "service", "delivery")
 OFFER_STATUSES = ("offered", "accepted", "declined", "timed_out")
@@ -29,7 +33,7 @@ class CallOff(Base):
     __tablename__ = "agreement_calloffs"
     __table_args__ = (
         CheckConstraint(_in("status", CALL_OFF_STATUSES), name="status"),
-        CheckConstraint("method IN ('direct', 'rotation')", name="method"),
+        CheckConstraint(_in("method", CALL_OFF_METHODS), name="method"),
         CheckConstraint(f"reason IS NULL OR {_in('reason', REASONS)}", name="reason"),
     )
 
@@ -40,7 +44,7 @@ class CallOff(Base):
     budget_line_id: Mapped[int] = mapped_column(ForeignKey("budget_lines.id"))
     #: the purchaser's region: where supervisors see the call-off
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
-    method: Mapped[str] = mapped_column(String(10))
+    method: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(10), index=True)
     #: the entrant chosen (direct), or the one whose turn it is / who accepted (rotation)
     entrant_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_entrants.id"))
@@ -53,6 +57,9 @@ class CallOff(Base):
     contact_phone: Mapped[str] = mapped_column(String(30))
     delivery_date: Mapped[date] = mapped_column(Date)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    #: the reverse auction of a secondary competition (``auctions.id``; a plain number, as mall
+    #: sits below the auction package)
+    auction_id: Mapped[int | None] = mapped_column(Integer, index=True)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

@@ -33,7 +33,7 @@ class CallOffArgs(Schema):
         required=True,
         validate=validate.OneOf(CALL_OFF_METHODS),
         metadata={
-            "description": "direct 直接选定 / rotation 顺序轮候 (secondary_competition: not yet)"
+            "description": "direct 直接选定 / rotation 顺序轮候 / secondary_competition 二次竞价"
         },
     )
     items = fields.List(fields.Nested(CallOffItemArgs), required=True)
@@ -48,6 +48,19 @@ class CallOffArgs(Schema):
     )
     reason_note = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=500)
+    )
+    starts_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "secondary competition: when bidding opens (default: 30 minutes after "
+            "placing, rounded up to five minutes)"
+        },
+    )
+    ends_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "secondary competition: when bidding ends (default: 1 hour on)"},
     )
 
 
@@ -91,6 +104,9 @@ class CallOffSchema(Schema):
     contact_phone = fields.String()
     delivery_date = fields.Date()
     order_id = IntField(allow_none=True)
+    auction_id = IntField(
+        allow_none=True, metadata={"description": "secondary competition: its reverse auction"}
+    )
     placed_at = fields.DateTime()
     items = fields.List(fields.Nested(CallOffItemSchema))
     offers = fields.List(fields.Nested(OfferStepSchema))

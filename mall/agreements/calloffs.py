@@ -1,6 +1,8 @@
 """Call-offs from a framework agreement (第二阶段, MALL-8): a purchaser calls off items of an agreement
 in force by direct selection (直接选定) — an active entrant it picks, at that entrant's agreed unit
-prices or below, for a recorded reason — or by rotation (顺序轮候, ``mall.agreements.rotation``).
+prices or below, for a recorded reason — by rotation (顺序轮候, ``mall.agreements.rotation``), or by
+secondary competition (二次竞价), which the auction package serves (``auction.calloffs``, registered
+through ``calloff_checks.register_method``) and which ends here too, in ``make_order``.
 
 The checks of ``calloff_checks`` come first and write nothing. Then the budget line reserves the
 call-off's funds under ``("calloff", id)``; the order (``mall.orders.awards.place_award``) takes them
@@ -23,6 +25,7 @@ from core.accounts.auth import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.money import cny
 from mall.agreements.calloff_checks import (
+    PLACERS,
     Wanted,
     check_agreement,
     check_funds,
@@ -254,6 +257,8 @@ def place(session: Session, actor: Actor, agreement_id: int, data: dict[str, Any
     _delivery_date(data)
     if data["method"] == "rotation":
         return rotation.place(session, actor, agreement, data, wanted)
+    if data["method"] in PLACERS:
+        return PLACERS[data["method"]](session, actor, agreement, data, wanted)  # type: ignore[no-any-return]
     entrant = _chosen(session, agreement, data)
     prices = _prices(entrant, wanted, data["items"])
     total = cny(sum((prices[w.item.id] * w.quantity for w in wanted), Decimal(0)))

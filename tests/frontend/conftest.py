@@ -3,7 +3,8 @@ driven through Playwright, and helpers to sign in and check the layout.
 
 The server is started the way an operator starts it (migrations, demo data, gunicorn with the project's
 configuration) on a fresh database of its own: a SQLite file, or a PostgreSQL schema when
-TEST_DATABASE_URL is set. One server and one browser serve each test module.
+TEST_DATABASE_URL is set. One server and one browser serve each test module. On SQLite the migrations
+and the demo data run once per test run, and each module's server gets a copy of the result.
 
 Each test's outcome is recorded on its item, so that a failure can show the server's log.
 """
@@ -11,6 +12,7 @@ Each test's outcome is recorded on its item, so that a failure can show the serv
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,11 +20,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright import sync_api
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from core.accounts.demo import DEMO_PASSWORD
 from tests import dbutil
@@ -40,7 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 30
+STARTUP_SECONDS = 90
 STOP_SECONDS = 10
 SECRET_KEY = "browser-test-secret-key-0123456789abcdef"
 
@@ -99,9 +104,70 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 SERVER_ENVS: dict[str, dict[str, str]] = {}
 
 
+@contextmanager
+def server_db(base: str) -> Iterator[Session]:
+    """A session on the database of the live server at ``base``, committed at the end: for the few
+    steps a test cannot wait for, such as a deadline passing on the server's clock."""
+    engine = create_engine(SERVER_ENVS[base]["DATABASE_URL"])
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("live") / "server.log"
+
+
+#: The environment the demo database is built with, beside each server's own.
+DEMO_ENV = {
+    "SECRET_KEY": SECRET_KEY,
+    "MALL_DEMO_LISTINGS": "150",  # a smaller demo catalog keeps start-up quick
+}
+
+
+def demo_template(request: pytest.FixtureRequest) -> Path:
+    """A SQLite instance folder (database and search index) migrated and loaded with the demo data
+    once per test run: each module's server starts on a copy of it, as if it had run ``flask db
+    upgrade`` and ``flask demo load`` itself, without paying for them again."""
+    return request.getfixturevalue("_demo_template")
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-template")
+    env = {
+        **os.environ,
+        **DEMO_ENV,
+        "MALL_INSTANCE_PATH": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder}/{TEMPLATE_DB}",
+    }
+    log = folder.parent / "demo-template.log"
+    _run_step(["flask", "--app", "wsgi", "db", "upgrade"], env, log)
+    _run_step(["flask", "--app", "wsgi", "demo", "load"], env, log)
+    return folder
+
+
+TEMPLATE_DB = "demo.sqlite3"
+
+
+def _copy_demo(template: Path, tmp: Path, database_url: str) -> None:
+    """Copy the demo template's instance folder into ``tmp``, the database to ``database_url``'s
+    file (with its write-ahead log, so nothing committed is lost)."""
+    target = database_url.removeprefix("sqlite:///")
+    for suffix in ("", "-wal", "-shm"):
+        source = template / f"{TEMPLATE_DB}{suffix}"
+        if source.exists():
+            shutil.copyfile(source, target + suffix)
+    for entry in template.iterdir():
+        if entry.name.startswith(TEMPLATE_DB):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, tmp / entry.name, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(entry, tmp / entry.name)
 
 
 @pytest.fixture(scope="module")
@@ -115,16 +181,18 @@ def live_server(request: pytest.FixtureRequest, server_log: Path) -> Iterator[st
         **os.environ,
         "MALL_INSTANCE_PATH": str(tmp),
         "DATABASE_URL": database_url,
-        "SECRET_KEY": SECRET_KEY,
+        **DEMO_ENV,
         "MALL_BIND": f"127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
-        "MALL_DEMO_LISTINGS": "150",  # a smaller demo catalog keeps start-up quick
         # Auctions of a minute, so a test can watch the server's clock close one.
         "AUCTION_MIN_MINUTES": "1",
     }
     log = server_log
-    _run_step(["flask", "--app", "wsgi", "db", "upgrade"], env, log)
-    _run_step(["flask", "--app", "wsgi", "demo", "load"], env, log)
+    if dbutil.is_postgres(database_url):
+        _run_step(["flask", "--app", "wsgi", "db", "upgrade"], env, log)
+        _run_step(["flask", "--app", "wsgi", "demo", "load"], env, log)
+    else:
+        _copy_demo(demo_template(request), tmp, database_url)
 
     base = f"http://127.0.0.1:{port}"
     SERVER_ENVS[base] = env

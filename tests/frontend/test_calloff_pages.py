@@ -72,7 +72,7 @@ REFUSED = [
     ({"entrant_id": ""}, "not_an_entrant", "entrant_id"),
     ({"reason_note": " "}, "reason_required", "reason"),
     ({"quantities": ("30", "")}, "insufficient_funds", "budget_line_id"),
-    ({"method": "secondary_competition"}, "method_not_available", None),
+    ({"method": "secondary_competition"}, "method_not_allowed", None),
 ]
 
 
@@ -100,10 +100,12 @@ def test_banner_refusals_in_the_page_language(fa, session):  # noqa: F811
     before = counts(session)
     refused = place(fa, method="secondary_competition")
     assert refused.status_code == 409
-    assert "二次竞价暂未开放。" in refused.get_data(as_text=True)
+    assert "该框架协议不允许此种采购方式。" in refused.get_data(as_text=True)
     fa.purchaser.client.set_cookie("lang", "en")
     refused = place(fa, method="secondary_competition")
-    assert "Secondary competition is not available yet." in refused.get_data(as_text=True)
+    assert "This framework agreement does not allow this call-off method." in refused.get_data(
+        as_text=True
+    )
     fa.purchaser.client.set_cookie("lang", "zh")
     # A change pending, a suspended entrant, an agreement ending: the banner says why.
     agreement = session.get(Agreement, fa.agreement["id"])
@@ -128,7 +130,7 @@ def test_a_method_the_agreement_does_not_allow(floor, login, session):  # noqa: 
     only = in_force(floor, login, call_off_methods=["direct", "secondary_competition"])
     page = get(only.purchaser, f"/agreements/{only.agreement['id']}").get_data(as_text=True)
     assert 'data-testid="calloff-form-rotation"' not in page
-    assert 'data-testid="not-yet-secondary_competition"' in page
+    assert 'data-testid="calloff-form-secondary_competition"' in page
     before = counts(session)
     refused = place(only, method="rotation")
     assert refused.status_code == 409
@@ -199,3 +201,34 @@ def test_rotation_on_the_page_decline_then_accept(fa, session):  # noqa: F811
     assert page.count('data-testid="offer-row"') == 2 and "库存不足" in page
     session.expire_all()
     assert session.scalars(select(CallOff)).one().status == "ordered"
+
+
+def test_secondary_competition_on_the_page(floor, login, session):  # noqa: F811
+    """MALL-8 二次竞价 through the pages: the form offers it where the agreement allows it; a
+    window in the past comes back beside its field; placed, the call-off page links to the live
+    room, where an invited entrant sees its own ceiling and a supplier not invited is told why;
+    only the invited find it in their list of auctions."""
+    comp = in_force(floor, login, call_off_methods=["direct", "secondary_competition"])
+    method = "secondary_competition"
+    before = counts(session)
+    refused = place(comp, method=method, starts_at="2026-11-26T08:00")
+    assert refused.status_code == 422
+    assert 'data-testid="error-starts_at"' in refused.get_data(as_text=True)
+    assert counts(session) == before
+    done = place(comp, method=method, starts_at="2026-11-26T11:00", ends_at="2026-11-26T12:00")
+    assert done.status_code == 302, done.get_data(as_text=True)
+    page = get(comp.purchaser, done.location).get_data(as_text=True)
+    assert 'data-status="competing"' in page
+    assert "11-26 11:00" in page and "¥11,600.00" in page  # held: North's agreed total
+    calloff = session.scalars(select(CallOff)).one()
+    room = f"/auctions/{calloff.auction_id}"
+    assert f'href="{room}"' in page
+    office = get(comp.suppliers[0], room).get_data(as_text=True)
+    assert 'data-testid="my-ceiling"' in office and "¥11,350.00" in office
+    assert 'data-testid="why-not"' not in office
+    west = get(comp.west, room).get_data(as_text=True)
+    assert 'data-reason="not_invited"' in west
+    link = f'href="{room}"'
+    assert link in get(comp.suppliers[0], "/auctions").get_data(as_text=True)
+    assert link not in get(comp.west, "/auctions").get_data(as_text=True)
+    assert get(comp.hospital, done.location).status_code == 403

@@ -1,9 +1,9 @@
 """Call-offs from a framework agreement in a real browser (MALL-8, 第二阶段).
 
 Stage one runs through the API: four suppliers respond (by total: the demo supplier, the office
-supplier, North; West eliminated) and the operator publishes the result. The term starts the day
-after the response deadline, so the test then moves the agreement's first day to today in the live
-server's database: the only shortcut, standing in for a day's wait.
+supplier, North; West eliminated) and the operator publishes the result. Two steps stand in for
+waiting, both in the live server's database: the response deadline moves to a second ago once the
+responses are in, and the agreement's first day (the day after the deadline) moves to today.
 
 The purchaser calls off by direct selection on the agreement page (an empty form is refused beside
 its field first) and follows the link to the order; then by rotation: the first entrant sees the
@@ -15,17 +15,16 @@ the lang cookie.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
 
 from core import clock
-from tests.frontend.conftest import SERVER_ENVS, assert_accessible, assert_fits, path_of
-from tests.frontend.test_agreements_browser import new_enrolled_supplier, region
+from mall.agreements.models import Agreement
+from tests.frontend.conftest import assert_accessible, assert_fits, path_of, server_db
+from tests.frontend.test_agreements_browser import end_responses, new_enrolled_supplier, region
 from tests.frontend.test_auction_browser import Api, budget_line
 from tests.frontend.texts import zh
 
@@ -103,18 +102,14 @@ def agreement_in_force(base: str) -> dict:
                 "region_ids": [hohhot],
             },
         )
-    time.sleep(max((deadline - datetime.now(clock.SHANGHAI)).total_seconds() + 1.5, 0))
+    end_responses(base, solicitation["id"])
     for step, body in (("/open", None), ("/evaluate", {}), ("/select", None)):
         operator.call("POST", path + step, body)
     agreement = operator.call("POST", path + "/result", None, 201)
-    today = datetime.now(clock.SHANGHAI).date()
-    engine = create_engine(SERVER_ENVS[base]["DATABASE_URL"])
-    with engine.begin() as db:
-        db.execute(
-            text("UPDATE agreements SET term_starts = :today WHERE id = :id"),
-            {"today": today, "id": agreement["id"]},
-        )
-    engine.dispose()
+    with server_db(base) as db:
+        row = db.get(Agreement, agreement["id"])
+        assert row is not None
+        row.term_starts = datetime.now(clock.SHANGHAI).date()
     return agreement
 
 
@@ -134,7 +129,7 @@ def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, s
     buyer = open_as("purchaser")
     buyer.goto(url)
     expect(buyer.locator("[data-testid=calloff-form-direct]")).to_be_visible()
-    expect(buyer.locator("[data-testid=not-yet-secondary_competition]")).to_be_visible()
+    expect(buyer.locator("[data-testid=calloff-form-secondary_competition]")).to_be_visible()
     assert_accessible(buyer, "agreement-calloff-forms")
     with buyer.expect_navigation():
         buyer.click("[data-testid=direct-submit]")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core import clock
 from core.accounts.models import Region
+from mall.agreements.calloff_checks import PLACERS
 from mall.agreements.models import Agreement, AgreementEntrant
 from mall.budgets.models import BudgetLine
 from tests.mall.agreements_floor import floor  # noqa: F401
@@ -73,8 +74,18 @@ def _baotou(session) -> int:
     return session.scalars(select(Region.id).where(Region.code == "1502")).one()
 
 
-def test_the_method_must_be_offered(fa, session):  # noqa: F811
-    """二次竞价 is not available yet; a method the agreement does not allow is refused."""
+def test_the_method_must_be_offered(fa, session, monkeypatch):  # noqa: F811
+    """A method the agreement does not allow is refused (this one allows direct selection and
+    rotation, not 二次竞价); a method no package serves is not available."""
+    _refused(
+        session,
+        lambda: call_off(fa, method="secondary_competition"),
+        409,
+        "method_not_allowed",
+    )
+    _agreement(session, fa).call_off_methods = ["direct", "secondary_competition"]
+    session.commit()
+    monkeypatch.delitem(PLACERS, "secondary_competition")
     _refused(
         session,
         lambda: call_off(fa, method="secondary_competition"),

@@ -126,6 +126,15 @@ def test_dictionary_compound_also_matches_when_spelled_in_parts(catalog):
     assert ids(catalog, "激光打印机")[:2] in ([11, 12], [12, 11])  # whole word in the title first
 
 
+def test_a_word_typed_with_a_wrong_character_of_the_same_sound(catalog):
+    """CAT-6: pinyin input slips — 打印记 for 打印机, 复印只 for 复印纸, 台式电恼 for 台式电脑 — find what
+    the word they were typed for finds, also beside other words."""
+    assert set(ids(catalog, "打印记")) == set(ids(catalog, "打印机"))
+    assert set(ids(catalog, "复印只")) == set(ids(catalog, "复印纸"))
+    assert set(ids(catalog, "台式电恼")) == set(ids(catalog, "台式电脑")) != set()
+    assert set(ids(catalog, "华为 笔记本电恼")) == set(ids(catalog, "华为 笔记本电脑")) != set()
+
+
 def test_every_query_word_must_match(catalog):
     """CAT-6: several words narrow the result (AND)."""
     assert set(ids(catalog, "联想 台式")) == {1, 5}
