@@ -69,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from core.notifications import api as notifications_api
     from frontend import views as frontend_views
     from mall import demo as mall_demo
+    from mall import demo_agreements as mall_demo_agreements
     from mall import demo_orders as mall_demo_orders
     from mall.agreements import api as agreements_api
     from mall.agreements.calloff_checks import register_method as register_calloff_method
@@ -137,6 +138,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     demo.register(30, "buying", mall_demo.load)
     demo.register(40, "orders", mall_demo_orders.load)
     demo.register(50, "auctions", auction_demo.load)
+    demo.register(60, "agreements", mall_demo_agreements.load)
     for group in (
         db_cli,
         demo_cli,

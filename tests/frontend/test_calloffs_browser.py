@@ -186,7 +186,8 @@ def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, s
     with first.expect_navigation():
         first.click("[data-testid=offer-notice] a")
     assert path_of(first) == "/agreements/offers"
-    offer = first.locator("[data-testid=offers-pending] [data-testid=offer]")
+    # The demo's own agreements may have offered this supplier call-offs too: this one's only.
+    offer = first.locator("[data-testid=offers-pending] [data-testid=offer]", has_text=TITLE)
     expect(offer).to_have_count(1)
     expect(offer.locator("[data-testid=offer-total]")).to_have_text("¥13,200.00")  # 3 × 4400
     expect(offer.locator("[data-testid=offer-deadline]")).to_be_visible()
@@ -194,12 +195,12 @@ def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, s
     first.screenshot(path=str(shots / "offers-zh.png"), full_page=True)
     phone = open_as("supplier", width=PHONE)
     phone.goto("/agreements/offers")
-    expect(phone.locator("[data-testid=offer]")).to_have_count(1)
+    expect(phone.locator("[data-testid=offer]", has_text=TITLE)).to_have_count(1)
     assert_fits(phone, PHONE)
     phone.screenshot(path=str(shots / "offers-phone.png"), full_page=True)
 
     with first.expect_navigation():
-        first.click("[data-testid=decline-link]")
+        offer.locator("[data-testid=decline-link]").click()
     expect(first.locator("[data-testid=answer-consequence]")).to_have_text(
         zh(
             "Declining passes the turn to the next entrant; this call-off is not offered to your"
@@ -211,14 +212,14 @@ def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, s
     with first.expect_navigation():
         first.click("[data-testid=answer-submit]")
     expect(first.locator("[data-testid=offer-done]")).to_be_visible()
-    expect(first.locator("[data-testid=offers-answered] [data-testid=offer]")).to_have_attribute(
-        "data-status", "declined"
-    )
+    expect(
+        first.locator("[data-testid=offers-answered] [data-testid=offer]", has_text=TITLE)
+    ).to_have_attribute("data-status", "declined")
 
     second = open_as("supplier.office")
     second.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
     second.goto("/agreements/offers")
-    pending = second.locator("[data-testid=offers-pending] [data-testid=offer]")
+    pending = second.locator("[data-testid=offers-pending] [data-testid=offer]", has_text=TITLE)
     expect(pending.locator("[data-testid=offer-total]")).to_have_text("¥13,500.00")  # 3 × 4500
     with second.expect_navigation():
         pending.locator("[data-testid=accept-link]").click()
@@ -252,6 +253,6 @@ def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, s
     buyer.goto("/agreements")
     with buyer.expect_navigation():
         buyer.click("[data-testid=tab-calloffs]")
-    expect(buyer.locator("[data-testid=calloff-row]")).to_have_count(2)
+    expect(buyer.locator("[data-testid=calloff-row]", has_text=TITLE)).to_have_count(2)
     assert_accessible(buyer, "calloffs-en")
     buyer.screenshot(path=str(shots / "calloffs-en.png"), full_page=True)
