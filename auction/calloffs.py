@@ -9,7 +9,7 @@ Where it plugs in. mall sits below the auction package and never imports it, so 
 route (``POST /api/agreements/<id>/calloffs``), form and schema, and first the checks every
 call-off passes (the agreement in force, its region, the method allowed, at least
 ``MIN_COMPETING`` active entrants (``too_few_entrants``), the items, the delivery) — and then
-``mall.agreements.calloffs.place`` hands it here. The close comes back the same way down:
+``mall.agreements.placing.place`` hands it here. The close comes back the same way down:
 ``auction.closing.close`` calls ``settle``, which orders through
 ``mall.agreements.calloffs.make_order`` (and so ``mall.orders.awards.place_award``), as direct
 selection and rotation do.

@@ -11,6 +11,7 @@ from typing import Any
 from apispec import BasePlugin
 from flask import Flask, Response
 from flask_smorest import Api
+from marshmallow import fields
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -123,6 +124,8 @@ def init_api(app: Flask) -> MallApi:
         },
     )
     api.register_field(MoneyField, "string", "decimal")
+    # Every other decimal the API returns (scores, shares) is a string too (``as_string``).
+    api.register_field(fields.Decimal, "string", "decimal")
     api.register_field(IntField, "integer", None)
     app.before_request(check_json_body)
     app.register_error_handler(HTTPException, http_error)

@@ -20,7 +20,7 @@ from frontend import calloff_pages as cp
 from frontend.agreement_pages import agreement_context
 from frontend.catalog_views import signed_in
 from frontend.pool_forms import message
-from mall.agreements import calloffs, queries, rotation
+from mall.agreements import placing, queries, rotation
 from mall.agreements.calloff_access import get_offer
 from mall.agreements.calloff_schemas import CallOffArgs, DeclineArgs
 
@@ -66,7 +66,7 @@ def place(agreement_id: int) -> Any:
         if body["budget_line_id"] == "":
             raise ValidationError({"budget_line_id": [_("Choose a budget line.")]})
         data = CallOffArgs().load(body)
-        calloff = calloffs.place(db.session, actor, agreement_id, data)
+        calloff = placing.place(db.session, actor, agreement_id, data)
     except ValidationError as refused:
         db.session.rollback()
         errors = cp.schema_errors(refused)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from catalog.demo_steps.common import backdated
 from core.accounts.models import Organisation, User
-from mall.agreements import calloffs, rotation
+from mall.agreements import placing, rotation
 from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.models import Agreement, AgreementEntrant
 from mall.demo import LINES
@@ -140,7 +140,7 @@ def call_off(session: Session, agreement: Agreement, step: Step) -> CallOff:
         data["budget_line_id"] = line_for(
             session, unit, next(x for x in LINES if x[0] == step.line)
         ).id
-        calloff = calloffs.place(session, buyer, agreement.id, data)
+        calloff = placing.place(session, buyer, agreement.id, data)
     for when, note in step.answers:
         offer = session.scalars(
             select(CallOffOffer).where(

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from core.accounts.auth import require_actor
 from core.api import paginate
 from core.db import db
 from mall.agreements import evaluation, queries, responses, result, signing, solicitation
 from mall.agreements.access import get_solicitation
+from mall.agreements.blueprint import blp
 from mall.agreements.schemas import (
     AgreementPage,
     AgreementQuerySchema,
@@ -26,13 +26,6 @@ from mall.agreements.schemas import (
     SolicitationPage,
     SolicitationQuerySchema,
     SolicitationSchema,
-)
-
-blp = Blueprint(
-    "agreements",
-    __name__,
-    url_prefix="/api/agreements",
-    description="框架协议采购 Framework agreements (MALL-8)",
 )
 
 
@@ -165,7 +158,3 @@ def sign(agreement_id: int):  # type: ignore[no-untyped-def]
     actor = require_actor()
     found = queries.get_agreement(db.session, actor, agreement_id)
     return signing.view(db.session, signing.sign(db.session, actor, found))
-
-
-# The call-off routes (第二阶段) live in their own module, on this blueprint.
-from mall.agreements import calloff_api  # noqa: E402, F401

@@ -11,8 +11,8 @@ from typing import Any
 from core.accounts.auth import require_actor
 from core.api import paginate
 from core.db import db
-from mall.agreements import calloffs, rotation
-from mall.agreements.api import blp
+from mall.agreements import placing, rotation
+from mall.agreements.blueprint import blp
 from mall.agreements.calloff_access import calloffs_query, get_calloff, get_offer, offers_query
 from mall.agreements.calloff_schemas import (
     CallOffArgs,
@@ -33,7 +33,7 @@ def place(args: dict[str, Any], agreement_id: int):  # type: ignore[no-untyped-d
     """下单 (第二阶段): direct selection — the order and contract follow at once —, rotation,
     offered to the entrant whose turn it is, or secondary competition, a reverse auction among the
     active entrants (``auction_id``) whose award becomes the order."""
-    return calloffs.place(db.session, require_actor(), agreement_id, args)
+    return placing.place(db.session, require_actor(), agreement_id, args)
 
 
 @blp.route("/calloffs", methods=["GET"])

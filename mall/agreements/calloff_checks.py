@@ -14,7 +14,7 @@ when the auction package has not registered its placer), ``method_not_allowed``,
 Secondary competition (二次竞价) is a reverse auction, which the auction package runs; mall sits
 below it and never imports it. So the auction package's placer is registered here at start-up
 (``register_method``, called by ``mall.app.create_app``), the way ``catalog.prices`` is given its
-paid-price source: ``calloffs.place`` runs the checks every call-off passes and then hands the
+paid-price source: ``placing.place`` runs the checks every call-off passes and then hands the
 call-off to the placer of its method. The HTTP route, the form and the schema stay the same for
 every method.
 

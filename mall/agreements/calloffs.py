@@ -4,7 +4,8 @@ prices or below, for a recorded reason — by rotation (顺序轮候, ``mall.agr
 secondary competition (二次竞价), which the auction package serves (``auction.calloffs``, registered
 through ``calloff_checks.register_method``) and which ends here too, in ``make_order``.
 
-The checks of ``calloff_checks`` come first and write nothing. Then the budget line reserves the
+``placing.place`` takes every call-off: the checks of ``calloff_checks`` come first and write
+nothing, then the method's own steps, which share this module's. The budget line reserves the
 call-off's funds under ``("calloff", id)``; the order (``mall.orders.awards.place_award``) takes them
 over with its contract, and from there acceptance and payment consume or release them as for any
 order. Every step is on the ledger in the same transaction. Locks: the agreement, then the budget
@@ -25,11 +26,8 @@ from core.accounts.auth import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.money import cny
 from mall.agreements.calloff_checks import (
-    PLACERS,
     Wanted,
-    check_agreement,
     check_funds,
-    check_items,
     standing,
 )
 from mall.agreements.calloff_models import REASONS, CallOff, CallOffItem
@@ -37,7 +35,6 @@ from mall.agreements.models import Agreement, AgreementEntrant, SolicitationItem
 from mall.budgets import service as budgets
 from mall.locks import lock
 from mall.orders.awards import Award, AwardLine, place_award
-from mall.orders.checkout import check_delivery
 from mall.orders.models import Order
 from supervision.ledger import record
 
@@ -66,7 +63,7 @@ def record_calloff(
     )
 
 
-def _delivery_date(data: dict[str, Any]) -> date:
+def delivery_date(data: dict[str, Any]) -> date:
     today = clock.local(clock.now()).date()
     wanted = data.get("delivery_date") or today + timedelta(days=DELIVERY_DAYS)
     if wanted <= today:
@@ -149,7 +146,7 @@ def new_calloff(
         delivery_address=data["delivery_address"].strip(),
         contact_name=data["contact_name"].strip(),
         contact_phone=data["contact_phone"].strip(),
-        delivery_date=_delivery_date(data),
+        delivery_date=delivery_date(data),
         placed_at=now,
         updated_at=now,
         items=[CallOffItem(item_id=w.item.id, quantity=w.quantity) for w in wanted],
@@ -246,19 +243,15 @@ def make_order(
     return order
 
 
-def place(session: Session, actor: Actor, agreement_id: int, data: dict[str, Any]) -> CallOff:
-    """下单: check everything, then call off by the method asked for."""
-    from mall.agreements import rotation
-
-    agreement = lock_agreement(session, agreement_id)
-    check_agreement(session, actor, agreement, data["method"])
-    wanted = check_items(session, agreement, data["items"])
-    check_delivery(data)
-    _delivery_date(data)
-    if data["method"] == "rotation":
-        return rotation.place(session, actor, agreement, data, wanted)
-    if data["method"] in PLACERS:
-        return PLACERS[data["method"]](session, actor, agreement, data, wanted)  # type: ignore[no-any-return]
+def place_direct(
+    session: Session,
+    actor: Actor,
+    agreement: Agreement,
+    data: dict[str, Any],
+    wanted: list[Wanted],
+) -> CallOff:
+    """直接选定: the purchaser's chosen entrant at its agreed unit prices (or lower ones given), for
+    a recorded reason; the order and contract follow at once. The agreement is locked and checked."""
     entrant = _chosen(session, agreement, data)
     prices = _prices(entrant, wanted, data["items"])
     total = cny(sum((prices[w.item.id] * w.quantity for w in wanted), Decimal(0)))

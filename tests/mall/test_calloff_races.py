@@ -16,7 +16,7 @@ from catalog.categories import service as categories
 from core import clock
 from core.accounts.auth import SYSTEM
 from core.db import db
-from mall.agreements import calloffs
+from mall.agreements import placing
 from mall.agreements.calloff_models import CallOffOffer
 from mall.agreements.models import (
     Agreement,
@@ -140,7 +140,7 @@ def test_simultaneous_call_offs_never_take_the_same_turn(app):
         placed: list = [None] * 3
 
         def place(i, session, placed=placed):
-            placed[i] = calloffs.place(session, purchaser, agreement_id, body).id
+            placed[i] = placing.place(session, purchaser, agreement_id, body).id
 
         assert _race(app, 3, place) == [None] * 3
         with app.app_context(), db.unit_of_work() as session:

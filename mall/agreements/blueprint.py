@@ -1,0 +1,13 @@
+"""The framework agreements' API blueprint, shared by the stage-one routes (``api``) and the
+call-off routes (``calloff_api``)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+blp = Blueprint(
+    "agreements",
+    __name__,
+    url_prefix="/api/agreements",
+    description="框架协议采购 Framework agreements (MALL-8)",
+)
