@@ -26,7 +26,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sdr]|%[sdr]")
 SCANNED = ("core", "supervision", "catalog", "mall", "auction")
 #: ... but for these, still written with Chinese literals beside the English ones; remove an entry
 #: once ``scripts/move_messages.py`` has moved its texts into the catalog.
-NOT_YET_CONVERTED = ("auction/", "mall/agreements/", "mall/")
+NOT_YET_CONVERTED = ("auction/", "mall/agreements/")
 
 
 def _calls() -> set[str]:
@@ -37,7 +37,7 @@ def _calls() -> set[str]:
     names = set(ERRORS) | {"Message"}
     for option in options.values():
         names |= set(calls(option.get("calls", "")))
-    return names - {"N_", "translate"}
+    return names - {"N_", "translate", "en_zh"}
 
 
 def _catalog(locale: str):  # type: ignore[no-untyped-def]
@@ -70,7 +70,8 @@ def test_the_chinese_catalog_is_chinese_and_the_english_one_english() -> None:
     assert [
         k for k, text in zh.items() if re.search(r"[A-Za-z]{3}", k) and not HAN.search(text)
     ] == []
-    assert [k for k, text in en.items() if HAN.search(text)] == []
+    # the English catalog repeats the English msgids (a few name a Chinese legal term in brackets)
+    assert [k for k, text in en.items() if text != k] == []
 
 
 def test_the_catalogs_hold_every_message_the_sources_use(tmp_path: Path) -> None:
