@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, request
 
 from core.api_errors import bad_json
+from core.messages import N_
 
 #: How deeply arrays and objects may nest in a JSON request body. Real bodies nest a few levels;
 #: a deeper one is refused (400 ``bad_json``) before any parser sees it.
@@ -65,14 +66,14 @@ def check_json_body() -> Response | None:
         return None
     if json_too_deep(body):
         return bad_json(
-            f"nested deeper than {MAX_JSON_DEPTH} levels",
-            f"嵌套超过 {MAX_JSON_DEPTH} 层",
+            N_("nested deeper than %(depth)s levels"),
             {"max_depth": MAX_JSON_DEPTH},
+            {"depth": MAX_JSON_DEPTH},
         )
     try:
         json.loads(body.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite)
     except UnicodeDecodeError:
-        return bad_json("not UTF-8", "须为 UTF-8 编码")
+        return bad_json(N_("not UTF-8"))
     except (ValueError, RecursionError):
-        return bad_json("malformed", "格式错误")
+        return bad_json(N_("malformed"))
     return None

@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 from core.errors import DomainError
+from core.messages import N_
 from core.money import from_fen, to_fen
 
 log = logging.getLogger(__name__)
@@ -112,8 +113,7 @@ class DatabaseBusy(DomainError):
 
     status = 503
     code = "database_busy"
-    message = "The database is busy; try again in a moment."
-    message_zh = "数据库繁忙，请稍后再试。"
+    message = N_("The database is busy; try again in a moment.")
 
 
 def _cooperative() -> bool:

@@ -1,19 +1,25 @@
 """Domain errors. Services raise them; one handler turns them into the API's error shape.
 
 Every error carries a machine-readable ``code``, an English ``message``, a Chinese ``message_zh`` and
-optional ``details`` (for example the failing fields).
+optional ``details`` (for example the failing fields). The message is written in English; its
+Chinese comes from the services' catalog (core.messages), values named in it (``%(date)s``) given as
+``params``: ``Conflict("The entrant is suspended until %(date)s.", code=..., params={"date": d})``.
+A Chinese text may still be passed beside the English one (``Conflict(en, zh, code=...)``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from core.messages import N_, translate
 
 
 class DomainError(Exception):
     status = 400
     code = "bad_request"
-    message = "The request cannot be processed."
-    message_zh = "请求无法处理。"
+    message = N_("The request cannot be processed.")
+    message_zh: str | None = None  # a subclass's default, when written beside its message
 
     def __init__(
         self,
@@ -22,12 +28,22 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         details: dict[str, Any] | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
-        self.message = message or self.message
-        self.message_zh = message_zh or self.message_zh
+        if message is None and message_zh is None:
+            message_zh = type(self).message_zh
+        msgid = message or type(self).message
+        self.msgid = msgid
+        self.params = dict(params) if params is not None else None
+        self.message = translate(msgid, "en", self.params)
+        self.message_zh = message_zh or translate(msgid, "zh", self.params)
         self.code = code or self.code
         self.details = details or {}
         super().__init__(self.message)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        return self.message_zh if lang == "zh" else self.message  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,43 +57,37 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_failed"
-    message = "Some fields are invalid."
-    message_zh = "部分字段不符合要求。"
+    message = N_("Some fields are invalid.")
 
 
 class Unauthenticated(DomainError):
     status = 401
     code = "unauthenticated"
-    message = "Please sign in."
-    message_zh = "请先登录。"
+    message = N_("Please sign in.")
 
 
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
-    message = "You are not allowed to do this."
-    message_zh = "您无权执行此操作。"
+    message = N_("You are not allowed to do this.")
 
 
 class NotFound(DomainError):
     status = 404
     code = "not_found"
-    message = "Not found."
-    message_zh = "未找到。"
+    message = N_("Not found.")
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
-    message = "The request conflicts with the current state."
-    message_zh = "请求与当前状态冲突。"
+    message = N_("The request conflicts with the current state.")
 
 
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
-    message = "Too many attempts; try again later."
-    message_zh = "尝试次数过多，请稍后再试。"
+    message = N_("Too many attempts; try again later.")
 
     def __init__(self, retry_after: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)

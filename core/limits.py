@@ -105,8 +105,8 @@ def _not_an_api_write() -> bool:
 def _too_many(retry_after: int) -> RateLimited:
     return RateLimited(
         retry_after,
-        message=f"Too many requests; try again in {retry_after} s.",
-        message_zh=f"请求过于频繁，请 {retry_after} 秒后再试。",
+        message="Too many requests; try again in %(seconds)s s.",
+        params={"seconds": retry_after},
     )
 
 

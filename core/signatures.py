@@ -74,9 +74,7 @@ def current_key(session: Session, organisation_id: int) -> OrganisationKey:
         )
     ).first()
     if key is None:
-        raise Conflict(
-            "The organisation has no signing key.", "该单位没有签名密钥。", code="no_signing_key"
-        )
+        raise Conflict("The organisation has no signing key.", code="no_signing_key")
     return key
 
 

@@ -12,6 +12,7 @@ from flask_babel.speaklater import LazyString
 
 from core.api import HTTP_MESSAGES_ZH
 from core.errors import DomainError
+from core.messages import translate
 
 #: A sentence per machine-readable code the pages meet most.
 BY_CODE: dict[str, LazyString] = {
@@ -73,7 +74,7 @@ def _same_site_referrer() -> str | None:
 #: Messages that say no more than the status (the errors' defaults): not repeated under the sentence.
 GENERIC_ZH = frozenset(
     [*HTTP_MESSAGES_ZH.values()]
-    + [cls.message_zh for cls in (DomainError, *DomainError.__subclasses__())]
+    + [translate(cls.message, "zh") for cls in (DomainError, *DomainError.__subclasses__())]
 )
 
 

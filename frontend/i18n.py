@@ -17,11 +17,12 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, Response, abort, g, has_request_context, request, url_for
+from flask import Blueprint, Flask, Response, abort, g, has_request_context, url_for
 from flask_babel import Babel, force_locale, format_datetime, format_decimal, gettext
 from markupsafe import Markup, escape
 
 from catalog import units
+from core.messages import requested_lang
 from frontend.labels import ACTIONS, SUBJECTS, label
 
 __all__ = ["action_name", "both", "label", "lang", "pick", "subject_name", "when", "yuan_text"]
@@ -40,12 +41,7 @@ def lang() -> str:
         return "zh"
     found = g.get("_lang")
     if found is None:
-        cookie = request.cookies.get("lang")
-        if cookie in LANGS:
-            found = cookie
-        else:
-            best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
-            found = "en" if best == "en" else "zh"
+        found = requested_lang() or "zh"
         g._lang = found
     return found
 

@@ -158,12 +158,11 @@ def check_purchase(lines: Sequence[PurchaseLine], s: Settings | None = None) -> 
     total = cny(sum((line.amount for line in lines), Decimal(0)))
     if total >= s.purchase_limit:
         raise Conflict(
-            f"This purchase totals {total} CNY. The e-mall only takes purchases below "
-            f"{s.purchase_limit} CNY; a purchase of this size must go to tendering "
+            "This purchase totals %(total)s CNY. The e-mall only takes purchases below "
+            "%(limit)s CNY; a purchase of this size must go to tendering "
             "(public tender or another statutory procurement method).",
-            f"本次采购金额 {total} 元。电子卖场仅受理 {s.purchase_limit} 元以下的采购，"
-            "达到该金额的采购须依法采用公开招标等采购方式，不能在电子卖场下单。",
             code="over_mall_limit",
+            params={"total": total, "limit": s.purchase_limit},
             details={"total": str(total), "limit": str(s.purchase_limit)},
         )
     refused = [
@@ -180,11 +179,10 @@ def check_purchase(lines: Sequence[PurchaseLine], s: Settings | None = None) -> 
             else s.sme_reserved_below
         )
         raise Conflict(
-            f"Purchases below {threshold} CNY in categories suitable for small and medium "
+            "Purchases below %(threshold)s CNY in categories suitable for small and medium "
             "enterprises are reserved for them; some items come from a large enterprise.",
-            f"{threshold} 元以下、适宜由中小企业提供的采购，应当专门面向中小企业；"
-            "部分商品的供应商不是中小企业。",
             code="sme_reserved",
+            params={"threshold": threshold},
             details={
                 "listing_ids": sorted({line.listing_id for line in refused}),
                 "supplier_ids": sorted({line.supplier_id for line in refused}),

@@ -98,7 +98,6 @@ def recheck() -> None:
             return
     raise Unauthenticated(
         "Your sign-in is no longer valid; please sign in again.",
-        "登录已失效，请重新登录。",
         code="signed_out",
     )
 

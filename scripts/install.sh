@@ -19,5 +19,6 @@ if [ ! -d frontend/node_modules/socket.io-client ] || [ frontend/package-lock.js
     (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# The pages' translations: the gettext catalogs compiled from frontend/translations/*/messages.po.
+# The translations: the gettext catalogs of the pages (frontend/translations/*/messages.po) and of the
+# services (core/translations/*/services.po), compiled into .mo files.
 bash scripts/translations.sh compile

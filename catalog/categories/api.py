@@ -75,7 +75,7 @@ class CategorySchemaItem(MethodView):
             return service.schema_version(db.session, category_id, args["version"])
         schema = service.current_schema(db.session, category_id)
         if schema is None:
-            raise NotFound("The category has no parameter schema.", "该品目尚无标准参数。")
+            raise NotFound("The category has no parameter schema.")
         return schema
 
     @blp.arguments(ParameterSchemaSchema)

@@ -76,7 +76,9 @@ def definition_unit(definition: dict[str, Any], lang: str = "zh") -> str:
     return unit_text(definition.get("unit") or "", lang, definition.get("unit_en") or "")
 
 
-def _fail(errors: dict[str, list[str]], message: str, message_zh: str) -> ValidationFailed:
+def _fail(
+    errors: dict[str, list[str]], message: str, message_zh: str | None = None
+) -> ValidationFailed:
     return ValidationFailed(message, message_zh, code="invalid_parameters", details=errors)
 
 
@@ -135,7 +137,7 @@ def check_definitions(params: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     if errors:
-        raise _fail(errors, "The parameter definitions are invalid.", "参数定义不正确。")
+        raise _fail(errors, "The parameter definitions are invalid.")
     return normalised
 
 
@@ -192,7 +194,7 @@ def check_values(definitions: list[dict[str, Any]], values: dict[str, Any]) -> d
             else:
                 result[code] = sorted(set(value))
     if errors:
-        raise _fail(errors, "Some parameter values are invalid.", "部分参数值不符合标准参数要求。")
+        raise _fail(errors, "Some parameter values are invalid.")
     return result
 
 

@@ -21,15 +21,13 @@ CODE = re.compile(r"^[A-Z][0-9A-Z]{0,19}$")
 
 def require_operator(actor: Actor) -> None:
     if actor.user_id is not None and not actor.has(Role.OPERATOR):
-        raise Forbidden(
-            "Only operators may do this.", "仅运营机构可执行此操作。", code="operator_only"
-        )
+        raise Forbidden("Only operators may do this.", code="operator_only")
 
 
 def get_category(session: Session, category_id: int) -> Category:
     category = session.get(Category, category_id)
     if category is None:
-        raise NotFound("No such category.", "没有该品目。")
+        raise NotFound("No such category.")
     return category
 
 
@@ -72,13 +70,11 @@ def _parent(session: Session, parent_id: int | None, kind: str) -> Category | No
     if parent is None or not parent.active:
         raise ValidationFailed(
             "No such active parent category.",
-            "上级品目不存在或已停用。",
             details={"parent_id": ["no such active category"]},
         )
     if parent.kind != kind:
         raise ValidationFailed(
             "A category must have its parent's kind (goods, works or services).",
-            "品目类别须与上级一致（货物、工程、服务）。",
             details={"kind": [f"parent is {parent.kind}"]},
         )
     return parent
@@ -90,13 +86,12 @@ def create_category(session: Session, actor: Actor, data: dict[str, Any]) -> Cat
     if not CODE.match(code):
         raise ValidationFailed(
             "A category code is a capital letter and up to 19 letters or digits (e.g. A02010104).",
-            "品目编码格式不正确（如 A02010104）。",
             details={"code": ["bad format"]},
         )
     if data["kind"] not in KINDS:
-        raise ValidationFailed("Unknown kind.", "未知品目类别。", details={"kind": ["unknown"]})
+        raise ValidationFailed("Unknown kind.", details={"kind": ["unknown"]})
     if session.scalar(select(Category.id).where(Category.code == code)):
-        raise Conflict("This category code exists.", "品目编码已存在。", code="duplicate_code")
+        raise Conflict("This category code exists.", code="duplicate_code")
     parent = _parent(session, data.get("parent_id"), data["kind"])
     category = Category(
         code=code,
@@ -123,7 +118,7 @@ def update_category(
     require_operator(actor)
     category = get_category(session, category_id)
     if not category.active:
-        raise Conflict("The category is retired.", "该品目已停用。", code="retired")
+        raise Conflict("The category is retired.", code="retired")
     changes: dict[str, Any] = {}
     for name in (
         "name_zh",
@@ -140,7 +135,6 @@ def update_category(
         if parent is not None and parent.path.startswith(category.path):
             raise ValidationFailed(
                 "A category cannot move under itself.",
-                "品目不能移到自身下级。",
                 details={"parent_id": ["inside the moved subtree"]},
             )
         old_path = category.path
@@ -164,9 +158,7 @@ def retire_category(session: Session, actor: Actor, category_id: int) -> Categor
     if not category.active:
         return category
     if not is_leaf(session, category):
-        raise Conflict(
-            "Retire the sub-categories first.", "请先停用下级品目。", code="has_children"
-        )
+        raise Conflict("Retire the sub-categories first.", code="has_children")
     live = session.scalar(
         select(func.count())
         .select_from(Listing)
@@ -174,9 +166,9 @@ def retire_category(session: Session, actor: Actor, category_id: int) -> Categor
     )
     if live:
         raise Conflict(
-            f"The category has {live} live listings; take them off the shelf first.",
-            f"该品目下仍有 {live} 个在架或待审商品，请先下架。",
+            "The category has %(live)s live listings; take them off the shelf first.",
             code="has_live_listings",
+            params={"live": live},
             details={"live_listings": live},
         )
     category.retired_at = clock.now()
@@ -202,7 +194,7 @@ def schema_version(session: Session, category_id: int, version: int) -> Paramete
         )
     ).first()
     if found is None:
-        raise NotFound("No such schema version.", "没有该版本的参数标准。")
+        raise NotFound("No such schema version.")
     return found
 
 
@@ -213,7 +205,7 @@ def set_schema(
     require_operator(actor)
     category = get_category(session, category_id)
     if not category.active:
-        raise Conflict("The category is retired.", "该品目已停用。", code="retired")
+        raise Conflict("The category is retired.", code="retired")
     definitions = parameters.check_definitions(params)
     previous = current_schema(session, category.id)
     if previous is not None and previous.params == definitions:
@@ -245,11 +237,9 @@ def create_standard_product(
     category = get_category(session, data["category_id"])
     schema = current_schema(session, category.id)
     if schema is None or not category.active:
-        raise Conflict(
-            "The category has no parameter schema.", "该品目尚无标准参数。", code="no_schema"
-        )
+        raise Conflict("The category has no parameter schema.", code="no_schema")
     if session.scalar(select(StandardProduct.id).where(StandardProduct.code == data["code"])):
-        raise Conflict("This product code exists.", "标准商品编码已存在。", code="duplicate_code")
+        raise Conflict("This product code exists.", code="duplicate_code")
     values = parameters.check_values(schema.params, data.get("params") or {})
     product = StandardProduct(
         code=data["code"],
@@ -275,7 +265,7 @@ def create_standard_product(
 def get_standard_product(session: Session, product_id: int) -> StandardProduct:
     product = session.get(StandardProduct, product_id)
     if product is None:
-        raise NotFound("No such standard product.", "没有该标准商品。")
+        raise NotFound("No such standard product.")
     return product
 
 

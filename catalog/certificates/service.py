@@ -21,23 +21,21 @@ from supervision.ledger import record
 
 
 def register(session: Session, actor: Actor, data: dict[str, Any]) -> GreenCertificate:
-    require_supplier(actor, "Only suppliers register certificates.", "仅供应商可登记认证证书。")
+    require_supplier(actor, "Only suppliers register certificates.")
     errors: dict[str, list[str]] = {}
     if data["kind"] not in CERT_KINDS:
         errors["kind"] = [f"one of {', '.join(CERT_KINDS)}"]
     if data["valid_until"] < data["valid_from"]:
         errors["valid_until"] = ["before valid_from"]
     if errors:
-        raise ValidationFailed("The certificate is invalid.", "证书信息有误。", details=errors)
+        raise ValidationFailed("The certificate is invalid.", details=errors)
     exists = session.scalar(
         select(GreenCertificate.id).where(
             GreenCertificate.kind == data["kind"], GreenCertificate.number == data["number"].strip()
         )
     )
     if exists:
-        raise Conflict(
-            "This certificate is registered.", "该证书已登记。", code="duplicate_certificate"
-        )
+        raise Conflict("This certificate is registered.", code="duplicate_certificate")
     cert = GreenCertificate(
         supplier_id=actor.organisation_id,
         kind=data["kind"],
@@ -78,11 +76,9 @@ def attach(session: Session, actor: Actor, listing_id: int, certificate_id: int)
     listing = session.get(Listing, listing_id)
     cert = session.get(GreenCertificate, certificate_id)
     if listing is None or cert is None:
-        raise NotFound("No such listing or certificate.", "没有该商品或证书。")
+        raise NotFound("No such listing or certificate.")
     if listing.supplier_id != actor.organisation_id or cert.supplier_id != actor.organisation_id:
-        raise Forbidden(
-            "Only your own certificates on your own listings.", "只能为本单位商品关联本单位证书。"
-        )
+        raise Forbidden("Only your own certificates on your own listings.")
     if session.get(ListingCertificate, (listing.id, cert.id)) is None:
         session.add(ListingCertificate(listing_id=listing.id, certificate_id=cert.id))
         session.flush()
@@ -122,7 +118,6 @@ def check_mandatory_certificate(session: Session, listing: Listing) -> None:
     if not any(c.kind == "energy_saving" for c in valid_certificates(session, listing.id)):
         raise Conflict(
             "This category needs a valid energy-saving certificate.",
-            "该品目属于强制节能采购品目，须有有效的节能产品认证证书。",
             code="certificate_required",
         )
 

@@ -64,7 +64,6 @@ def check_designated(session: Session, supplier_id: int, category: Category) -> 
     if valid_designation(session, supplier_id, category) is None:
         raise Forbidden(
             "This is a designated service: the supplier holds no valid designation for it.",
-            "该品目为定点服务，供应商不具备有效的定点资格。",
             code="not_designated",
             details={"category_id": category.id, "supplier_id": supplier_id},
         )
@@ -95,9 +94,7 @@ def grant(
     if valid_until < today():
         errors["valid_until"] = ["must not be in the past"]
     if errors:
-        raise ValidationFailed(
-            "The designation cannot be granted.", "无法授予定点资格。", details=errors
-        )
+        raise ValidationFailed("The designation cannot be granted.", details=errors)
     assert category is not None
     designation = session.scalars(
         select(Designation).where(
@@ -127,16 +124,12 @@ def revoke(session: Session, actor: Actor, designation_id: int, reason: str) -> 
     require_operator(actor)
     designation = session.get(Designation, designation_id)
     if designation is None:
-        raise NotFound("No such designation.", "没有该定点资格。")
+        raise NotFound("No such designation.")
     if designation.revoked_at is not None:
-        raise Conflict(
-            "The designation is already revoked.", "该定点资格已撤销。", code="already_revoked"
-        )
+        raise Conflict("The designation is already revoked.", code="already_revoked")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(
-            "A revocation needs a reason.", "撤销须说明理由。", details={"reason": ["required"]}
-        )
+        raise ValidationFailed("A revocation needs a reason.", details={"reason": ["required"]})
     designation.revoked_at = clock.now()
     designation.revoked_by = actor.user_id
     designation.revoke_reason = reason

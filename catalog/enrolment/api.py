@@ -73,7 +73,7 @@ def supplier_status(org_id: int):  # type: ignore[no-untyped-def]
     require_actor()
     org = db.session.get(Organisation, org_id)
     if org is None or org.kind != OrgKind.SUPPLIER:
-        raise NotFound("No such supplier.", "没有该供应商。")
+        raise NotFound("No such supplier.")
     return service.status(db.session, org_id)
 
 

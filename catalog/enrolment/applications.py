@@ -18,13 +18,14 @@ from core.accounts.models import Organisation, Region
 from core.accounts.roles import OrgKind, Role
 from core.accounts.service import CREDIT_CODE
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.messages import N_
 from supervision.ledger import record
 
 
 def require_supplier(
     actor: Actor,
-    message: str = "Only suppliers may do this.",
-    message_zh: str = "仅供应商可执行此操作。",
+    message: str = N_("Only suppliers may do this."),
+    message_zh: str | None = None,
 ) -> int:
     """The actor's supplier organisation id; refused unless a supplier user of a supplier."""
     if actor.org_kind != OrgKind.SUPPLIER or not actor.has(Role.SUPPLIER):
@@ -57,9 +58,7 @@ def apply(session: Session, actor: Actor, data: dict[str, Any]) -> EnrolmentAppl
     if not ids or found != set(ids):
         errors["category_ids"] = [f"unknown or retired: {sorted(set(ids) - found) or 'none given'}"]
     if errors:
-        raise ValidationFailed(
-            "The application is incomplete.", "入驻申请信息有误。", details=errors
-        )
+        raise ValidationFailed("The application is incomplete.", details=errors)
     pending = session.scalar(
         select(EnrolmentApplication.id).where(
             EnrolmentApplication.supplier_id == org.id, EnrolmentApplication.status == "pending"
@@ -68,7 +67,6 @@ def apply(session: Session, actor: Actor, data: dict[str, Any]) -> EnrolmentAppl
     if pending:
         raise Conflict(
             "An application is already waiting for review.",
-            "已有待审核的入驻申请。",
             code="application_pending",
             details={"application_id": pending},
         )
@@ -95,11 +93,11 @@ def apply(session: Session, actor: Actor, data: dict[str, Any]) -> EnrolmentAppl
 def get_application(session: Session, actor: Actor, application_id: int) -> EnrolmentApplication:
     application = session.get(EnrolmentApplication, application_id)
     if application is None:
-        raise NotFound("No such application.", "没有该入驻申请。")
+        raise NotFound("No such application.")
     if actor.user_id is None or actor.has(Role.OPERATOR):  # the system, or an operator
         return application
     if application.supplier_id != actor.organisation_id:
-        raise Forbidden("This is another supplier's application.", "无权查看其他供应商的申请。")
+        raise Forbidden("This is another supplier's application.")
     return application
 
 
@@ -118,11 +116,9 @@ def decide(
     require_operator(actor)
     application = get_application(session, actor, application_id)
     if application.status != "pending":
-        raise Conflict("The application was already decided.", "该申请已审核。", code="decided")
+        raise Conflict("The application was already decided.", code="decided")
     if not approve and not (reason or "").strip():
-        raise ValidationFailed(
-            "A rejection needs a reason.", "驳回须说明理由。", details={"reason": ["required"]}
-        )
+        raise ValidationFailed("A rejection needs a reason.", details={"reason": ["required"]})
     application.status = "approved" if approve else "rejected"
     application.reason = (reason or "").strip() or None
     application.decided_by = actor.user_id

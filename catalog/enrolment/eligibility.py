@@ -168,16 +168,18 @@ def check_eligible(session: Session, supplier_id: int, category: Category) -> No
     if enrolled is None:
         raise Forbidden(
             "The supplier is not enrolled in this category.",
-            "供应商未入驻该品目。",
             code="not_enrolled",
             details={"category_id": category.id},
         )
     suspension = active_suspension(session, supplier_id)
     if suspension is not None:
         raise Forbidden(
-            f"The supplier is suspended until {suspension.ends_at.isoformat()}: {suspension.reason}",
-            f"供应商已被暂停至 {clock.local(suspension.ends_at):%Y-%m-%d %H:%M}：{suspension.reason}",
+            "The supplier is suspended until %(until)s: %(reason)s",
             code="supplier_suspended",
+            params={
+                "until": f"{clock.local(suspension.ends_at):%Y-%m-%d %H:%M}",
+                "reason": suspension.reason,
+            },
             details={"until": suspension.ends_at.isoformat()},
         )
     check_designated(session, supplier_id, category)

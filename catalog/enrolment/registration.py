@@ -48,6 +48,7 @@ from core.accounts.auth import Actor, actor_for, current_device
 from core.accounts.models import Organisation, User, UserSession
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.messages import translate
 from core.uploads import content_address, store_after_commit
 from supervision.ledger import record
 
@@ -71,13 +72,11 @@ def _taken(field: str) -> Conflict:
     if field == "credit_code":
         return Conflict(
             "An organisation with this credit code is already registered.",
-            "该统一社会信用代码已登记。",
             code="duplicate_credit_code",
             details={"credit_code": ["该统一社会信用代码已登记 / This credit code is registered"]},
         )
     return Conflict(
         "This username is taken.",
-        "用户名已被使用。",
         code="duplicate_username",
         details={"username": ["用户名已被使用 / This username is taken"]},
     )
@@ -94,7 +93,9 @@ def register(
         first = next(iter(errors.values()))[0]
         zh, _, en = first.partition(" / ")
         raise ValidationFailed(
-            f"The registration is incomplete: {en}", f"注册信息有误：{zh}", details=errors
+            translate("The registration is incomplete: %(problem)s", "en", {"problem": en}),
+            translate("The registration is incomplete: %(problem)s", "zh", {"problem": zh}),
+            details=errors,
         )
     assert licence is not None
     code = clean["credit_code"]
@@ -209,9 +210,8 @@ def licence_document(session: Session, actor: Actor, org_id: int) -> SupplierReg
     if not may_see_licence(actor, org_id):
         raise Forbidden(
             "Only operators and the supplier's own admin may see its licence.",
-            "仅运营机构和本单位管理员可查看营业执照。",
         )
     registration = registration_of(session, org_id)
     if registration is None:
-        raise NotFound("This supplier registered no licence here.", "该供应商未在此上传营业执照。")
+        raise NotFound("This supplier registered no licence here.")
     return registration

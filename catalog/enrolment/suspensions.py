@@ -47,17 +47,16 @@ def impose_suspension(
     """Suspend an enrolled supplier until ``ends_at``, for a caller that has already decided who
     may (an operator, or a dispute ruling); ``extra`` goes on the ledger entry."""
     if session.get(SupplierProfile, supplier_id) is None:
-        raise NotFound("No such enrolled supplier.", "该供应商未入驻。")
+        raise NotFound("No such enrolled supplier.")
     now = clock.now()
     if ends_at <= now:
         raise ValidationFailed(
             "The end must be in the future.",
-            "暂停截止时间须晚于当前时间。",
             details={"ends_at": ["must be in the future"]},
         )
     if not reason.strip():
         raise ValidationFailed(
-            "A reason is required.", "须说明暂停理由。", details={"reason": ["required"]}
+            "A reason for the suspension is required.", details={"reason": ["required"]}
         )
     suspension = Suspension(
         supplier_id=supplier_id,

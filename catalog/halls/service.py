@@ -44,7 +44,6 @@ def rule_args(rule: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as error:
         raise ValidationFailed(
             "The rule is not a valid search.",
-            "规则不是有效的检索条件。",
             details={"rule": [f"{key}: {message}" for key, message in error.messages.items()]},
         ) from None
 
@@ -56,7 +55,6 @@ def _check_rule(rule: dict[str, Any] | None) -> dict[str, Any] | None:
     if unknown:
         raise ValidationFailed(
             "The rule has unknown keys.",
-            "规则包含未知条件。",
             details={"rule": [f"unknown: {', '.join(sorted(unknown))}"]},
         )
     search_service.to_query({**rule_args(rule), "page": 1, "per_page": 1})
@@ -70,7 +68,7 @@ def get_hall(session: Session, key: int | str) -> Hall:
         else session.scalars(select(Hall).where(Hall.slug == key)).first()
     )
     if hall is None:
-        raise NotFound("No such hall.", "没有该专馆。")
+        raise NotFound("No such hall.")
     return hall
 
 
@@ -89,9 +87,9 @@ def create_hall(session: Session, actor: Actor, data: dict[str, Any]) -> Hall:
     if data["kind"] not in HALL_KINDS:
         errors["kind"] = ["theme or industry"]
     if errors:
-        raise ValidationFailed("The hall is invalid.", "专馆信息有误。", details=errors)
+        raise ValidationFailed("The hall is invalid.", details=errors)
     if session.scalar(select(Hall.id).where(Hall.slug == data["slug"])):
-        raise Conflict("This hall address is taken.", "专馆地址已被使用。", code="duplicate_slug")
+        raise Conflict("This hall address is taken.", code="duplicate_slug")
     hall = Hall(
         slug=data["slug"],
         kind=data["kind"],
@@ -146,7 +144,6 @@ def pick(session: Session, actor: Actor, hall_id: int, listing_id: int) -> Hall:
     if listing is None or listing.status != "approved":
         raise ValidationFailed(
             "Only on-shelf listings can be picked.",
-            "只能选入在架商品。",
             details={"listing_id": ["not on the shelf"]},
         )
     if all(p.listing_id != listing_id for p in hall.picks):

@@ -17,7 +17,7 @@ from core.errors import Forbidden, NotFound
 
 
 def supplier_of(actor: Actor) -> int:
-    return require_supplier(actor, "Only suppliers list goods.", "仅供应商可发布商品。")
+    return require_supplier(actor, "Only suppliers list goods.")
 
 
 def get_listing(
@@ -26,14 +26,14 @@ def get_listing(
     """A listing the actor may see: on-shelf ones for everyone; others for their supplier and operators."""
     listing = session.get(Listing, listing_id, with_for_update=for_update)
     if listing is None:
-        raise NotFound("No such listing.", "没有该商品。")
+        raise NotFound("No such listing.")
     if listing.status == "approved" and not for_update:
         return listing
     if listing.supplier_id == actor.organisation_id or actor.has(Role.OPERATOR):
         return listing
     if listing.status != "approved":
-        raise NotFound("No such listing.", "没有该商品。")
-    raise Forbidden("This is another supplier's listing.", "无权修改其他供应商的商品。")
+        raise NotFound("No such listing.")
+    raise Forbidden("This is another supplier's listing.")
 
 
 def own_listing(session: Session, actor: Actor, listing_id: int) -> Listing:
@@ -41,9 +41,9 @@ def own_listing(session: Session, actor: Actor, listing_id: int) -> Listing:
     is taken before any ledger append (the order every writer follows)."""
     listing = session.get(Listing, listing_id, with_for_update=True, populate_existing=True)
     if listing is None:
-        raise NotFound("No such listing.", "没有该商品。")
+        raise NotFound("No such listing.")
     if listing.supplier_id != actor.organisation_id:
-        raise Forbidden("This is another supplier's listing.", "无权修改其他供应商的商品。")
+        raise Forbidden("This is another supplier's listing.")
     return listing
 
 

@@ -119,7 +119,7 @@ def image(listing_id: int, image_id: int):  # type: ignore[no-untyped-def]
     service.get_listing(db.session, require_actor(), listing_id)
     row = db.session.get(ListingImage, image_id)
     if row is None or row.listing_id != listing_id:
-        raise NotFound("No such image.", "没有该图片。")
+        raise NotFound("No such image.")
     return send_upload(
         images.upload_dir(), row.filename, row.content_type, row.original_name, inline=True
     )

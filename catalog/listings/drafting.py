@@ -57,7 +57,7 @@ def _check_common(session: Session, data: dict[str, Any]) -> None:
         if not ids or found != ids:
             errors["region_ids"] = [f"unknown regions: {sorted(ids - found) or 'none given'}"]
     if errors:
-        raise ValidationFailed("Some fields are invalid.", "部分字段不符合要求。", details=errors)
+        raise ValidationFailed("Some fields are invalid.", details=errors)
 
 
 def _resolve_spec(
@@ -66,33 +66,25 @@ def _resolve_spec(
     """Category (a live leaf the supplier may list in), schema version, and checked parameters."""
     category = session.get(Category, data["category_id"])
     if category is None or not category.active:
-        raise ValidationFailed(
-            "No such active category.", "品目不存在或已停用。", details={"category_id": ["unknown"]}
-        )
+        raise ValidationFailed("No such active category.", details={"category_id": ["unknown"]})
     if not is_leaf(session, category):
-        raise ValidationFailed(
-            "List in a leaf category.", "请选择末级品目。", details={"category_id": ["not a leaf"]}
-        )
+        raise ValidationFailed("List in a leaf category.", details={"category_id": ["not a leaf"]})
     check_eligible(session, supplier_id, category)
     schema = current_schema(session, category.id)
     if schema is None:
-        raise Conflict(
-            "The category has no parameter schema yet.", "该品目尚无标准参数。", code="no_schema"
-        )
+        raise Conflict("The category has no parameter schema yet.", code="no_schema")
     values = dict(data.get("params") or {})
     if data.get("standard_product_id") is not None:
         product = session.get(StandardProduct, data["standard_product_id"])
         if product is None or product.category_id != category.id or not product.active:
             raise ValidationFailed(
                 "The standard product is not of this category.",
-                "标准商品与品目不符。",
                 details={"standard_product_id": ["not in this category"]},
             )
         values = {**product.params, **values}
         if any(values[k] != v for k, v in product.params.items()):
             raise ValidationFailed(
                 "Parameters fixed by the standard product cannot differ.",
-                "不得更改标准商品的固定参数。",
                 details={"params": ["differs from the standard product"]},
             )
     return category, schema.version, parameters.check_values(schema.params, values)
@@ -115,7 +107,6 @@ def _refuse_duplicate(
     if existing:
         raise Conflict(
             "You already list this product.",
-            "您已发布过该商品，请勿重复上架。",
             code="duplicate_listing",
             details={"listing_id": existing},
         )

@@ -33,31 +33,30 @@ def add_image(
 ) -> ListingImage:
     listing = session.get(Listing, listing_id)
     if listing is None:
-        raise NotFound("No such listing.", "没有该商品。")
+        raise NotFound("No such listing.")
     if listing.supplier_id != actor.organisation_id:
-        raise Forbidden("This is another supplier's listing.", "无权修改其他供应商的商品。")
+        raise Forbidden("This is another supplier's listing.")
     upload = admit(
         data,
         IMAGES,
         MAX_BYTES,
         wrong_size=lambda: ValidationFailed(
-            f"The image is larger than {MAX_BYTES // 1024 // 1024} MB.",
-            "图片不能超过 2 MB。",
+            "The image is larger than %(mb)s MB.",
             code="file_too_large",
+            params={"mb": MAX_BYTES // 1024 // 1024},
             details={"file": [f"{len(data)} bytes > {MAX_BYTES}"]},
         ),
         wrong_type=lambda: ValidationFailed(
             "Only PNG, JPEG or WebP images.",
-            "仅支持 PNG、JPEG 或 WebP 图片。",
             code="bad_file_type",
             details={"file": ["not a PNG, JPEG or WebP image"]},
         ),
     )
     if len(listing.images) >= MAX_IMAGES:
         raise Conflict(
-            f"At most {MAX_IMAGES} images.",
-            f"最多上传 {MAX_IMAGES} 张图片。",
+            "At most %(n)s images.",
             code="too_many_images",
+            params={"n": MAX_IMAGES},
         )
     image = ListingImage(
         listing_id=listing.id,

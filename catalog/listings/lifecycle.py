@@ -32,9 +32,7 @@ def term_days(session: Session) -> int:
 def set_term_days(session: Session, actor: Actor, days: int) -> int:
     require_operator(actor)
     if not 1 <= days <= 3650:
-        raise ValidationFailed(
-            "The term is 1 to 3650 days.", "上架期限为 1–3650 天。", details={"days": ["1..3650"]}
-        )
+        raise ValidationFailed("The term is 1 to 3650 days.", details={"days": ["1..3650"]})
     row = session.get(CatalogSetting, "listing_term_days")
     if row is None:
         session.add(CatalogSetting(key="listing_term_days", value=str(days)))
@@ -62,9 +60,9 @@ def submit(session: Session, actor: Actor, listing_id: int) -> Listing:
     listing = own_listing(session, actor, listing_id)
     if listing.status not in ("draft", "rejected", "off_shelf", "lapsed"):
         raise Conflict(
-            f"A listing that is {listing.status} cannot be submitted.",
-            "当前状态不能提交审核。",
+            "A listing that is %(status)s cannot be submitted.",
             code="bad_status",
+            params={"status": listing.status},
         )
     check_eligible(session, supplier_id, listing.category)
     listing.submitted_at = clock.now()
@@ -78,17 +76,13 @@ def review(
     require_operator(actor)
     listing = session.get(Listing, listing_id)
     if listing is None:
-        raise NotFound("No such listing.", "没有该商品。")
+        raise NotFound("No such listing.")
     if listing.status != "submitted":
-        raise Conflict(
-            "Only submitted listings are reviewed.", "仅待审核商品可审核。", code="bad_status"
-        )
+        raise Conflict("Only submitted listings are reviewed.", code="bad_status")
     note = (note or "").strip() or None
     if not approve:
         if not note:
-            raise ValidationFailed(
-                "A rejection needs a reason.", "驳回须说明理由。", details={"note": ["required"]}
-            )
+            raise ValidationFailed("A rejection needs a reason.", details={"note": ["required"]})
         listing.review_note = note
         return _transition(session, actor, listing, "rejected", "listing.rejected", reason=note)
     from catalog.certificates.service import check_mandatory_certificate
@@ -106,11 +100,11 @@ def review(
 def take_off_shelf(session: Session, actor: Actor, listing_id: int, reason: str | None) -> Listing:
     listing = session.get(Listing, listing_id)
     if listing is None:
-        raise NotFound("No such listing.", "没有该商品。")
+        raise NotFound("No such listing.")
     if listing.supplier_id != actor.organisation_id and not actor.has(Role.OPERATOR):
-        raise Forbidden("This is another supplier's listing.", "无权下架其他供应商的商品。")
+        raise Forbidden("You cannot withdraw another supplier's listing.")
     if listing.status not in LIVE_STATUSES:
-        raise Conflict("The listing is not on the shelf.", "该商品不在架上。", code="bad_status")
+        raise Conflict("The listing is not on the shelf.", code="bad_status")
     return _transition(session, actor, listing, "off_shelf", "listing.off_shelf", reason=reason)
 
 
@@ -119,9 +113,7 @@ def renew(session: Session, actor: Actor, listing_id: int) -> Listing:
     supplier_of(actor)
     listing = own_listing(session, actor, listing_id)
     if listing.status != "approved":
-        raise Conflict(
-            "Only on-shelf listings are renewed.", "仅在架商品可续期。", code="bad_status"
-        )
+        raise Conflict("Only on-shelf listings are renewed.", code="bad_status")
     listing.expires_at = clock.now() + timedelta(days=term_days(session))
     session.flush()
     record(

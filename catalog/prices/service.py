@@ -31,7 +31,6 @@ def require_monitor(actor: Actor) -> None:
     if not actor.has(*MONITOR_ROLES):
         raise Forbidden(
             "Only price monitors, supervisors and operators.",
-            "仅价格监测、监管和运营人员可查看。",
             code="monitor_only",
         )
 

@@ -25,11 +25,10 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
             parse_range(value)
         except ValueError as error:
             raise ValidationFailed(
-                f"The range {value!r} of {code} is not valid: use low..high, low.. or ..high "
+                "The range %(value)r of %(code)s is not valid: use low..high, low.. or ..high "
                 "with numbers, low not above high.",
-                f"参数 {code} 的范围 {value!r} 无效：请写成 最小值..最大值、最小值.. 或 ..最大值，"
-                "最小值不得大于最大值。",
                 code="invalid_range",
+                params={"value": value, "code": code},
                 details={"param": [str(error)]},
             ) from error
         params.setdefault(code, []).append(value)
@@ -40,14 +39,13 @@ def to_query(args: dict[str, Any]) -> SearchQuery:
     ):
         raise ValidationFailed(
             "The lowest price is above the highest.",
-            "最低价高于最高价。",
             details={"price_min": ["above price_max"]},
         )
     page, per_page = args.get("page", 1), args.get("per_page", 20)
     if page * per_page > MAX_RESULT_WINDOW:
         raise ValidationFailed(
-            f"Only the first {MAX_RESULT_WINDOW} results can be paged to; narrow the search.",
-            f"仅可翻阅前 {MAX_RESULT_WINDOW} 条结果，请缩小检索范围。",
+            "Only the first %(n)s results can be paged to; narrow the search.",
+            params={"n": MAX_RESULT_WINDOW},
             details={"page": [f"page × per_page must not exceed {MAX_RESULT_WINDOW}"]},
         )
     return SearchQuery(

@@ -17,15 +17,18 @@ CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 
 
-def invalid(field: str, en: str, zh: str) -> ValidationFailed:
-    return ValidationFailed(en, zh, details={field: [en]})
+def invalid(
+    field: str, message: str, zh: str | None = None, *, params: dict[str, object] | None = None
+) -> ValidationFailed:
+    """A refusal of one field, its English message also under ``details``."""
+    error = ValidationFailed(message, zh, params=params)
+    error.details = {field: [error.message]}
+    return error
 
 
 def require_operator(actor: Actor) -> None:
     if not actor.has(Role.OPERATOR) and actor.user_id is not None:
-        raise Forbidden(
-            "Only operators may do this.", "仅运营机构可执行此操作。", code="operator_only"
-        )
+        raise Forbidden("Only operators may do this.", code="operator_only")
 
 
 def can_view_org(actor: Actor, org: Organisation) -> bool:
@@ -48,7 +51,6 @@ def require_admin_of(actor: Actor, org: Organisation) -> None:
         return
     raise Forbidden(
         "Only this organisation's admin or an operator may see its users.",
-        "仅本单位管理员或运营机构可查看其用户。",
     )
 
 
@@ -65,7 +67,6 @@ def require_manager_of(actor: Actor, org: Organisation) -> None:
     if not manages(actor, org):
         raise Forbidden(
             "Only this organisation's own admin may manage its users.",
-            "仅本单位管理员可管理本单位用户。",
             code="not_your_organisation",
         )
 
@@ -74,6 +75,6 @@ def check_password(password: str) -> None:
     if len(password) < MIN_LENGTH:
         raise invalid(
             "password",
-            f"The password needs at least {MIN_LENGTH} characters.",
-            f"密码至少需要 {MIN_LENGTH} 个字符。",
+            "The password needs at least %(n)s characters.",
+            params={"n": MIN_LENGTH},
         )

@@ -202,7 +202,6 @@ def load_actor(session: Session) -> Actor | None:
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated(
                 "Use 'Authorization: Bearer <token>'.",
-                "请使用 Bearer 令牌。",
                 code="invalid_token",
             )
         return actor_from_token(session, token.strip())
@@ -233,7 +232,6 @@ def actor_from_token(session: Session, token: str) -> Actor:
     ):
         raise Unauthenticated(
             "The token is invalid, expired or revoked.",
-            "令牌无效、已过期或已撤销。",
             code="invalid_token",
         )
     return found.actor
@@ -272,9 +270,9 @@ def require_role(*roles: Role | str) -> Actor:
     actor = require_actor()
     if not actor.has(*roles):
         raise Forbidden(
-            f"This needs one of the roles: {', '.join(roles)}.",
-            "您的角色无权执行此操作。",
+            "This needs one of the roles: %(roles)s.",
             code="role_required",
+            params={"roles": ", ".join(roles)},
             details={"roles": [str(r) for r in roles]},
         )
     return actor
@@ -312,9 +310,7 @@ def check_csrf() -> None:
     else:
         expected = request.cookies.get(CSRF_COOKIE) or ""
     if not expected or not hmac.compare_digest(expected, _submitted_token()):
-        raise Forbidden(
-            "Missing or wrong CSRF token.", "缺少或错误的防伪令牌（CSRF）。", code="csrf_failed"
-        )
+        raise Forbidden("Missing or wrong CSRF token.", code="csrf_failed")
 
 
 def _set_anon_csrf_cookie(response):  # type: ignore[no-untyped-def]

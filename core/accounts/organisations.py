@@ -30,18 +30,16 @@ def create_region(session: Session, actor: Actor, data: dict[str, Any]) -> Regio
     if data.get("parent_id") is not None:
         parent = session.get(Region, data["parent_id"])
         if parent is None:
-            raise invalid("parent_id", "No such parent region.", "上级地区不存在。")
+            raise invalid("parent_id", "No such parent region.")
         level = LEVEL_CHILD.get(RegionLevel(parent.level))
         if level is None:
-            raise invalid("parent_id", "A county has no sub-regions.", "旗县区不能再有下级地区。")
+            raise invalid("parent_id", "A county has no sub-regions.")
     else:
         if session.scalar(select(Region.id).where(Region.parent_id.is_(None))) is not None:
-            raise invalid(
-                "parent_id", "There is already a top region.", "已存在自治区级地区，请指定上级。"
-            )
+            raise invalid("parent_id", "There is already a top region.")
         level = RegionLevel.REGION
     if session.scalar(select(Region.id).where(Region.code == data["code"])) is not None:
-        raise Conflict("This region code is taken.", "地区编码已存在。", code="duplicate_code")
+        raise Conflict("This region code is taken.", code="duplicate_code")
     region = Region(
         code=data["code"],
         name_zh=data["name_zh"],
@@ -75,9 +73,9 @@ def list_regions(session: Session) -> list[Region]:
 def get_organisation(session: Session, actor: Actor, org_id: int) -> Organisation:
     org = session.get(Organisation, org_id)
     if org is None:
-        raise NotFound("No such organisation.", "没有该单位。")
+        raise NotFound("No such organisation.")
     if not can_view_org(actor, org):
-        raise Forbidden("This is another organisation's data.", "无权查看其他单位的数据。")
+        raise Forbidden("This is another organisation's data.")
     return org
 
 
@@ -119,14 +117,12 @@ def create_organisation(session: Session, actor: Actor, data: dict[str, Any]) ->
         raise invalid(
             "credit_code",
             "Not a unified social credit code (18 characters).",
-            "统一社会信用代码格式不正确（18 位）。",
         )
     if session.get(Region, data["region_id"]) is None:
-        raise invalid("region_id", "No such region.", "地区不存在。")
+        raise invalid("region_id", "No such region.")
     if session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
         raise Conflict(
             "An organisation with this credit code exists.",
-            "该统一社会信用代码已登记。",
             code="duplicate_credit_code",
         )
     org = Organisation(
@@ -153,7 +149,6 @@ def update_organisation(
     if data.get("active") is False and org.id == actor.organisation_id:
         raise Conflict(
             "You cannot deactivate your own organisation.",
-            "不能停用本单位。",
             code="self_deactivate",
         )
     changes = {}
@@ -163,7 +158,7 @@ def update_organisation(
             setattr(org, name, data[name])
     if "region_id" in data and data["region_id"] != org.region_id:
         if session.get(Region, data["region_id"]) is None:
-            raise invalid("region_id", "No such region.", "地区不存在。")
+            raise invalid("region_id", "No such region.")
         org.region_id = changes["region_id"] = data["region_id"]
     if changes:
         session.flush()
@@ -176,7 +171,7 @@ def update_organisation(
 def rotate_key(session: Session, actor: Actor, org_id: int) -> Organisation:
     org = session.get(Organisation, org_id)
     if org is None:
-        raise NotFound("No such organisation.", "没有该单位。")
+        raise NotFound("No such organisation.")
     require_admin_of(actor, org)
     key = signatures.create_key(session, org.id)
     audit(

@@ -57,7 +57,7 @@ def issue_password_reset(session: Session, actor: Actor, user_id: int) -> tuple[
     Returns the row and the token (shown once, for the issuer to pass on to the user)."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.", "没有该用户。")
+        raise NotFound("No such user.")
     require_manager_of(actor, user.organisation)
     return issue_reset(session, actor, user)
 
@@ -68,12 +68,12 @@ def issue_recovery_reset(session: Session, username: str) -> tuple[PasswordReset
     out). The ledger records it as issued by the command line, naming the user."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        raise NotFound(f"No user {username!r}.", f"没有用户 {username!r}。")
+        raise NotFound("No user %(username)r.", params={"username": username})
     if not user.active:
         raise Conflict(
-            f"User {username!r} is deactivated; an admin reactivates accounts.",
-            f"用户 {username!r} 已停用，须由管理员重新启用。",
+            "User %(username)r is deactivated; an admin reactivates accounts.",
             code="user_inactive",
+            params={"username": username},
         )
     return issue_reset(session, Actor(user_id=None, username="cli", via="cli"), user)
 
@@ -88,7 +88,6 @@ def use_password_reset(session: Session, token: str, password: str) -> User:
     if row is None or row.used_at is not None or row.expires_at <= now or not row.user.active:
         raise NotFound(
             "This reset link is unknown, used or expired; ask your organisation's admin for a new one.",
-            "该重置链接无效、已使用或已过期，请向本单位管理员申请新的链接。",
             code="reset_link_invalid",
         )
     check_password(password)

@@ -90,8 +90,8 @@ def _check_throttle(session: Session, username: str, user: User | None, ip: str)
         raise RateLimited(
             retry_after=math.ceil(wait),
             code="signin_throttled",
-            message=f"Too many failed sign-ins; try again in {math.ceil(wait)} seconds.",
-            message_zh=f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试。",
+            message="Too many failed sign-ins; try again in %(seconds)s seconds.",
+            params={"seconds": math.ceil(wait)},
         )
 
 
@@ -115,9 +115,7 @@ def sign_in(session: Session, username: str, password: str, ip: str) -> tuple[Us
             {"username": username},
         )
         keep_on_error(session)
-        raise Unauthenticated(
-            "Wrong username or password.", "用户名或密码错误。", code="bad_credentials"
-        )
+        raise Unauthenticated("Wrong username or password.", code="bad_credentials")
     token = secrets.token_urlsafe(32)
     row = UserSession(
         user_id=user.id,
@@ -139,7 +137,7 @@ def _device() -> str | None:
 
 def sign_out(session: Session, actor: Actor) -> None:
     if actor.session_id is None:
-        raise Conflict("Not signed in with a session.", "当前不是会话登录。", code="no_session")
+        raise Conflict("Not signed in with a session.", code="no_session")
     row = session.get(UserSession, actor.session_id)
     if row is not None and row.revoked_at is None:
         row.revoked_at = clock.now()
@@ -174,7 +172,7 @@ def list_tokens(session: Session, actor: Actor) -> list[ApiToken]:
 def revoke_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != actor.user_id:
-        raise NotFound("No such token.", "没有该令牌。")
+        raise NotFound("No such token.")
     if row.revoked_at is None:
         row.revoked_at = clock.now()
         audit(session, actor, "auth.token_revoked", ("api_token", row.id), {"name": row.name})

@@ -49,7 +49,6 @@ def _check_roles(org: Organisation, roles: list[str]) -> list[str]:
     if bad or not roles:
         raise ValidationFailed(
             "These roles do not fit this kind of organisation.",
-            "所选角色与单位类型不符。",
             details={"roles": [f"not allowed for {org.kind}: {', '.join(bad) or '(none given)'}"]},
         )
     return sorted(set(roles))
@@ -58,7 +57,7 @@ def _check_roles(org: Organisation, roles: list[str]) -> list[str]:
 def list_users(session: Session, actor: Actor, org_id: int) -> list[User]:
     org = session.get(Organisation, org_id)
     if org is None:
-        raise NotFound("No such organisation.", "没有该单位。")
+        raise NotFound("No such organisation.")
     require_admin_of(actor, org)
     return list(
         session.scalars(select(User).where(User.organisation_id == org.id).order_by(User.id))
@@ -78,7 +77,7 @@ def add_user(
     admin of an organisation without one (role ``org_admin``, no password)."""
     org = session.get(Organisation, org_id)
     if org is None:
-        raise NotFound("No such organisation.", "没有该单位。")
+        raise NotFound("No such organisation.")
     password = data.get("password")
     if not manages(actor, org):
         first_admin = (
@@ -94,13 +93,12 @@ def add_user(
         raise invalid(
             "username",
             "3–64 lower-case letters, digits, '.', '_' or '-'.",
-            "用户名为 3–64 位小写字母、数字或 . _ -。",
         )
     if password:
         check_password(password)
     roles = _check_roles(org, data["roles"])
     if session.scalar(select(User.id).where(User.username == username)):
-        raise Conflict("This username is taken.", "用户名已被使用。", code="duplicate_username")
+        raise Conflict("This username is taken.", code="duplicate_username")
     user = User(
         organisation_id=org.id,
         username=username,
@@ -125,7 +123,7 @@ def add_user(
 def get_user(session: Session, actor: Actor, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.", "没有该用户。")
+        raise NotFound("No such user.")
     if user.id != actor.user_id:
         require_admin_of(actor, user.organisation)
     return user
@@ -134,12 +132,11 @@ def get_user(session: Session, actor: Actor, user_id: int) -> User:
 def update_user(session: Session, actor: Actor, user_id: int, data: dict[str, Any]) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.", "没有该用户。")
+        raise NotFound("No such user.")
     own = user.id == actor.user_id
     if data.get("password") and not own and actor.user_id is not None:
         raise Forbidden(
             "Nobody sets another user's password; issue a one-time reset link instead.",
-            "不能为他人设置密码，请为其签发一次性重置链接。",
             code="password_not_yours",
         )
     if not own or set(data) - {"display_name", "password"}:
@@ -154,9 +151,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: dict[str, An
             changes["roles"] = roles
     if "active" in data and data["active"] != user.active:
         if own:
-            raise Conflict(
-                "You cannot deactivate yourself.", "不能停用自己的账户。", code="self_deactivate"
-            )
+            raise Conflict("You cannot deactivate yourself.", code="self_deactivate")
         user.active = changes["active"] = data["active"]
     if data.get("password"):
         check_password(data["password"])

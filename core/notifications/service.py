@@ -60,7 +60,7 @@ def notify(
 
 def _mine(actor: Actor):  # type: ignore[no-untyped-def]
     if actor.organisation_id is None or actor.user_id is None:
-        raise Forbidden("Sign in as a user of an organisation.", "请以单位用户身份登录。")
+        raise Forbidden("Sign in as a user of an organisation.")
     return and_(
         Notification.organisation_id == actor.organisation_id,
         or_(Notification.user_id.is_(None), Notification.user_id == actor.user_id),
@@ -89,7 +89,7 @@ def mark_read(session: Session, actor: Actor, notification_id: int | None = None
     if notification_id is not None:
         row = session.get(Notification, notification_id)
         if row is None or row.organisation_id != actor.organisation_id:
-            raise NotFound("No such notification.", "没有该通知。")
+            raise NotFound("No such notification.")
         query = query.where(Notification.id == notification_id)
     now = clock.now()
     rows = list(session.scalars(query))

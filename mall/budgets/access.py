@@ -35,7 +35,6 @@ def refuse_manage() -> Forbidden:
     return Forbidden(
         "Only the unit's administrator or the finance department of its region manages its "
         "budget lines.",
-        "仅本单位管理员或本地区（及上级）财政部门可维护预算指标。",
         code="budget_admin_only",
     )
 
@@ -52,11 +51,10 @@ def may_view(session: Session, actor: Actor, line: BudgetLine) -> bool:
 def get_line(session: Session, actor: Actor, line_id: int) -> BudgetLine:
     line = session.get(BudgetLine, line_id)
     if line is None:
-        raise NotFound("No such budget line.", "没有该预算指标。")
+        raise NotFound("No such budget line.")
     if not may_view(session, actor, line):
         raise Forbidden(
             "This is another unit's budget line.",
-            "这是其他单位的预算指标。",
             code="other_organisation",
         )
     return line

@@ -28,18 +28,16 @@ from mall.locks import lock
 def lock_line(session: Session, line_id: int) -> BudgetLine:
     line = lock(session, BudgetLine, line_id)
     if line is None:
-        raise NotFound(
-            "No such budget line.", "没有该预算指标。", details={"budget_line_id": [line_id]}
-        )
+        raise NotFound("No such budget line.", details={"budget_line_id": [line_id]})
     return line
 
 
 def _check_available(line: BudgetLine, amount: Decimal) -> None:
     if amount > line.available:
         raise Conflict(
-            f"The budget line has {line.available} CNY available; {amount} CNY are needed.",
-            f"预算指标可用余额 {line.available} 元，不足 {amount} 元。",
+            "The budget line has %(available)s CNY available; %(amount)s CNY are needed.",
             code="insufficient_funds",
+            params={"available": line.available, "amount": amount},
             details={"available": str(line.available), "requested": str(amount)},
         )
 
@@ -49,18 +47,15 @@ def check_reservable(actor: Actor, line: BudgetLine, amount: Decimal) -> None:
     if line.organisation_id != actor.organisation_id:
         raise Forbidden(
             "This budget line belongs to another unit.",
-            "该预算指标属于其他单位，不能使用。",
             code="other_organisation",
         )
     if not line.active:
-        raise Conflict(
-            "The budget line is closed.", "该预算指标已停用。", code="budget_line_closed"
-        )
+        raise Conflict("The budget line is closed.", code="budget_line_closed")
     if line.fiscal_year != fiscal_year_now():
         raise Conflict(
-            f"The budget line is for fiscal year {line.fiscal_year}.",
-            f"该预算指标属于 {line.fiscal_year} 年度，不能用于本年度采购。",
+            "The budget line is for fiscal year %(year)s.",
             code="wrong_fiscal_year",
+            params={"year": line.fiscal_year},
         )
     _check_available(line, amount)
 
@@ -132,9 +127,9 @@ def _check_held(session: Session, line: BudgetLine, amount: Decimal, ref: tuple[
     held = held_for(session, line.id, ref)
     if amount > held:
         raise Conflict(
-            f"The line holds {held} CNY for {ref[0]} {ref[1]}; {amount} CNY cannot be taken.",
-            f"该预算指标为此业务仅占用 {held} 元，不能处理 {amount} 元。",
+            "The line holds %(held)s CNY for %(kind)s %(ref)s; %(amount)s CNY cannot be taken.",
             code="not_reserved",
+            params={"held": held, "kind": ref[0], "ref": ref[1], "amount": amount},
             details={"held": str(held), "requested": str(amount)},
         )
 
@@ -142,9 +137,7 @@ def _check_held(session: Session, line: BudgetLine, amount: Decimal, ref: tuple[
 def _positive(amount: Decimal) -> Decimal:
     amount = cny(amount)
     if amount <= 0:
-        raise ValidationFailed(
-            "The amount must be above zero.", "金额须大于零。", details={"amount": ["> 0"]}
-        )
+        raise ValidationFailed("The amount must be above zero.", details={"amount": ["> 0"]})
     return amount
 
 
@@ -201,9 +194,9 @@ def refund(
     spent = _net(session, line.id, ref, "consume", ("consume", "refund"))
     if amount > spent:
         raise Conflict(
-            f"The line paid {spent} CNY for {ref[0]} {ref[1]}; {amount} CNY cannot come back.",
-            f"该预算指标为此业务仅支付 {spent} 元，不能退回 {amount} 元。",
+            "The line paid %(spent)s CNY for %(kind)s %(ref)s; %(amount)s CNY cannot come back.",
             code="not_consumed",
+            params={"spent": spent, "kind": ref[0], "ref": ref[1], "amount": amount},
             details={"consumed": str(spent), "requested": str(amount)},
         )
     line.consumed -= amount

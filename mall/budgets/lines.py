@@ -54,7 +54,7 @@ def _check_fields(data: dict[str, Any]) -> None:
     if "fiscal_year" in data and not 2000 <= data["fiscal_year"] <= 2100:
         errors["fiscal_year"] = ["2000..2100"]
     if errors:
-        raise ValidationFailed("Some fields are invalid.", "部分字段不符合要求。", details=errors)
+        raise ValidationFailed("Some fields are invalid.", details=errors)
 
 
 def create_line(session: Session, actor: Actor, data: dict[str, Any]) -> BudgetLine:
@@ -70,7 +70,6 @@ def create_line(session: Session, actor: Actor, data: dict[str, Any]) -> BudgetL
     if org is None or org.kind != OrgKind.PURCHASER:
         raise ValidationFailed(
             "Budget lines belong to purchaser units.",
-            "预算指标只属于采购单位。",
             details={"organisation_id": ["not a purchaser unit"]},
         )
     if not may_manage(session, actor, organisation_id):
@@ -87,7 +86,6 @@ def create_line(session: Session, actor: Actor, data: dict[str, Any]) -> BudgetL
     if clash:
         raise Conflict(
             "The unit already has a line with this code in this fiscal year.",
-            "本单位该年度已有相同编码的预算指标。",
             code="duplicate_budget_line",
             details={"budget_line_id": clash},
         )
@@ -122,9 +120,9 @@ def adjust_line(session: Session, actor: Actor, line_id: int, data: dict[str, An
         committed = line.reserved + line.consumed
         if new < committed:
             raise Conflict(
-                f"The amount cannot go below the {committed} CNY already reserved or consumed.",
-                f"预算金额不能低于已占用和已支付的 {committed} 元。",
+                "The amount cannot go below the %(committed)s CNY already reserved or consumed.",
                 code="below_committed",
+                params={"committed": committed},
                 details={"committed": str(committed)},
             )
         changes["amount"] = {"old": line.amount, "new": new}

@@ -187,11 +187,10 @@ def create_for_order(
 def get_contract(session: Session, actor: Actor, contract_id: int) -> Contract:
     contract = session.get(Contract, contract_id)
     if contract is None:
-        raise NotFound("No such contract.", "没有该合同。")
+        raise NotFound("No such contract.")
     if party_of(actor, contract.order) is None:
         raise Forbidden(
             "Only the contract's parties may see it.",
-            "仅合同双方可查看该合同。",
             code="other_organisation",
         )
     return contract
@@ -262,20 +261,18 @@ def sign(session: Session, actor: Actor, contract_id: int) -> Contract:
     order = contract.order
     if order.status in VOID_STATUSES:
         raise Conflict(
-            f"The order was {order.status}; its contract is void.",
-            "订单已终止，合同无效，不能签署。",
+            "The order was %(status)s; its contract is void.",
             code="contract_void",
+            params={"status": order.status},
         )
     if any(row.party == party for row in contract.signatures):
         raise Conflict(
             "Your organisation has already signed this contract.",
-            "贵单位已签署该合同。",
             code="already_signed",
         )
     if not content_intact(contract):
         raise Conflict(
             "The contract's content does not match its hash; it cannot be signed.",
-            "合同内容与其哈希值不符，不能签署。",
             code="contract_tampered",
         )
     signature = signatures.sign(session, actor.organisation_id, contract.content.encode("utf-8"))

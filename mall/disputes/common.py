@@ -15,6 +15,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import Region, User, UserRole
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.messages import N_, translate
 from core.notifications.service import Message, notify
 from mall import policy
 from mall.disputes.models import (
@@ -50,14 +51,12 @@ def clean_text(value: str | None, field: str, required: bool = True) -> str | No
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationFailed(
-                "This field is required.", "此项为必填。", details={field: ["required"]}
-            )
+            raise ValidationFailed("This field is required.", details={field: ["required"]})
         return None
     if len(text) > MAX_TEXT:
         raise ValidationFailed(
-            f"At most {MAX_TEXT} characters.",
-            f"不能超过 {MAX_TEXT} 个字。",
+            "At most %(n)s characters.",
+            params={"n": MAX_TEXT},
             details={field: [f"longer than {MAX_TEXT}"]},
         )
     return text
@@ -81,10 +80,11 @@ def record_step(
 
 
 def message(dispute: Dispute, kind: str, zh: str, en: str) -> Message:
+    title = "Dispute %(number)s: %(what)s"
     return Message(
         kind=f"dispute.{kind}",
-        title_zh=f"纠纷 {dispute.number}：{zh}",
-        title_en=f"Dispute {dispute.number}: {en}",
+        title_zh=translate(title, "zh", {"number": dispute.number, "what": zh}),
+        title_en=translate(title, "en", {"number": dispute.number, "what": en}),
         link=f"/disputes/{dispute.id}",
         subject=("dispute", dispute.id),
     )
@@ -163,12 +163,11 @@ def get_dispute(
 ) -> tuple[Dispute, str]:
     dispute = lock(session, Dispute, dispute_id) if for_update else session.get(Dispute, dispute_id)
     if dispute is None:
-        raise NotFound("No such dispute.", "没有该纠纷。")
+        raise NotFound("No such dispute.")
     role = role_in(session, actor, dispute)
     if role is None:
         raise Forbidden(
             "This dispute is not one you may see.",
-            "您无权查看该纠纷。",
             code="other_organisation",
         )
     return dispute, role
@@ -177,9 +176,10 @@ def get_dispute(
 def need_role(role: str, *allowed: str) -> None:
     if role not in allowed:
         names = "、".join(ROLE_NAMES[a][0] for a in allowed if a in ROLE_NAMES)
+        message = N_("Only the dispute's %(roles)s may do this.")
         raise Forbidden(
-            f"Only the dispute's {' or '.join(ROLE_NAMES[a][1] for a in allowed)} may do this.",
-            f"仅该纠纷的{names}可执行此操作。",
+            translate(message, "en", {"roles": " or ".join(ROLE_NAMES[a][1] for a in allowed)}),
+            translate(message, "zh", {"roles": names}),
             code="wrong_role",
             details={"role": role, "allowed": list(allowed)},
         )
@@ -190,9 +190,10 @@ def expect_status(dispute: Dispute, *statuses: str, doing: tuple[str, str]) -> N
         return
     zh, en = STATUS_NAMES[dispute.status]
     code = "archived" if dispute.status == "archived" else "bad_status"
+    message = N_("A dispute that is %(status)s cannot be %(doing)s.")
     raise Conflict(
-        f"A dispute that is {en.lower()} cannot be {doing[0]}.",
-        f"纠纷当前状态为“{zh}”，不能{doing[1]}。",
+        translate(message, "en", {"status": en.lower(), "doing": doing[0]}),
+        translate(message, "zh", {"status": zh, "doing": doing[1]}),
         code=code,
         details={"status": dispute.status, "allowed": list(statuses)},
     )

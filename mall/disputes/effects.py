@@ -44,14 +44,12 @@ def check_effect_terms(
             raise ValidationFailed(
                 "A refund needs a paid order and an amount above zero, at most what is left to "
                 "refund.",
-                "退款须针对已付款订单，金额须大于零且不超过可退金额。",
                 code="bad_refund_amount",
                 details={"refund_amount": [f"0 < amount <= {left or 0}"]},
             )
     if reopen and order.status not in REOPENABLE:
         raise ValidationFailed(
             "Only an order shipped but not yet paid can be re-opened for a replacement.",
-            "仅已发货且尚未付款的订单可以重新履约（换货）。",
             code="cannot_reopen",
             details={"reopen": [f"order status {order.status}"]},
         )

@@ -39,16 +39,15 @@ def _check_files(dispute: Dispute, files: Sequence[Upload]) -> list[tuple[Upload
     for upload in files:
         if not upload.data or len(upload.data) > MAX_FILE_BYTES:
             raise ValidationFailed(
-                f"Each file must be 1 byte to {MAX_FILE_BYTES // 1024 // 1024} MB.",
-                f"每个证据文件大小须在 {MAX_FILE_BYTES // 1024 // 1024} MB 以内且不能为空。",
+                "Each file must be 1 byte to %(mb)s MB.",
                 code="bad_file_size",
+                params={"mb": MAX_FILE_BYTES // 1024 // 1024},
                 details={"file": [f"{upload.name}: {len(upload.data)} bytes"]},
             )
         kind = sniff(upload.data)
         if kind is None:
             raise ValidationFailed(
                 "Evidence must be PDF, PNG or JPEG files.",
-                "证据仅支持 PDF、PNG 或 JPEG 文件。",
                 code="bad_file_type",
                 details={"file": [f"{upload.name}: not a PDF, PNG or JPEG file"]},
             )
@@ -56,9 +55,9 @@ def _check_files(dispute: Dispute, files: Sequence[Upload]) -> list[tuple[Upload
     count = sum(len(s.files) for s in dispute.submissions)
     if count + len(checked) > MAX_FILES:
         raise Conflict(
-            f"At most {MAX_FILES} evidence files per dispute.",
-            f"每件纠纷最多上传 {MAX_FILES} 个证据文件。",
+            "At most %(n)s evidence files per dispute.",
             code="too_many_files",
+            params={"n": MAX_FILES},
         )
     return checked
 

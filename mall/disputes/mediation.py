@@ -94,10 +94,10 @@ def answer_proposal(
     assert proposal is not None
     now = clock.now()
     if now >= proposal.due_at:
-        raise Conflict("The time to answer is over.", "答复期限已过。", code="deadline_passed")
+        raise Conflict("The time to answer is over.", code="deadline_passed")
     field = f"{role}_accepted_at"
     if getattr(proposal, field) is not None:
-        raise Conflict("You have accepted already.", "贵方已接受该方案。", code="already_answered")
+        raise Conflict("You have accepted already.", code="already_answered")
     text = clean_text(reason, "reason", required=not accept)
     submit(
         session,

@@ -55,7 +55,6 @@ def _office_for(session: Session, region_path: str) -> Organisation:
             return office
     raise Conflict(
         "No dispute office with a handler covers this order's region.",
-        "该订单所在地区没有可受理纠纷的处理机构。",
         code="no_dispute_office",
     )
 
@@ -84,14 +83,12 @@ def open_dispute(session: Session, actor: Actor, data: dict[str, Any]) -> Disput
     if reason not in REASONS:
         raise ValidationFailed(
             "Choose a reason from the list.",
-            "请从列表中选择纠纷原因。",
             details={"reason": [f"one of {', '.join(REASONS)}"]},
         )
     statement = clean_text(data.get("statement"), "statement")
     if order.status not in OPENABLE:
         raise Conflict(
             "A dispute can be opened only on an order from its confirmation on.",
-            "仅对已确认及之后状态的订单可以申请纠纷处理。",
             code="bad_status",
             details={"status": order.status, "allowed": list(OPENABLE)},
         )
@@ -101,7 +98,6 @@ def open_dispute(session: Session, actor: Actor, data: dict[str, Any]) -> Disput
     if active is not None:
         raise Conflict(
             "A dispute on this order is already open.",
-            "该订单已有正在处理的纠纷。",
             code="dispute_open",
             details={"dispute_id": active},
         )
@@ -170,14 +166,12 @@ def reassign(session: Session, actor: Actor, dispute_id: int, handler_id: int) -
     ):
         raise Forbidden(
             "Only the admin of the dispute's office may reassign it.",
-            "仅受理机构的管理员可以改派。",
             code="wrong_role",
         )
     expect_status(dispute, *ACTIVE, doing=("reassigned", "改派"))
     if handler_id not in office_handlers(session, dispute.office_id):
         raise ValidationFailed(
             "Choose an active handler of the office.",
-            "请选择本机构在职的承办人。",
             details={"handler_id": ["not a handler of the office"]},
         )
     before = dispute.handler_id

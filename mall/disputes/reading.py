@@ -42,7 +42,7 @@ def disputes_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-un
             Region.path.startswith(actor.region_path or "\x00")
         )
     else:
-        raise Forbidden("You have no disputes to see.", "您无权查看纠纷。")
+        raise Forbidden("You have no disputes to see.")
     if filters.get("queue"):
         query = query.where(Dispute.handler_id == actor.user_id, Dispute.status.in_(ACTIVE))
     if filters.get("status"):
@@ -67,7 +67,7 @@ def evidence_file(
     dispute, _ = get_dispute(session, actor, dispute_id)
     row = session.get(DisputeFile, file_id)
     if row is None or row.dispute_id != dispute.id:
-        raise NotFound("No such file.", "没有该文件。")
+        raise NotFound("No such file.")
     return row, upload_dir() / row.filename
 
 

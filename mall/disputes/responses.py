@@ -43,7 +43,7 @@ def respond(
     expect_status(dispute, "awaiting_response", doing=("responded to", "答辩"))
     now = clock.now()
     if now >= dispute.response_due_at:
-        raise Conflict("The time to respond is over.", "答辩期限已过。", code="deadline_passed")
+        raise Conflict("The time to respond is over.", code="deadline_passed")
     text = clean_text(statement, "statement")
     submission = submit(session, actor, dispute, role, "response", text, files)
     dispute.responded_at = now
@@ -77,9 +77,7 @@ def add_evidence(
     expect_status(dispute, *ACTIVE, doing=("given evidence", "补充证据"))
     text = clean_text(note, "note", required=False)
     if not files and not text:
-        raise ValidationFailed(
-            "Add a file or a note.", "请上传证据文件或填写说明。", details={"files": ["required"]}
-        )
+        raise ValidationFailed("Add a file or a note.", details={"files": ["required"]})
     submission = submit(session, actor, dispute, role, "evidence", text, files)
     answered = dispute.status == "awaiting_evidence" and dispute.evidence_from == role
     if answered:
@@ -109,14 +107,11 @@ def request_evidence(
     if party not in ("purchaser", "supplier"):
         raise ValidationFailed(
             "Ask the purchaser or the supplier.",
-            "请选择采购人或供应商。",
             details={"party": ["purchaser | supplier"]},
         )
     days = days or settings().dispute_mediation_days
     if not 1 <= days <= 30:
-        raise ValidationFailed(
-            "Give 1 to 30 working days.", "期限须为 1 至 30 个工作日。", details={"days": ["1..30"]}
-        )
+        raise ValidationFailed("Give 1 to 30 working days.", details={"days": ["1..30"]})
     text = clean_text(note, "note")
     now = clock.now()
     submit(session, actor, dispute, "handler", "evidence_request", text)

@@ -81,7 +81,6 @@ def _plan_ruling(
     if outcome not in ("upheld", "rejected_no_violation", "rejected_insufficient_evidence"):
         raise ValidationFailed(
             "Choose the outcome.",
-            "请选择裁决结果。",
             details={
                 "outcome": ["upheld | rejected_no_violation | rejected_insufficient_evidence"]
             },
@@ -108,7 +107,6 @@ def _plan_ruling(
     if problems:
         raise ValidationFailed(
             "Some effects do not fit the ruling.",
-            "部分处理措施与裁决结果不符。",
             code="bad_effects",
             details=problems,
         )

@@ -49,9 +49,7 @@ def _accepted_quantities(
     if missing:
         errors["items"] = [f"state the accepted quantity of every item; missing: {missing}"]
     if errors:
-        raise ValidationFailed(
-            "The acceptance does not match the order.", "验收明细与订单不符。", details=errors
-        )
+        raise ValidationFailed("The acceptance does not match the order.", details=errors)
     return result
 
 
@@ -75,7 +73,6 @@ def accept(
     if accepted_total <= 0:
         raise ValidationFailed(
             "Nothing was accepted: refuse the acceptance instead, with reasons.",
-            "未验收任何商品：如验收不通过，请填写理由后提交验收不通过。",
             details={"items": ["accept at least one unit"]},
         )
     listings = lock_holdings(session, order)
@@ -135,7 +132,6 @@ def refuse(
     if not reasons:
         raise ValidationFailed(
             "Give at least one reason for refusing acceptance.",
-            "验收不通过须说明理由。",
             details={"reasons": ["at least one reason"]},
         )
     order = get_order(session, actor, order_id, side="purchaser", for_update=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core.accounts.auth import Actor
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound
+from core.messages import N_, translate
 from mall.locks import lock
 from mall.orders.models import STATUS_NAMES, Order
 
@@ -21,7 +22,6 @@ def require_purchaser(actor: Actor) -> None:
     if actor.org_kind != OrgKind.PURCHASER or not actor.has(Role.PURCHASER) or not actor.user_id:
         raise Forbidden(
             "Only purchasers of a purchaser unit can buy.",
-            "仅采购单位的采购人可以采购。",
             code="purchaser_only",
         )
 
@@ -50,19 +50,19 @@ def get_order(
     ``for_update`` the row is locked, so two transitions of one order run one after the other."""
     order = lock(session, Order, order_id) if for_update else session.get(Order, order_id)
     if order is None:
-        raise NotFound("No such order.", "没有该订单。")
+        raise NotFound("No such order.")
     party = party_of(actor, order)
     if party is None:
         raise Forbidden(
             "This order is not your organisation's.",
-            "这不是贵单位的订单。",
             code="other_organisation",
         )
     if side is not None and party != side:
         zh, en = PARTY_NAMES[side]
+        message = N_("Only the order's %(party)s may do this.")
         raise Forbidden(
-            f"Only the order's {en} may do this.",
-            f"仅该订单的{zh}可执行此操作。",
+            translate(message, "en", {"party": en}),
+            translate(message, "zh", {"party": zh}),
             code="wrong_party",
         )
     return order
@@ -71,9 +71,11 @@ def get_order(
 def expect(order: Order, *statuses: str, doing: tuple[str, str]) -> None:
     """Refuse unless the order is in one of ``statuses``; ``doing`` names the action (en, zh)."""
     if order.status not in statuses:
+        zh, en = STATUS_NAMES[order.status]
+        message = N_("An order that is %(status)s cannot be %(doing)s.")
         raise Conflict(
-            f"An order that is {STATUS_NAMES[order.status][1].lower()} cannot be {doing[0]}.",
-            f"订单当前状态为“{STATUS_NAMES[order.status][0]}”，不能{doing[1]}。",
+            translate(message, "en", {"status": en.lower(), "doing": doing[0]}),
+            translate(message, "zh", {"status": zh, "doing": doing[1]}),
             code="bad_status",
             details={"status": order.status, "allowed": list(statuses)},
         )
@@ -83,11 +85,11 @@ def orders_query(actor: Actor, side: str, filters: dict[str, Any]):  # type: ign
     """A purchaser unit's orders (``side="purchaser"``) or a supplier's (``"supplier"``), newest first."""
     if side == "purchaser":
         if actor.org_kind != OrgKind.PURCHASER or not actor.has(Role.PURCHASER, Role.ORG_ADMIN):
-            raise Forbidden("Only purchaser units have orders here.", "仅采购单位可查看采购订单。")
+            raise Forbidden("Only purchaser units have orders here.")
         query = select(Order).where(Order.purchaser_id == actor.organisation_id)
     else:
         if actor.org_kind != OrgKind.SUPPLIER or not actor.has(Role.SUPPLIER, Role.ORG_ADMIN):
-            raise Forbidden("Only suppliers receive orders.", "仅供应商可查看销售订单。")
+            raise Forbidden("Only suppliers receive orders.")
         query = select(Order).where(Order.supplier_id == actor.organisation_id)
     if filters.get("status"):
         query = query.where(Order.status == filters["status"])

@@ -43,9 +43,9 @@ def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -
 
     def wrong_size() -> ValidationFailed:
         return ValidationFailed(
-            f"A file of 1 byte to {MAX_BYTES // 1024 // 1024} MB.",
-            f"附件大小须在 {MAX_BYTES // 1024 // 1024} MB 以内且不能为空。",
+            "A file of 1 byte to %(mb)s MB.",
             code="bad_file_size",
+            params={"mb": MAX_BYTES // 1024 // 1024},
             details={"file": [f"{len(data)} bytes"]},
         )
 
@@ -58,16 +58,15 @@ def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -
         wrong_size=wrong_size,
         wrong_type=lambda: ValidationFailed(
             "Only PDF, PNG or JPEG files.",
-            "仅支持 PDF、PNG 或 JPEG 文件。",
             code="bad_file_type",
             details={"file": ["not a PDF, PNG or JPEG file"]},
         ),
     )
     if len(order.attachments) >= MAX_FILES:
         raise Conflict(
-            f"At most {MAX_FILES} attachments.",
-            f"最多上传 {MAX_FILES} 个附件。",
+            "At most %(n)s attachments.",
             code="too_many_attachments",
+            params={"n": MAX_FILES},
         )
     attachment = OrderAttachment(
         order_id=order.id,
@@ -100,4 +99,4 @@ def get(session: Session, actor: Actor, order_id: int, attachment_id: int) -> Or
     for attachment in order.attachments:
         if attachment.id == attachment_id:
             return attachment
-    raise NotFound("No such attachment.", "没有该附件。")
+    raise NotFound("No such attachment.")

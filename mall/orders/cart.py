@@ -18,6 +18,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.messages import en_zh
 from core.money import cny
 from mall.orders.access import require_purchaser
 from mall.orders.designated import service_required
@@ -26,12 +27,9 @@ from mall.orders.models import CartItem
 MAX_QUANTITY = 100_000
 
 PROBLEMS = {
-    "not_on_shelf": ("The listing is no longer on the shelf.", "该商品已下架。"),
-    "not_delivered_here": (
-        "The supplier does not deliver this listing to your region.",
-        "该商品不向贵单位所在地区供货。",
-    ),
-    "insufficient_stock": ("Not enough stock.", "库存不足。"),
+    "not_on_shelf": en_zh("The listing is no longer on the shelf."),
+    "not_delivered_here": en_zh("The supplier does not deliver this listing to your region."),
+    "insufficient_stock": en_zh("Not enough stock."),
 }
 
 
@@ -118,8 +116,8 @@ def view(session: Session, actor: Actor) -> dict[str, Any]:
 def _check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationFailed(
-            f"The quantity is 1 to {MAX_QUANTITY}.",
-            f"数量须为 1 至 {MAX_QUANTITY}。",
+            "The quantity is 1 to %(n)s.",
+            params={"n": MAX_QUANTITY},
             details={"quantity": [f"1..{MAX_QUANTITY}"]},
         )
 
@@ -136,7 +134,7 @@ def add(session: Session, actor: Actor, listing_id: int, quantity: int) -> dict[
     _check_quantity(quantity)
     listing = session.get(Listing, listing_id)
     if listing is None or listing.status != "approved":
-        raise NotFound("No such listing on the shelf.", "没有该在架商品。")
+        raise NotFound("No such listing on the shelf.")
     item = session.scalars(
         select(CartItem).where(CartItem.user_id == actor.user_id, CartItem.listing_id == listing_id)
     ).first()
@@ -155,7 +153,7 @@ def _own_item(session: Session, actor: Actor, item_id: int) -> CartItem:
     require_purchaser(actor)
     item = session.get(CartItem, item_id)
     if item is None or item.user_id != actor.user_id:
-        raise NotFound("No such item in your cart.", "购物车中没有该商品。")
+        raise NotFound("No such item in your cart.")
     return item
 
 

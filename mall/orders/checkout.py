@@ -56,7 +56,6 @@ def _cart(session: Session, actor: Actor, supplier_ids: list[int] | None) -> lis
     if not items:
         raise Conflict(
             "There is nothing in the cart to check out.",
-            "购物车中没有可结算的商品。",
             code="cart_empty",
         )
     return items
@@ -87,7 +86,6 @@ def check_delivery(data: dict[str, Any]) -> None:
     if problems:
         raise ValidationFailed(
             "Give the delivery address, a contact and a phone number.",
-            "请填写收货地址、联系人和联系电话。",
             code="delivery_incomplete",
             details=problems,
         )
@@ -106,7 +104,6 @@ def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order
     if line is None:
         raise ValidationFailed(
             "No such budget line.",
-            "没有该预算指标。",
             details={"budget_line_id": ["no such budget line"]},
         )
 

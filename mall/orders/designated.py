@@ -74,7 +74,6 @@ def service_details(
     if errors:
         raise ValidationFailed(
             "Designated services need the service date, place and details.",
-            "定点服务须填写服务日期、服务地点和服务内容。",
             details=errors,
         )
     return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from core.messages import en_zh
 from core.notifications.service import Message, notify
 from mall.contracts.models import Contract
 from mall.orders.models import Order
@@ -14,15 +15,19 @@ from mall.orders.models import Order
 
 def order_confirmed(session: Session, order: Order) -> None:
     """接单通知: the supplier confirmed the purchaser's order."""
+    title_en, title_zh = en_zh(
+        "Order %(number)s was confirmed by the supplier", number=order.number
+    )
+    body_en, body_zh = en_zh("The contract is written; please sign it.")
     notify(
         session,
         [order.purchaser_id],
         Message(
             kind="order.confirmed",
-            title_zh=f"订单 {order.number} 已被供应商确认",
-            title_en=f"Order {order.number} was confirmed by the supplier",
-            body_zh="合同已生成，请签署合同。",
-            body_en="The contract is written; please sign it.",
+            title_zh=title_zh,
+            title_en=title_en,
+            body_zh=body_zh,
+            body_en=body_en,
             link=f"/orders/{order.id}",
             subject=("order", order.id),
         ),
@@ -32,15 +37,17 @@ def order_confirmed(session: Session, order: Order) -> None:
 def contract_awaits_signature(session: Session, contract: Contract, order: Order) -> None:
     """待签合同通知: the contract of the purchaser's order awaits its signature."""
     supplier_signed = any(s.party == "supplier" for s in contract.signatures)
+    title_en, title_zh = en_zh("Contract %(number)s awaits your signature", number=contract.number)
+    body_en, body_zh = en_zh("The supplier has signed.") if supplier_signed else (None, None)
     notify(
         session,
         [order.purchaser_id],
         Message(
             kind="contract.awaiting_signature",
-            title_zh=f"合同 {contract.number} 待贵单位签署",
-            title_en=f"Contract {contract.number} awaits your signature",
-            body_zh="供应商已签署。" if supplier_signed else None,
-            body_en="The supplier has signed." if supplier_signed else None,
+            title_zh=title_zh,
+            title_en=title_en,
+            body_zh=body_zh,
+            body_en=body_en,
             link=f"/contracts/{contract.id}",
             subject=("contract", contract.id),
         ),

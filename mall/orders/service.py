@@ -37,6 +37,7 @@ from catalog.listings.models import Listing
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict, ValidationFailed
+from core.messages import N_, en_zh, translate
 from mall.budgets import service as budgets
 from mall.contracts import service as contracts
 from mall.locks import lock_many
@@ -60,9 +61,7 @@ def record_order(session: Session, actor: Actor, action: str, order: Order, **pa
 def _reason(text: str | None, required: bool, field: str = "reason") -> str | None:
     text = (text or "").strip() or None
     if required and not text:
-        raise ValidationFailed(
-            "A reason is required.", "请说明理由。", details={field: ["required"]}
-        )
+        raise ValidationFailed("A reason is required.", details={field: ["required"]})
     return text
 
 
@@ -119,7 +118,6 @@ def confirm(session: Session, actor: Actor, order_id: int) -> Order:
     if now >= order.confirm_by:
         raise Conflict(
             "The deadline to confirm this order has passed.",
-            "该订单已超过确认期限。",
             code="confirmation_overdue",
             details={"confirm_by": order.confirm_by.isoformat()},
         )
@@ -147,7 +145,6 @@ def cancel(session: Session, actor: Actor, order_id: int, side: str, reason: str
     if order.status == "placed" and side == "supplier":
         raise Conflict(
             "A supplier declines an order it has not confirmed.",
-            "供应商对未确认的订单请使用“拒单”。",
             code="use_decline",
         )
     expect(order, "placed", "confirmed", doing=("cancelled", "取消"))
@@ -179,7 +176,6 @@ def cancel(session: Session, actor: Actor, order_id: int, side: str, reason: str
     if order.cancel_requested_by == side:
         raise Conflict(
             "You have already asked to cancel; the other party has to agree.",
-            "贵方已申请取消，需对方同意。",
             code="cancellation_pending",
         )
     return _end(
@@ -201,7 +197,6 @@ def refuse_cancellation(session: Session, actor: Actor, order_id: int, side: str
     if order.status != "confirmed" or order.cancel_requested_by is None:
         raise Conflict(
             "No cancellation request is open on this order.",
-            "该订单没有待处理的取消申请。",
             code="no_cancellation_request",
         )
     requested_by = order.cancel_requested_by
@@ -223,7 +218,6 @@ def ship(
     if not company or not tracking:
         raise ValidationFailed(
             "Name the logistics company and the tracking number.",
-            "请填写物流公司和运单号。",
             details={
                 **({"logistics_company": ["required"]} if not company else {}),
                 **({"tracking_no": ["required"]} if not tracking else {}),
@@ -234,7 +228,6 @@ def ship(
     if order.cancel_requested_by is not None:
         raise Conflict(
             "A cancellation request is open; settle it before shipping.",
-            "该订单有待处理的取消申请，处理后方可发货。",
             code="cancellation_pending",
         )
     order.status = "shipped"
@@ -298,23 +291,14 @@ def lapse_unconfirmed(session: Session, actor: Actor) -> list[Order]:
 # ---------------------------------------------------------------- 无合同不支付, 无验收不结项
 
 PAYABILITY = {
-    "not_accepted": ("The order has not been accepted.", "订单尚未验收通过。"),
-    "no_acceptance": (
-        "No acceptance is recorded (无验收不结项).",
-        "没有验收记录（无验收不结项）。",
-    ),
-    "no_contract": ("The order has no contract (无合同不支付).", "订单没有合同（无合同不支付）。"),
-    "contract_tampered": ("The contract does not match its hash.", "合同内容与其哈希值不符。"),
-    "unsigned_by_purchaser": ("The purchaser has not signed the contract.", "采购人尚未签署合同。"),
-    "unsigned_by_supplier": ("The supplier has not signed the contract.", "供应商尚未签署合同。"),
-    "bad_signature_purchaser": (
-        "The purchaser's signature does not verify.",
-        "采购人的签名验证失败。",
-    ),
-    "bad_signature_supplier": (
-        "The supplier's signature does not verify.",
-        "供应商的签名验证失败。",
-    ),
+    "not_accepted": en_zh("The order has not been accepted."),
+    "no_acceptance": en_zh("No acceptance is recorded (无验收不结项)."),
+    "no_contract": en_zh("The order has no contract (无合同不支付)."),
+    "contract_tampered": en_zh("The contract does not match its hash."),
+    "unsigned_by_purchaser": en_zh("The purchaser has not signed the contract."),
+    "unsigned_by_supplier": en_zh("The supplier has not signed the contract."),
+    "bad_signature_purchaser": en_zh("The purchaser's signature does not verify."),
+    "bad_signature_supplier": en_zh("The supplier's signature does not verify."),
 }
 
 
@@ -349,9 +333,10 @@ def check_payable(order: Order) -> Decimal:
     to pay (what was accepted)."""
     problems = payability_problems(order)
     if problems:
+        message = N_("The order cannot be paid yet: %(problems)s")
         raise Conflict(
-            "The order cannot be paid yet: " + " ".join(PAYABILITY[p][0] for p in problems),
-            "订单暂不能支付：" + "".join(PAYABILITY[p][1] for p in problems),
+            translate(message, "en", {"problems": " ".join(PAYABILITY[p][0] for p in problems)}),
+            translate(message, "zh", {"problems": "".join(PAYABILITY[p][1] for p in problems)}),
             code="not_payable",
             details={"problems": problems},
         )

@@ -26,7 +26,6 @@ def apply_event(session: Session, raw: bytes, signature: str | None, secret: str
     if not gateway.verify_signature(raw, signature, secret):
         raise DomainError(
             "The callback's signature is missing, wrong or too old.",
-            "回调签名缺失、错误或已过期。",
             code="bad_signature",
         )
     try:
@@ -36,18 +35,14 @@ def apply_event(session: Session, raw: bytes, signature: str | None, secret: str
         obj = event["data"]["object"]
         ref = str(obj["id"])
     except (ValueError, KeyError, TypeError):
-        raise ValidationFailed(
-            "The callback is not a gateway event.", "回调内容不是有效的网关事件。", code="bad_event"
-        ) from None
+        raise ValidationFailed("The callback is not a gateway event.", code="bad_event") from None
     if kind.startswith("payment."):
         payment = _payment_for(session, obj, ref)
         refund = None
     elif kind.startswith("refund."):
         refund = session.scalars(select(Refund).where(Refund.gateway_ref == ref)).first()
         if refund is None:
-            raise NotFound(
-                "No refund with this gateway id.", "没有对应的退款。", code="unknown_refund"
-            )
+            raise NotFound("No refund with this gateway id.", code="unknown_refund")
         payment = session.get(Payment, refund.payment_id)
         assert payment is not None
     else:
@@ -78,7 +73,5 @@ def _payment_for(session: Session, obj: dict[str, Any], ref: str) -> Payment:
             if payment is not None and payment.gateway_ref not in (None, ref):
                 payment = None
     if payment is None:
-        raise NotFound(
-            "No payment with this gateway id.", "没有对应的付款。", code="unknown_payment"
-        )
+        raise NotFound("No payment with this gateway id.", code="unknown_payment")
     return payment

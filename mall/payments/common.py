@@ -51,7 +51,6 @@ def check_not_held(order: Order) -> None:
     if order.payment_held:
         raise Conflict(
             "A dispute is open on this order: its payment is held until the dispute is resolved.",
-            "该订单存在未结纠纷，付款已暂停，待纠纷处理完毕后方可继续。",
             code="payment_held",
         )
 

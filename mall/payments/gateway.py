@@ -169,8 +169,8 @@ class GatewayClient:
     def _unavailable(self, method: str, path: str, last: str) -> GatewayUnavailable:
         log.warning("payment gateway %s %s failed after every retry (%s)", method, path, last)
         return GatewayUnavailable(
-            f"The payment gateway did not answer ({last}).",
-            "支付网关未响应，请稍后再试。",
+            "The payment gateway did not answer (%(error)s).",
+            params={"error": last},
             details={"attempts": self.retries + 1},
         )
 

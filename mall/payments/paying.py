@@ -64,7 +64,6 @@ def request_payment(session: Session, actor: Actor, order_id: int) -> Payment:
     if open_or_paid is not None:
         raise Conflict(
             "A payment of this order is already under way or done.",
-            "该订单已有进行中或已完成的付款。",
             code="payment_exists",
             details={"payment_id": open_or_paid.id, "status": open_or_paid.status},
         )
@@ -105,7 +104,7 @@ def submit(payment_id: int) -> str:
     with db.reading() as session:
         payment = session.get(Payment, payment_id)
         if payment is None:
-            raise NotFound("No such payment.", "没有该付款。")
+            raise NotFound("No such payment.")
         status = payment.status
         if status == "created":
             data = _payment_request(session, payment)

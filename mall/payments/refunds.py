@@ -58,9 +58,7 @@ def new_refund(
     expect(order, "paid", "closed", doing=("refunded", "退款"))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(
-            "Give the reason for the refund.", "请填写退款原因。", details={"reason": ["required"]}
-        )
+        raise ValidationFailed("Give the reason for the refund.", details={"reason": ["required"]})
     payment = session.scalars(
         select(Payment)
         .where(Payment.order_id == order.id, Payment.status == "succeeded")
@@ -70,9 +68,9 @@ def new_refund(
     left = _left(payment)
     if amount <= 0 or amount > left:
         raise ValidationFailed(
-            f"A refund must be above zero and at most {left} CNY.",
-            f"退款金额须大于零且不超过 {left} 元。",
+            "A refund must be above zero and at most %(left)s CNY.",
             code="bad_refund_amount",
+            params={"left": left},
             details={"amount": [f"0 < amount <= {left}"]},
         )
     refund = Refund(
@@ -104,7 +102,7 @@ def submit_refund(refund_id: int) -> str:
     with db.reading() as session:
         refund = session.get(Refund, refund_id)
         if refund is None:
-            raise NotFound("No such refund.", "没有该退款。")
+            raise NotFound("No such refund.")
         status = refund.status
         payment = session.get(Payment, refund.payment_id)
         assert payment is not None and payment.gateway_ref is not None

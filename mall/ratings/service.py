@@ -31,7 +31,6 @@ def _checked_scores(side: str, scores: Any) -> dict[str, int]:
     if not isinstance(scores, dict):
         raise ValidationFailed(
             "Scores must map each criterion to a score.",
-            "请为每项评价指标打分。",
             details={"scores": ["an object of criterion: score"]},
         )
     expected = codes(side)
@@ -49,8 +48,8 @@ def _checked_scores(side: str, scores: Any) -> dict[str, int]:
             errors[f"scores.{code}"] = [f"not a criterion; the criteria are {', '.join(expected)}"]
     if errors:
         raise ValidationFailed(
-            f"Score each criterion from {MIN_SCORE} to {MAX_SCORE}.",
-            f"请为每项评价指标打 {MIN_SCORE}–{MAX_SCORE} 分。",
+            "Score each criterion from %(low)s to %(high)s.",
+            params={"low": MIN_SCORE, "high": MAX_SCORE},
             details=errors,
         )
     return {code: scores[code] for code in expected}
@@ -62,8 +61,8 @@ def _checked_comment(comment: Any) -> str | None:
     comment = (comment or "").strip() or None
     if comment is not None and len(comment) > MAX_COMMENT:
         raise ValidationFailed(
-            f"The comment is longer than {MAX_COMMENT} characters.",
-            f"评价内容不能超过 {MAX_COMMENT} 字。",
+            "The comment is longer than %(n)s characters.",
+            params={"n": MAX_COMMENT},
             details={"comment": [f"at most {MAX_COMMENT} characters"]},
         )
     return comment
@@ -79,7 +78,6 @@ def rate(session: Session, actor: Actor, order_id: int, data: dict[str, Any]) ->
     if done is not None:
         raise Conflict(
             "Your side has already rated this order.",
-            "贵单位已评价过该订单，评价不可修改。",
             code="already_rated",
             details={"rating_id": done},
         )

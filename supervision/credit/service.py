@@ -117,7 +117,7 @@ def credit_record(session: Session, org_id: int) -> dict[str, Any]:
     ratings, and the latest ``RECENT`` ratings with comments."""
     org = session.get(Organisation, org_id)
     if org is None:
-        raise NotFound("No such organisation.", "没有该单位。")
+        raise NotFound("No such organisation.")
     by_criterion: dict[str, list[Fraction]] = {}
     overalls: list[Fraction] = []
     recent: list[dict[str, Any]] = []

@@ -37,7 +37,7 @@ def entry(seq: int):  # type: ignore[no-untyped-def]
     query = service.entries_query(db.session, actor, {})
     found = db.session.scalars(query.where(service.LedgerEntry.seq == seq)).first()
     if found is None:
-        raise NotFound("No such entry in your region.", "您的辖区内没有该条记录。")
+        raise NotFound("No such entry in your region.")
     return found
 
 

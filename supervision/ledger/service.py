@@ -228,11 +228,11 @@ def verify(
 def entries_query(session: Session, actor: Actor, filters: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Entries a supervisor may read (own region and below), newest first, filtered."""
     if not actor.has(Role.SUPERVISOR):
-        raise Forbidden("Only supervisors read the ledger.", "仅财政监管人员可查看监管账本。")
+        raise Forbidden("Only supervisors read the ledger.")
     query = select(LedgerEntry).order_by(LedgerEntry.seq.desc())
     region = session.get(Region, actor.region_id) if actor.region_id else None
     if region is None:
-        raise Forbidden("Only supervisors read the ledger.", "仅财政监管人员可查看监管账本。")
+        raise Forbidden("Only supervisors read the ledger.")
     if region.parent_id is not None:
         subtree = select(Region.id).where(Region.path.startswith(region.path))
         query = query.where(LedgerEntry.region_id.in_(subtree))
