@@ -5,10 +5,12 @@ comparison."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request, url_for
 
+from catalog.categories.models import StandardProduct
 from core import clock
 from core.accounts.auth import Actor
 from core.db import db
@@ -18,7 +20,7 @@ from frontend.i18n import lang
 from mall.agreements import pages, queries, responses, signing
 from mall.agreements.access import get_solicitation, is_supplier, role_of
 from mall.agreements.calloff_checks import standing
-from mall.agreements.models import Agreement, Solicitation
+from mall.agreements.models import Agreement, Solicitation, SolicitationItem
 
 #: The solicitor's next step at each status: (the form's endpoint, its button's label key).
 NEXT_STEP = {
@@ -34,13 +36,38 @@ def _names(session: Any, ids: set[int]) -> dict[int, str]:
     return {i: show.name_of(o) for i, o in pages.org_names(session, ids).items()}
 
 
+def item_namer(session: Any) -> Callable[[SolicitationItem], str]:
+    """What an item of a solicitation is called on the pages: its standard product's name, or its
+    category's name with the parameters it requires."""
+    categories = show.categories_by_id(session)
+
+    def name(item: SolicitationItem) -> str:
+        product = (
+            session.get(StandardProduct, item.standard_product_id)
+            if item.standard_product_id
+            else None
+        )
+        if product is not None:
+            return show.name_of(product)
+        return show.name_of(categories.get(item.category_id)) + "".join(
+            f" {k}={v}" for k, v in sorted(item.required_params.items())
+        )
+
+    return name
+
+
+def item_names(session: Any, items: list[SolicitationItem]) -> dict[int, str]:
+    name = item_namer(session)
+    return {item.id: name(item) for item in items}
+
+
 def _items(session: Any, solicitation: Solicitation) -> list[dict[str, Any]]:
     categories = show.categories_by_id(session)
+    names = item_names(session, list(solicitation.items))
     return [
         {
             "item": item,
-            "category": show.name_of(categories.get(item.category_id))
-            + "".join(f" {k}={v}" for k, v in sorted(item.required_params.items())),
+            "category": names[item.id],
             "code": categories[item.category_id].code if item.category_id in categories else "",
         }
         for item in solicitation.items

@@ -20,6 +20,7 @@ from core.db import db
 from core.errors import DomainError
 from frontend import catalog_display as show
 from frontend.agreement_forms import flat_errors
+from frontend.agreement_pages import item_names
 from frontend.pool_forms import message
 from mall.agreements import pages
 from mall.agreements.calloff_access import get_calloff
@@ -151,12 +152,7 @@ def offer_notice(actor: Actor, agreement: Agreement) -> int:
 
 
 def _item_names(session: Any, agreement: Agreement) -> dict[int, str]:
-    categories = show.categories_by_id(session)
-    return {
-        item.id: show.name_of(categories.get(item.category_id))
-        + "".join(f" {k}={v}" for k, v in sorted(item.required_params.items()))
-        for item in agreement.solicitation.items
-    }
+    return item_names(session, list(agreement.solicitation.items))
 
 
 def calloff_context(actor: Actor, calloff_id: int) -> dict[str, Any]:

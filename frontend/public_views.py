@@ -11,6 +11,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from core.db import db
 from frontend import catalog_display as show
+from frontend.agreement_pages import item_namer
 from mall.agreements import public
 
 bp = Blueprint("public_ui", __name__, url_prefix="/public")
@@ -30,15 +31,8 @@ def _names(ids: set[int]) -> dict[int, str]:
 
 
 def _describer() -> Any:
-    """An item's description: its category and required parameters."""
-    categories = show.categories_by_id(db.session)
-
-    def describe(item: Any) -> str:
-        return show.name_of(categories.get(item.category_id)) + "".join(
-            f" {k}={v}" for k, v in sorted(item.required_params.items())
-        )
-
-    return describe
+    """An item's description: its standard product, or its category and required parameters."""
+    return item_namer(db.session)
 
 
 def _region_namer() -> Any:
