@@ -16,6 +16,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound
+from core.messages import N_, translate
 from mall.locks import lock
 
 
@@ -24,13 +25,11 @@ def get_auction(session: Session, actor: Actor, auction_id: int) -> Auction:
     operators; supervisors of its region."""
     auction = session.get(Auction, auction_id)
     if auction is None:
-        raise NotFound("No such auction.", "没有该竞价项目。")
+        raise NotFound("No such auction.")
     if role_of(actor, auction) is None:
         if auction.status == "draft" and actor.org_kind == OrgKind.SUPPLIER:
-            raise NotFound("No such auction.", "没有该竞价项目。")
-        raise Forbidden(
-            "This auction is not yours to see.", "您无权查看该竞价项目。", code="other_organisation"
-        )
+            raise NotFound("No such auction.")
+        raise Forbidden("This auction is not yours to see.", code="other_organisation")
     return auction
 
 
@@ -60,22 +59,21 @@ def own_auction(session: Session, actor: Actor, auction_id: int) -> Auction:
     """The auction under its row lock, if it is the actor's unit's to change."""
     auction = lock(session, Auction, auction_id)
     if auction is None:
-        raise NotFound("No such auction.", "没有该竞价项目。")
+        raise NotFound("No such auction.")
     if auction.purchaser_id != actor.organisation_id or not actor.has(
         Role.PURCHASER, Role.ORG_ADMIN
     ):
-        raise Forbidden(
-            "This is another unit's auction.", "这是其他单位的竞价项目。", code="other_organisation"
-        )
+        raise Forbidden("This is another unit's auction.", code="other_organisation")
     return auction
 
 
 def expect_status(auction: Auction, *statuses: str, doing: tuple[str, str]) -> None:
     """Refuse ``doing`` (English, Chinese) to an auction in none of ``statuses``."""
     if auction.status not in statuses:
+        message = N_("An auction that is %(status)s cannot be %(doing)s.")
         raise Conflict(
-            f"An auction that is {auction.status} cannot be {doing[0]}.",
-            f"竞价项目当前状态不能{doing[1]}。",
+            translate(message, "en", {"status": auction.status, "doing": doing[0]}),
+            translate(message, "zh", {"status": auction.status, "doing": doing[1]}),
             code="bad_status",
             details={"status": auction.status, "allowed": list(statuses)},
         )
@@ -127,7 +125,7 @@ def auctions_query(actor: Actor, filters: dict[str, Any]):  # type: ignore[no-un
             .where(Region.path.startswith(actor.region_path))
         )
     else:
-        raise Forbidden("You have no auctions to see.", "您无权查看竞价项目。")
+        raise Forbidden("You have no auctions to see.")
     if filters.get("status"):
         query = query.where(Auction.status == filters["status"])
     return query.order_by(Auction.id.desc())

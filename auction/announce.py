@@ -11,6 +11,7 @@ from auction.pools.models import Pool
 from catalog.categories.models import Category
 from catalog.enrolment.service import suppliers_in
 from core import clock
+from core.messages import en_zh
 from core.notifications.service import Message, notify
 
 
@@ -20,14 +21,18 @@ def auction_published(session: Session, auction: Auction) -> int:
     if category is None:
         return 0
     ids = suppliers_in(session, category, sme_only=auction.sme_only)
-    starts = clock.local(auction.starts_at)
+    title_en, title_zh = en_zh(
+        "New auction: %(title)s (opens %(starts)s)",
+        title=auction.title,
+        starts=f"{clock.local(auction.starts_at):%m-%d %H:%M}",
+    )
     notify(
         session,
         ids,
         Message(
             kind="auction.published",
-            title_zh=f"新竞价项目：{auction.title}（{starts:%m-%d %H:%M} 开始）",
-            title_en=f"New auction: {auction.title} (opens {starts:%m-%d %H:%M})",
+            title_zh=title_zh,
+            title_en=title_en,
             link=f"/auctions/{auction.id}",
             subject=("auction", auction.id),
         ),
@@ -41,15 +46,19 @@ def pool_opened(session: Session, pool: Pool) -> int:
     if category is None:
         return 0
     ids = suppliers_in(session, category)
-    closes = clock.local(pool.closes_at)
-    pool_id, title = pool.id, pool.title
+    pool_id = pool.id
+    title_en, title_zh = en_zh(
+        "New volume purchase: %(title)s (demand until %(closes)s)",
+        title=pool.title,
+        closes=f"{clock.local(pool.closes_at):%m-%d %H:%M}",
+    )
     notify(
         session,
         ids,
         Message(
             kind="pool.opened",
-            title_zh=f"新带量采购：{title}（需求征集至 {closes:%m-%d %H:%M}）",
-            title_en=f"New volume purchase: {title} (demand until {closes:%m-%d %H:%M})",
+            title_zh=title_zh,
+            title_en=title_en,
             link=f"/pools/{pool_id}",
             subject=("pool", pool_id),
         ),

@@ -33,9 +33,9 @@ def eligible_suppliers(
     require_purchaser(actor)
     category = session.get(Category, category_id)
     if category is None or not category.active:
-        raise invalid("category_id", "no such category", "No such category.", "没有该品目。")
+        raise invalid("category_id", "no such category", "No such category.")
     if region_id is not None and session.get(Region, region_id) is None:
-        raise invalid("region_id", "no such region", "No such region.", "没有该地区。")
+        raise invalid("region_id", "no such region", "No such region.")
     if sme_only is None:
         sme_only = lot is not None and eligibility.sme_reserved(category, lot)
     return eligibility.Eligibility(
@@ -50,9 +50,7 @@ def draft_eligibility(session: Session, actor: Actor, auction_id: int) -> eligib
     """The eligible suppliers of the purchaser's own auction, on its terms."""
     auction = get_auction(session, actor, auction_id)
     if role_of(actor, auction) != "purchaser" or auction.purchaser_id != actor.organisation_id:
-        raise Forbidden(
-            "This is another unit's auction.", "这是其他单位的竞价项目。", code="other_organisation"
-        )
+        raise Forbidden("This is another unit's auction.", code="other_organisation")
     return eligibility.Eligibility(
         category_id=auction.category_id,
         sme_only=auction.sme_only,

@@ -54,7 +54,7 @@ class BidOutcome:
 
 def require_bidder(actor: Actor) -> None:
     if actor.org_kind != OrgKind.SUPPLIER or not actor.has(Role.SUPPLIER) or not actor.user_id:
-        raise Forbidden("Only suppliers bid.", "仅供应商可以报价。", code="supplier_only")
+        raise Forbidden("Only suppliers bid.", code="supplier_only")
 
 
 @dataclass
@@ -93,7 +93,7 @@ def place_bids(session: Session, auction_id: int, requests: list[BidRequest]) ->
         .execution_options(populate_existing=True)
     ).first()
     if found is None or found[0].status == "draft":
-        raise NotFound("No such auction.", "没有该竞价项目。")
+        raise NotFound("No such auction.")
     auction, category_path = found
     supplier_ids = {request.actor.organisation_id for request in requests}
     table = AuctionBidder.__table__

@@ -60,6 +60,7 @@ from auction.terms import check_run_terms, invalid
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict
+from core.messages import en_zh
 from core.money import cny
 from core.notifications.service import Message, notify
 from mall.agreements.calloff_checks import Wanted, agreed_total, check_funds, standing
@@ -99,7 +100,7 @@ def _window(data: dict[str, Any]) -> tuple[datetime, datetime]:
         starts += timedelta(minutes=-starts.minute % 5, seconds=-starts.second)
         starts = starts.replace(microsecond=0)
     elif starts < now - timedelta(minutes=1):
-        raise invalid("starts_at", "in the past", "The start is in the past.", "开始时间已过。")
+        raise invalid("starts_at", "in the past", "The start is in the past.")
     ends = data.get("ends_at") or starts + RUN
     return starts, ends
 
@@ -210,16 +211,19 @@ def _tell_entrants(
     supplier_ids: list[int],
 ) -> None:
     """The invited entrants learn of the competition and when it opens (站内通知)."""
-    starts = clock.local(auction.starts_at)
+    title_en, title_zh = en_zh(
+        "Invited to a secondary competition: %(number)s %(title)s (opens %(starts)s)",
+        number=calloff.number,
+        title=agreement.title,
+        starts=f"{clock.local(auction.starts_at):%m-%d %H:%M}",
+    )
     notify(
         session,
         supplier_ids,
         Message(
             kind="agreement.calloff_competing",
-            title_zh=f"框架协议二次竞价邀请：{calloff.number} {agreement.title}"
-            f"（{starts:%m-%d %H:%M} 开始）",
-            title_en=f"Invited to a secondary competition: {calloff.number} {agreement.title} "
-            f"(opens {starts:%m-%d %H:%M})",
+            title_zh=title_zh,
+            title_en=title_en,
             link=f"/auctions/{auction.id}",
             subject=("auction", auction.id),
         ),
@@ -278,7 +282,7 @@ def settle(
     entrant = session.get(AgreementEntrant, invitation.entrant_id)
     assert entrant is not None
     if winner.price > invitation.ceiling:  # the bid engine refuses these; never award one
-        raise Conflict("The winning bid is above its own ceiling.", "成交报价高于其最高限价。")
+        raise Conflict("The winning bid is above its own ceiling.")
     auction.status = "awarded"
     auction.winner_id = winner.supplier_id
     auction.awarded_bid_id = winner.bid_id

@@ -54,7 +54,7 @@ def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict
     the category and product, the times, the decrement, the e-mall's limit and the budget."""
     category = session.get(Category, data["category_id"])
     if category is None or not category.active:
-        raise invalid("category_id", "no such category", "No such category.", "没有该品目。")
+        raise invalid("category_id", "no such category", "No such category.")
     product_id = data.get("standard_product_id")
     if product_id is not None:
         product = session.get(StandardProduct, product_id)
@@ -63,15 +63,14 @@ def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict
                 "standard_product_id",
                 "not a standard product of the category",
                 "The standard product is not in the category.",
-                "标准商品不属于该品目。",
             )
     region = session.get(Region, data["delivery_region_id"])
     if region is None:
-        raise invalid("delivery_region_id", "no such region", "No such region.", "没有该地区。")
+        raise invalid("delivery_region_id", "no such region", "No such region.")
     now = clock.now()
     starts, ends = data["starts_at"], data["ends_at"]
     if starts < now - timedelta(minutes=1):
-        raise invalid("starts_at", "in the past", "The start is in the past.", "开始时间已过。")
+        raise invalid("starts_at", "in the past", "The start is in the past.")
     check_run_terms(
         starts, ends, data["delivery_date"], data["decrement_mode"], data["decrement_value"]
     )
@@ -198,7 +197,6 @@ def publish(
             "starts_at",
             "either start_now or starts_at",
             "Choose either to start now or a new start, not both.",
-            "请选择立即开始或新的开始时间，二者选一。",
         )
     now = clock.now()
     duration = auction.ends_at - auction.starts_at
@@ -209,7 +207,6 @@ def publish(
     elif auction.starts_at < now - START_GRACE:
         raise Conflict(
             "The start has passed: start now, or choose a new start.",
-            "开始时间已过：请选择立即开始，或设定新的开始时间。",
             code="start_passed",
             details={
                 "starts_at": auction.starts_at.isoformat(),

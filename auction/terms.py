@@ -14,6 +14,7 @@ from auction import rules
 from auction.models import Auction, BiddingRules
 from core import clock
 from core.errors import Conflict, ValidationFailed
+from core.messages import N_, translate
 from core.money import cny
 from mall import policy
 
@@ -39,20 +40,30 @@ RULES = (
 )
 
 
-def invalid(field: str, problem: str, en: str, zh: str) -> ValidationFailed:
-    """A refusal of one field of the terms."""
-    return ValidationFailed(en, zh, details={field: [problem]})
+def invalid(
+    field: str,
+    problem: str,
+    en: str,
+    zh: str | None = None,
+    *,
+    params: dict[str, object] | None = None,
+) -> ValidationFailed:
+    """A refusal of one field of the terms (the Chinese from the services' catalog)."""
+    return ValidationFailed(en, zh, details={field: [problem]}, params=params)
 
 
 def check_mall_limit(total: Decimal, settings: policy.Settings, what: tuple[str, str]) -> None:
     """A purchase that comes, at the ceiling, to the e-mall's limit or more must go to tendering;
     ``what`` names it in the refusal (("lot", "采购"), ("demand", "需求"))."""
     if total >= settings.purchase_limit:
+        message = N_(
+            "At the ceiling the %(what)s comes to %(total)s CNY, at or above the e-mall's limit "
+            "of %(limit)s CNY: it must go to tendering."
+        )
+        values = {"total": total, "limit": settings.purchase_limit}
         raise Conflict(
-            f"At the ceiling the {what[0]} comes to {total} CNY, at or above the e-mall's limit "
-            f"of {settings.purchase_limit} CNY: it must go to tendering.",
-            f"按最高限价计算{what[1]}金额 {total} 元，达到电子卖场限额 {settings.purchase_limit} 元，"
-            "须采用招标等方式采购。",
+            translate(message, "en", {**values, "what": what[0]}),
+            translate(message, "zh", {**values, "what": what[1]}),
             code="over_mall_limit",
             details={"total": str(total), "limit": str(settings.purchase_limit)},
         )
@@ -123,15 +134,14 @@ def check_run_terms(
         raise invalid(
             ends_field,
             f"{minutes} minutes to 7 days after the start",
-            f"An auction runs from {minutes} minutes to 7 days.",
-            f"竞价时长须在 {minutes} 分钟至 7 天之间。",
+            "An auction runs from %(minutes)s minutes to 7 days.",
+            params={"minutes": minutes},
         )
     if delivery_date < clock.local(ends).date():
         raise invalid(
             "delivery_date",
             "before the auction ends",
             "Delivery cannot be before the auction ends.",
-            "交货日期不能早于竞价结束。",
         )
     problem = rules.check_decrement_terms(decrement_mode, decrement_value)
     if problem:
@@ -139,5 +149,4 @@ def check_run_terms(
             "decrement_value",
             problem,
             "The minimum decrement is out of bounds.",
-            "最小降价幅度不符合要求（百分比须在 0.5%–3% 之间）。",
         )

@@ -24,25 +24,22 @@ def cancel(session: Session, actor: Actor, auction_id: int, reason: str) -> Auct
     if auction.pool_id is not None:
         raise Conflict(
             "A volume purchase's auction is withdrawn with its pool.",
-            "带量采购的竞价不能单独撤销。",
             code="pool_auction",
         )
     if auction.calloff_id is not None:
         raise Conflict(
             "A framework agreement call-off's secondary competition cannot be withdrawn.",
-            "框架协议二次竞价不能撤销。",
             code="calloff_auction",
         )
     expect_status(auction, "draft", "published", doing=("cancelled", "撤销"))
     if auction.status == "published" and clock.now() >= auction.starts_at:
         raise Conflict(
             "An auction cannot be withdrawn once it has opened.",
-            "竞价开始后不能撤销。",
             code="already_open",
         )
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", "required", "Give a reason.", "请填写撤销原因。")
+        raise invalid("reason", "required", "Give a reason.")
     if auction.status == "published":
         budgets.release(
             session,

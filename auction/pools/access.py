@@ -40,7 +40,6 @@ def require_organiser(actor: Actor) -> None:
     if not may_organise(actor):
         raise Forbidden(
             "Only operators and lead purchasers open volume purchases.",
-            "仅运营机构或牵头采购单位可以发起带量采购。",
             code="organiser_only",
         )
 
@@ -123,5 +122,5 @@ def locked(session: Session, pool_id: int) -> Pool:
     """The pool under its row lock."""
     pool = lock(session, Pool, pool_id)
     if pool is None:
-        raise NotFound("No such volume purchase.", "没有该带量采购项目。")
+        raise NotFound("No such volume purchase.")
     return pool

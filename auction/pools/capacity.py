@@ -25,23 +25,20 @@ def declare_capacity(session: Session, actor: Actor, pool_id: int, quantity: int
     require_bidder(actor)
     pool = session.get(Pool, pool_id)
     if pool is None or role_of(session, actor, pool) != "supplier":
-        raise NotFound("No such volume purchase.", "没有该带量采购项目。")
+        raise NotFound("No such volume purchase.")
     if pool.max_winners <= 1:
         raise Conflict(
             "This volume purchase has a single winner, who supplies the whole lot.",
-            "本项目仅一家成交供应商，须供应全部数量，无需申报供货能力。",
             code="single_winner",
         )
     if pool.auction_id is None:
-        raise Conflict(
-            "The auction has not been set up yet.", "竞价尚未生成。", code="no_auction_yet"
-        )
+        raise Conflict("The auction has not been set up yet.", code="no_auction_yet")
     auction = lock(session, Auction, pool.auction_id)
     assert auction is not None
     if auction.status != "published" or clock.now() >= auction.ends_at:
-        raise Conflict("The auction is closed.", "竞价已结束。", code="closed")
+        raise Conflict("The auction is closed.", code="closed")
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise invalid("quantity", "1 or more", "Give a quantity of 1 or more.", "数量须至少为 1。")
+        raise invalid("quantity", "1 or more", "Give a quantity of 1 or more.")
     supplier_id = actor.organisation_id
     assert supplier_id is not None
     why = eligibility.reason(session, supplier_id, auction.category, auction.sme_only)
@@ -61,9 +58,9 @@ def declare_capacity(session: Session, actor: Actor, pool_id: int, quantity: int
     previous = row.quantity if row else None
     if row is not None and has_bid and quantity < row.quantity:
         raise Conflict(
-            f"After bidding, the capacity can only be raised (now {row.quantity}).",
-            f"报价后供货能力只能调高（当前 {row.quantity}）。",
+            "After bidding, the capacity can only be raised (now %(quantity)s).",
             code="capacity_lowered",
+            params={"quantity": row.quantity},
             details={"quantity": row.quantity},
         )
     now = clock.now()

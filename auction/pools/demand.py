@@ -18,6 +18,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
 from core.errors import Conflict, NotFound
+from core.messages import N_, translate
 from core.money import cny
 from mall import policy
 from mall.budgets import service as budgets
@@ -27,16 +28,15 @@ from mall.orders.access import require_purchaser
 def window_open(pool: Pool, doing: tuple[str, str]) -> None:
     now = clock.now()
     if pool.status != "open" or now >= pool.closes_at:
+        message = N_("The demand window is closed: demand cannot be %(doing)s.")
         raise Conflict(
-            f"The demand window is closed: demand cannot be {doing[0]}.",
-            f"需求征集已截止，不能{doing[1]}需求。",
+            translate(message, "en", {"doing": doing[0]}),
+            translate(message, "zh", {"doing": doing[1]}),
             code="window_closed",
             details={"status": pool.status},
         )
     if now < pool.opens_at:
-        raise Conflict(
-            "The demand window has not opened yet.", "需求征集尚未开始。", code="window_not_open"
-        )
+        raise Conflict("The demand window has not opened yet.", code="window_not_open")
 
 
 def add_demand(session: Session, actor: Actor, pool_id: int, data: dict[str, Any]) -> PoolDemand:
@@ -47,10 +47,10 @@ def add_demand(session: Session, actor: Actor, pool_id: int, data: dict[str, Any
     window_open(pool, ("added", "报送"))
     quantity = data["quantity"]
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise invalid("quantity", "1 or more", "Give a quantity of 1 or more.", "数量须至少为 1。")
+        raise invalid("quantity", "1 or more", "Give a quantity of 1 or more.")
     region = session.get(Region, data["delivery_region_id"])
     if region is None:
-        raise invalid("delivery_region_id", "no such region", "No such region.", "没有该地区。")
+        raise invalid("delivery_region_id", "no such region", "No such region.")
     held = rules.lot_total(pool.ceiling, quantity)
     settings = policy.settings()
     check_mall_limit(held, settings, ("demand", "需求"))
@@ -64,7 +64,6 @@ def add_demand(session: Session, actor: Actor, pool_id: int, data: dict[str, Any
     if demand is not None and demand.status == "active":
         raise Conflict(
             "Your unit already has demand in this pool: withdraw it to change it.",
-            "本单位已报送需求；如需修改，请先撤回。",
             code="demand_exists",
             details={"demand_id": demand.id},
         )
@@ -124,7 +123,7 @@ def withdraw_demand(session: Session, actor: Actor, pool_id: int) -> PoolDemand:
         )
     ).first()
     if demand is None:
-        raise NotFound("Your unit has no demand in this pool.", "本单位在该项目中没有需求。")
+        raise NotFound("Your unit has no demand in this pool.")
     budgets.release(session, actor, demand.budget_line_id, demand.held, (DEMAND_REF, demand.id))
     released = demand.held
     demand.status = "withdrawn"

@@ -123,19 +123,17 @@ def eligible_suppliers(
                 "standard_product_id",
                 "no such standard product",
                 "No such standard product.",
-                "没有该标准商品。",
             )
         if category_id is not None and product.category_id != category_id:
             raise invalid(
                 "standard_product_id",
                 "not a standard product of the category",
                 "The standard product is not in the category.",
-                "该标准商品不属于所选品目。",
             )
         category_id = product.category_id
     category = session.get(Category, category_id) if category_id is not None else None
     if category is None or not category.active:
-        raise invalid("category_id", "no such category", "No such category.", "没有该品目。")
+        raise invalid("category_id", "no such category", "No such category.")
     return eligibility.Eligibility(
         category_id=category.id,
         sme_only=False,
@@ -150,7 +148,6 @@ def pool_eligibility(session: Session, actor: Actor, pool: Pool) -> eligibility.
     if role_of(session, actor, pool) not in ("organiser", "operator"):
         raise Forbidden(
             "This is another unit's volume purchase.",
-            "这是其他单位的带量采购项目。",
             code="other_organisation",
         )
     category = session.get(Category, pool.category_id)

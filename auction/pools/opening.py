@@ -48,7 +48,7 @@ def open_pool(session: Session, actor: Actor, data: dict[str, Any]) -> Pool:
     require_organiser(actor)
     category = session.get(Category, data["category_id"])
     if category is None or not category.active:
-        raise invalid("category_id", "no such category", "No such category.", "没有该品目。")
+        raise invalid("category_id", "no such category", "No such category.")
     product_id = data.get("standard_product_id")
     required = data.get("required_params") or {}
     if product_id is not None:
@@ -58,24 +58,21 @@ def open_pool(session: Session, actor: Actor, data: dict[str, Any]) -> Pool:
                 "standard_product_id",
                 "not a standard product of the category",
                 "The standard product is not in the category.",
-                "标准商品不属于该品目。",
             )
         required = {**product.params, **required}
     now = clock.now()
     opens = data.get("opens_at") or now
     closes = data["closes_at"]
     if opens < now - timedelta(minutes=1):
-        raise invalid(
-            "opens_at", "in the past", "The window opens in the past.", "征集开始时间已过。"
-        )
+        raise invalid("opens_at", "in the past", "The window opens in the past.")
     shortest = shortest_run()
     minutes = int(shortest.total_seconds() // 60)
     if not shortest <= closes - opens <= MAX_WINDOW:
         raise invalid(
             "closes_at",
             f"{minutes} minutes to 60 days after the opening",
-            f"The demand window runs from {minutes} minutes to 60 days.",
-            f"需求征集期须在 {minutes} 分钟至 60 天之间。",
+            "The demand window runs from %(minutes)s minutes to 60 days.",
+            params={"minutes": minutes},
         )
     starts, ends = data["auction_starts_at"], data["auction_ends_at"]
     if starts < closes:
@@ -83,7 +80,6 @@ def open_pool(session: Session, actor: Actor, data: dict[str, Any]) -> Pool:
             "auction_starts_at",
             "before the window closes",
             "The auction cannot start before the demand window closes.",
-            "竞价开始时间不能早于需求征集截止时间。",
         )
     check_run_terms(
         starts,
@@ -94,9 +90,7 @@ def open_pool(session: Session, actor: Actor, data: dict[str, Any]) -> Pool:
         ends_field="auction_ends_at",
     )
     if cny(data["ceiling"]) <= 0:
-        raise invalid(
-            "ceiling", "above zero", "The ceiling must be above zero.", "最高限价须大于零。"
-        )
+        raise invalid("ceiling", "above zero", "The ceiling must be above zero.")
     pool = Pool(
         organiser_id=actor.organisation_id,
         opened_by=actor.user_id,

@@ -20,13 +20,12 @@ from core.errors import Forbidden, NotFound
 def get_pool(session: Session, actor: Actor, pool_id: int) -> Pool:
     pool = session.get(Pool, pool_id)
     if pool is None:
-        raise NotFound("No such volume purchase.", "没有该带量采购项目。")
+        raise NotFound("No such volume purchase.")
     if role_of(session, actor, pool) is None:
         if actor.org_kind == OrgKind.SUPPLIER:
-            raise NotFound("No such volume purchase.", "没有该带量采购项目。")
+            raise NotFound("No such volume purchase.")
         raise Forbidden(
             "This volume purchase is not yours to see.",
-            "您无权查看该带量采购项目。",
             code="other_organisation",
         )
     return pool
@@ -61,7 +60,7 @@ def pools_query(session: Session, actor: Actor, filters: dict[str, Any]):  # typ
             Region.path.startswith(actor.region_path)
         )
     else:
-        raise Forbidden("You have no volume purchases to see.", "您无权查看带量采购项目。")
+        raise Forbidden("You have no volume purchases to see.")
     if filters.get("status"):
         query = query.where(Pool.status == filters["status"])
     return query.order_by(Pool.id.desc())

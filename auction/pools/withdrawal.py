@@ -57,19 +57,17 @@ def cancel_pool(session: Session, actor: Actor, pool_id: int, reason: str) -> Po
     if not (is_organiser(actor, pool) or actor.has(Role.OPERATOR)):
         raise Forbidden(
             "Only the organiser or an operator withdraws a volume purchase.",
-            "仅发起单位或运营机构可以撤销带量采购。",
             code="other_organisation",
         )
     if pool.status != "open":
         raise Conflict(
             "Only a pool whose window is open can be withdrawn.",
-            "仅需求征集中的项目可以撤销。",
             code="bad_status",
             details={"status": pool.status},
         )
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", "required", "Give a reason.", "请填写撤销原因。")
+        raise invalid("reason", "required", "Give a reason.")
     released = _release_all(session, actor, pool, "released")
     pool.status = "cancelled"
     pool.failure_reason = reason

@@ -29,7 +29,6 @@ def require_solicitor_role(actor: Actor) -> None:
     if not may_solicit(actor):
         raise Forbidden(
             "Only operators and lead purchasers solicit framework agreements.",
-            "仅运营机构或牵头采购单位可以发布框架协议征集公告。",
             code="solicitor_only",
         )
 
@@ -47,7 +46,6 @@ def require_solicitor(actor: Actor, solicitation: Solicitation) -> None:
     if not is_solicitor(actor, solicitation):
         raise Forbidden(
             "Only the solicitor may do this.",
-            "仅征集人可以执行此操作。",
             code="solicitor_only",
         )
 
@@ -82,7 +80,7 @@ def role_of(session: Session, actor: Actor, solicitation: Solicitation | Agreeme
 
 
 def not_found() -> NotFound:
-    return NotFound("No such framework agreement solicitation.", "没有该框架协议征集项目。")
+    return NotFound("No such framework agreement solicitation.")
 
 
 def get_solicitation(session: Session, actor: Actor, solicitation_id: int) -> Solicitation:
@@ -96,7 +94,6 @@ def get_solicitation(session: Session, actor: Actor, solicitation_id: int) -> So
             raise not_found()
         raise Forbidden(
             "This framework agreement is not yours to see.",
-            "您无权查看该框架协议项目。",
             code="other_organisation",
         )
     return solicitation

@@ -42,7 +42,7 @@ def get_calloff(session: Session, actor: Actor, calloff_id: int) -> CallOff:
     """The call-off for those who may read it; another purchaser is refused, a supplier (or
     anyone else) told there is no such call-off."""
     calloff = session.get(CallOff, calloff_id)
-    missing = NotFound("No such call-off.", "没有该采购订单。")
+    missing = NotFound("No such call-off.")
     if calloff is None:
         raise missing
     if may_read(session, actor, calloff):
@@ -50,7 +50,6 @@ def get_calloff(session: Session, actor: Actor, calloff_id: int) -> CallOff:
     if actor.org_kind == OrgKind.PURCHASER:
         raise Forbidden(
             "This call-off belongs to another unit.",
-            "该采购订单属于其他单位。",
             code="other_organisation",
         )
     raise missing
@@ -100,11 +99,10 @@ def get_offer(session: Session, actor: Actor, offer_id: int) -> CallOffOffer:
     """One offer, for the supplier it is addressed to; another supplier is refused."""
     offer = session.get(CallOffOffer, offer_id)
     if offer is None:
-        raise NotFound("No such offer.", "没有该轮候邀请。")
+        raise NotFound("No such offer.")
     if actor.organisation_id != offer.supplier_id or actor.org_kind != OrgKind.SUPPLIER:
         raise Forbidden(
             "This offer is addressed to another supplier.",
-            "该轮候邀请不是发给贵单位的。",
             code="other_organisation",
         )
     return offer

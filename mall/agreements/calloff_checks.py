@@ -83,43 +83,37 @@ def check_agreement(session: Session, actor: Actor, agreement: Agreement, method
     if agreement.status == "change_pending":
         raise Conflict(
             "A change to this framework agreement is pending; call off once it is published.",
-            "该框架协议有待生效的变更，变更公布后方可下单。",
             code="change_pending",
         )
     if agreement.status != "active" or not agreement.term_starts <= today <= agreement.term_ends:
         raise Conflict(
             "This framework agreement is not in force.",
-            "该框架协议不在有效期内，不能下单。",
             code="agreement_not_active",
         )
     if not signing.in_force(session, agreement):
         raise Conflict(
             "This framework agreement is not signed yet by the solicitor and an entrant.",
-            "该框架协议尚未由征集人和入围供应商签署，不能下单。",
             code="agreement_unsigned",
         )
     if agreement.term_ends <= today + timedelta(days=ENDING_DAYS):
         raise Conflict(
-            f"This framework agreement ends on {agreement.term_ends}, within {ENDING_DAYS} days.",
-            f"该框架协议将于 {agreement.term_ends} 到期（{ENDING_DAYS} 日内），不再接受下单。",
+            "This framework agreement ends on %(ends)s, within %(days)s days.",
             code="agreement_ending",
+            params={"ends": agreement.term_ends, "days": ENDING_DAYS},
         )
     if not in_region(session, actor, agreement.region_id):
         raise Forbidden(
             "This framework agreement does not serve your region.",
-            "该框架协议不服务于贵单位所在区域。",
             code="outside_region",
         )
     if method not in available():
         raise Conflict(
             "This call-off method is not available.",
-            "该采购方式暂未开放。",
             code="method_not_available",
         )
     if method not in agreement.call_off_methods:
         raise Conflict(
             "This framework agreement does not allow this call-off method.",
-            "该框架协议不允许此种采购方式。",
             code="method_not_allowed",
             details={"method": [method], "allowed": list(agreement.call_off_methods)},
         )
@@ -127,10 +121,10 @@ def check_agreement(session: Session, actor: Actor, agreement: Agreement, method
         active = [e for e in agreement.entrants if standing(session, e) == "active"]
         if len(active) < MIN_COMPETING:
             raise Conflict(
-                f"Secondary competition needs at least {MIN_COMPETING} active entrants; "
-                f"this agreement has {len(active)}.",
-                f"二次竞价须有至少 {MIN_COMPETING} 家有效的入围供应商，该框架协议现有 {len(active)} 家。",
+                "Secondary competition needs at least %(minimum)s active entrants; "
+                "this agreement has %(active)s.",
                 code="too_few_entrants",
+                params={"minimum": MIN_COMPETING, "active": len(active)},
                 details={"active": len(active), "minimum": MIN_COMPETING},
             )
 
@@ -142,9 +136,7 @@ def _whole(value: Any) -> bool:
 def check_items(session: Session, agreement: Agreement, rows: list[dict[str, Any]]) -> list[Wanted]:
     """The call-off's items: a subset of the agreement's, each once, each a whole number ≥ 1."""
     if not rows:
-        raise ValidationFailed(
-            "Call off at least one item.", "请至少选择一项标的。", code="items_required"
-        )
+        raise ValidationFailed("Call off at least one item.", code="items_required")
     items = {
         i.id: i
         for i in session.scalars(
@@ -158,19 +150,15 @@ def check_items(session: Session, agreement: Agreement, rows: list[dict[str, Any
     if strangers:
         raise ValidationFailed(
             "These items are not in the framework agreement.",
-            "所选标的不在该框架协议范围内。",
             code="items_not_in_agreement",
             details={"item_id": strangers},
         )
     if len(set(ids)) != len(ids):
-        raise ValidationFailed(
-            "Each item is called off once.", "每项标的只能出现一次。", code="duplicate_item"
-        )
+        raise ValidationFailed("Each item is called off once.", code="duplicate_item")
     wrong = [row["item_id"] for row in rows if not _whole(row.get("quantity"))]
     if wrong:
         raise ValidationFailed(
             "Quantities are whole numbers of at least 1.",
-            "采购数量须为不小于 1 的整数。",
             code="quantity_invalid",
             details={"item_id": wrong},
         )

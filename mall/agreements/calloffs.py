@@ -45,7 +45,7 @@ DELIVERY_DAYS = 7
 def lock_agreement(session: Session, agreement_id: int) -> Agreement:
     agreement = lock(session, Agreement, agreement_id)
     if agreement is None:
-        raise NotFound("No such framework agreement.", "没有该框架协议。")
+        raise NotFound("No such framework agreement.")
     return agreement
 
 
@@ -69,7 +69,6 @@ def delivery_date(data: dict[str, Any]) -> date:
     if wanted <= today:
         raise ValidationFailed(
             "The delivery date must be after today.",
-            "交货日期须晚于今天。",
             code="delivery_date_past",
         )
     return wanted
@@ -93,7 +92,6 @@ def _prices(
     if above:
         raise ValidationFailed(
             "A unit price is above the entrant's agreed one.",
-            "单价不得高于该入围供应商的协议价格。",
             code="above_agreed_price",
             details={"item_id": above},
         )
@@ -105,19 +103,16 @@ def _chosen(session: Session, agreement: Agreement, data: dict[str, Any]) -> Agr
     if entrant is None or entrant.agreement_id != agreement.id:
         raise ValidationFailed(
             "Pick an entrant of this framework agreement.",
-            "请选择该框架协议的入围供应商。",
             code="not_an_entrant",
         )
     if standing(session, entrant) != "active":
         raise Conflict(
             "This entrant is suspended or terminated.",
-            "该入围供应商已被暂停或终止，不能选定。",
             code="entrant_not_active",
         )
     if data.get("reason") not in REASONS or not (data.get("reason_note") or "").strip():
         raise ValidationFailed(
             "Give the reason for the choice (price, quality, service or delivery) and a note.",
-            "请选择直接选定的理由（价格、质量、服务或交付）并填写说明。",
             code="reason_required",
         )
     return entrant

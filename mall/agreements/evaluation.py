@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict
+from core.messages import N_, translate
 from mall.agreements.access import locked, record_step, require_solicitor
 from mall.agreements.models import AgreementResponse, Solicitation
 from mall.agreements.responses import content
@@ -25,12 +26,16 @@ from supervision.ledger import Entry, record_many
 #: A closed agreement (封闭式) needs at least this many entrants.
 MIN_CLOSED_ENTRANTS = 3
 
+#: The kinds of agreement as the refusals name them (English, Chinese).
+KIND_NAMES = {"closed": ("closed", "封闭式"), "open": ("open", "开放式")}
+
 
 def require_status(solicitation: Solicitation, status: str, doing: tuple[str, str]) -> None:
     if solicitation.status != status:
+        message = N_("The solicitation is %(status)s: it cannot be %(doing)s now.")
         raise Conflict(
-            f"The solicitation is {solicitation.status}: it cannot be {doing[0]} now.",
-            f"该征集项目当前状态为 {solicitation.status}，不能{doing[1]}。",
+            translate(message, "en", {"status": solicitation.status, "doing": doing[0]}),
+            translate(message, "zh", {"status": solicitation.status, "doing": doing[1]}),
             code="wrong_status",
             details={"status": solicitation.status, "expected": status},
         )
@@ -53,7 +58,6 @@ def open_responses(session: Session, actor: Actor, solicitation_id: int) -> Soli
     if solicitation.status == "published" and clock.now() < solicitation.response_deadline:
         raise Conflict(
             "Responses are sealed until the deadline.",
-            "响应截止时间前不能开启响应。",
             code="before_deadline",
             details={"response_deadline": solicitation.response_deadline.isoformat()},
         )
@@ -117,7 +121,6 @@ def evaluate(
                 "scores",
                 "a score on each criterion for each response",
                 "Score each response on each criterion.",
-                "须对每份响应的每项评审因素打分。",
                 code="scores_incomplete",
             )
         for r in responses:
@@ -167,10 +170,15 @@ def select_entrants(session: Session, actor: Actor, solicitation_id: int) -> Sol
     kept = len(responses) - out
     least = MIN_CLOSED_ENTRANTS if solicitation.kind == "closed" else 1
     if kept < least:
+        message = N_(
+            "After eliminating %(out)s of %(responders)s responders %(kept)s would enter; "
+            "a %(kind)s agreement needs at least %(least)s."
+        )
+        values = {"out": out, "responders": len(responses), "kept": max(kept, 0), "least": least}
+        en, zh = KIND_NAMES[solicitation.kind]
         raise Conflict(
-            f"After eliminating {out} of {len(responses)} responders {max(kept, 0)} would enter; "
-            f"a {solicitation.kind} agreement needs at least {least}.",
-            f"淘汰 {out} 家后入围供应商仅 {max(kept, 0)} 家，不足 {least} 家。",
+            translate(message, "en", {**values, "kind": en}),
+            translate(message, "zh", {**values, "kind": zh}),
             code="too_few_entrants",
             details={"responders": len(responses), "eliminated": out, "least": least},
         )

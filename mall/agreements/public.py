@@ -36,7 +36,7 @@ PER_PAGE = 20
 
 
 def not_found() -> NotFound:
-    return NotFound("No such published framework agreement.", "没有该框架协议入围结果公告。")
+    return NotFound("No such published framework agreement.")
 
 
 def agreements(session: Session, page: int = 1) -> tuple[list[Agreement], int]:

@@ -69,13 +69,11 @@ def responses(
     if solicitation.status in SEALED:
         raise Conflict(
             "Responses are sealed until they are opened after the deadline.",
-            "响应在截止时间后开启前保密。",
             code="responses_sealed",
         )
     if role_of(session, actor, solicitation) not in ("solicitor", "operator", "supervisor"):
         raise Forbidden(
             "Only the solicitor, operators and supervisors read the responses.",
-            "仅征集人、运营机构和监管部门可以查看全部响应。",
             code="other_organisation",
         )
     return sorted(responses_of(session, solicitation), key=lambda r: (r.rank or 0, r.id))
@@ -85,7 +83,7 @@ def get_response(session: Session, actor: Actor, response_id: int) -> AgreementR
     """One response: the supplier's own at any time; others' only once opened, for the solicitor,
     operators and supervisors. Anyone else is told there is no such response."""
     response = session.get(AgreementResponse, response_id)
-    missing = NotFound("No such response.", "没有该响应。")
+    missing = NotFound("No such response.")
     if response is None:
         raise missing
     if actor.org_kind == OrgKind.SUPPLIER and actor.organisation_id == response.supplier_id:
@@ -104,11 +102,10 @@ def get_response(session: Session, actor: Actor, response_id: int) -> AgreementR
 def get_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:
     agreement = session.get(Agreement, agreement_id)
     if agreement is None:
-        raise NotFound("No such framework agreement.", "没有该框架协议。")
+        raise NotFound("No such framework agreement.")
     if role_of(session, actor, agreement) is None:
         raise Forbidden(
             "This framework agreement is not yours to see.",
-            "您无权查看该框架协议。",
             code="other_organisation",
         )
     return agreement

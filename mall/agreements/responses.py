@@ -60,7 +60,6 @@ def require_open_for_responses(solicitation: Solicitation) -> None:
     if solicitation.status != "published" or clock.now() >= solicitation.response_deadline:
         raise Conflict(
             "The response deadline has passed: responses are no longer accepted.",
-            "响应截止时间已过，不再接受响应。",
             code="deadline_passed",
             details={"status": solicitation.status},
         )
@@ -86,22 +85,19 @@ def _prices(solicitation: Solicitation, data: dict[str, Any]) -> dict[int, Any]:
             "prices",
             "one price for each item",
             "Give one unit price for each item of the solicitation.",
-            "须对征集公告的每一项分别报价。",
             code="prices_incomplete",
         )
     for item_id, price in given.items():
         item = items[item_id]
         if price <= 0:
-            raise invalid(
-                "prices", "above zero", "A unit price must be above zero.", "单价须大于零。"
-            )
+            raise invalid("prices", "above zero", "A unit price must be above zero.")
         if price > item.max_unit_price:
             raise invalid(
                 "prices",
                 f"item {item_id}: at most {item.max_unit_price}",
-                f"The unit price {price} is above the maximum unit price {item.max_unit_price}.",
-                f"报价 {price} 元高于最高限制单价 {item.max_unit_price} 元。",
+                "The unit price %(price)s is above the maximum unit price %(maximum)s.",
                 code="above_max_price",
+                params={"price": price, "maximum": item.max_unit_price},
             )
     return given
 
@@ -114,7 +110,6 @@ def respond(
     if not is_supplier(actor):
         raise Forbidden(
             "Only suppliers respond to a solicitation.",
-            "仅供应商可以响应征集公告。",
             code="supplier_only",
         )
     solicitation = locked(session, actor, solicitation_id)
@@ -125,7 +120,7 @@ def respond(
     region_ids = sorted(set(data["region_ids"]))
     found = set(session.scalars(select(Region.id).where(Region.id.in_(region_ids))))
     if found != set(region_ids):
-        raise invalid("region_ids", "no such region", "No such region.", "没有该地区。")
+        raise invalid("region_ids", "no such region", "No such region.")
     quantities = {item.id: item.estimated_quantity for item in solicitation.items}
     response = session.scalars(
         select(AgreementResponse).where(
@@ -179,5 +174,5 @@ def own_response(session: Session, actor: Actor, solicitation_id: int) -> Agreem
         )
     ).first()
     if response is None or not is_supplier(actor):
-        raise NotFound("Your company has not responded.", "贵公司尚未响应。")
+        raise NotFound("Your company has not responded.")
     return response

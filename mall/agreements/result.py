@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.accounts.auth import Actor
+from core.messages import en_zh
 from core.notifications.service import Message, notify
 from mall.agreements.access import locked, record_step, require_solicitor
 from mall.agreements.evaluation import require_status, responses_of
@@ -80,13 +81,18 @@ def publish_result(session: Session, actor: Actor, solicitation_id: int) -> Agre
             for e in agreement.entrants
         ],
     )
+    title_en, title_zh = en_zh(
+        "Sign the framework agreement: %(number)s %(title)s",
+        number=agreement.number,
+        title=agreement.title,
+    )
     notify(
         session,
         [agreement.solicitor_id] + [e.supplier_id for e in agreement.entrants],
         Message(
             kind="agreement.sign_requested",
-            title_zh=f"请签署框架协议：{agreement.number} {agreement.title}",
-            title_en=f"Sign the framework agreement: {agreement.number} {agreement.title}",
+            title_zh=title_zh,
+            title_en=title_en,
             link=f"/agreements/{agreement.id}",
             subject=("agreement", agreement.id),
         ),

@@ -30,6 +30,7 @@ from core import clock, workdays
 from core.accounts.auth import Actor
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.messages import en_zh
 from core.notifications.service import Message, notify
 from mall.agreements.calloff_checks import Wanted, agreed_total, check_funds, standing
 from mall.agreements.calloff_models import CallOff, CallOffOffer
@@ -63,7 +64,6 @@ def entrants_of(session: Session, agreement: Agreement) -> list[AgreementEntrant
 def _no_entrant() -> Conflict:
     return Conflict(
         "No entrant of this framework agreement is active.",
-        "该框架协议没有有效的入围供应商。",
         code="no_active_entrant",
     )
 
@@ -91,16 +91,19 @@ def _tell_entrant(
     session: Session, agreement: Agreement, calloff: CallOff, offer: CallOffOffer
 ) -> None:
     """The entrant whose turn it is learns of the offer and its deadline (站内通知)."""
-    until = clock.local(offer.expires_at)
+    title_en, title_zh = en_zh(
+        "Your turn in a framework agreement: %(number)s %(title)s (answer by %(until)s)",
+        number=calloff.number,
+        title=agreement.title,
+        until=f"{clock.local(offer.expires_at):%m-%d %H:%M}",
+    )
     notify(
         session,
         [offer.supplier_id],
         Message(
             kind="agreement.calloff_offered",
-            title_zh=f"框架协议轮候采购：{calloff.number} {agreement.title}"
-            f"（请于 {until:%m-%d %H:%M} 前答复）",
-            title_en=f"Your turn in a framework agreement: {calloff.number} {agreement.title} "
-            f"(answer by {until:%m-%d %H:%M})",
+            title_zh=title_zh,
+            title_en=title_en,
             link=f"/agreements/{agreement.id}",
             subject=("agreement_calloff", calloff.id),
         ),
@@ -166,7 +169,7 @@ def _locked_offer(session: Session, actor: Actor, offer_id: int) -> tuple[CallOf
     """The offer, for the supplier it is addressed to, with its call-off locked."""
     offer = session.get(CallOffOffer, offer_id)
     if offer is None:
-        raise NotFound("No such offer.", "没有该轮候邀请。")
+        raise NotFound("No such offer.")
     if not (
         actor.user_id
         and actor.org_kind == OrgKind.SUPPLIER
@@ -175,7 +178,6 @@ def _locked_offer(session: Session, actor: Actor, offer_id: int) -> tuple[CallOf
     ):
         raise Forbidden(
             "This offer is addressed to another supplier.",
-            "该轮候邀请不是发给贵单位的。",
             code="other_organisation",
         )
     calloff = lock(session, CallOff, offer.calloff_id)
@@ -184,13 +186,11 @@ def _locked_offer(session: Session, actor: Actor, offer_id: int) -> tuple[CallOf
     if offer.status != "offered":
         raise Conflict(
             "This offer has been answered or has passed.",
-            "该轮候邀请已答复或已过期。",
             code="offer_closed",
         )
     if clock.now() >= offer.expires_at:
         raise Conflict(
             "The time to answer this offer has passed.",
-            "该轮候邀请的答复期限已过。",
             code="offer_expired",
         )
     return offer, calloff
@@ -206,7 +206,6 @@ def accept(session: Session, actor: Actor, offer_id: int) -> CallOff:
     if standing(session, entrant) != "active":
         raise Conflict(
             "Your place in this framework agreement is suspended or terminated.",
-            "贵单位在该框架协议中的入围资格已被暂停或终止。",
             code="entrant_not_active",
         )
     offer.status = "accepted"
@@ -233,9 +232,7 @@ def decline(session: Session, actor: Actor, offer_id: int, note: str | None) -> 
     """谢绝: the turn passes to the next entrant."""
     offer, calloff = _locked_offer(session, actor, offer_id)
     if not (note or "").strip():
-        raise ValidationFailed(
-            "Say why the offer is declined.", "请填写谢绝的理由。", code="note_required"
-        )
+        raise ValidationFailed("Say why the offer is declined.", code="note_required")
     _pass(session, actor, offer, calloff, "declined", note.strip() if note else None)
     return calloff
 

@@ -232,7 +232,6 @@ def sign(session: Session, actor: Actor, agreement: Agreement) -> Agreement:
     if party is None:
         raise Forbidden(
             "Only the solicitor and the entrants sign the framework agreement.",
-            "仅征集人和入围供应商可以签署框架协议。",
             code="not_a_party",
         )
     assert actor.user_id is not None and actor.organisation_id is not None
@@ -243,25 +242,21 @@ def sign(session: Session, actor: Actor, agreement: Agreement) -> Agreement:
     if locked.content is None:
         raise Conflict(
             "This framework agreement was published before agreements were signed.",
-            "该框架协议发布于电子签署启用之前，无需签署。",
             code="not_signable",
         )
     if any(s.organisation_id == actor.organisation_id for s in locked.signatures):
         raise Conflict(
             "Your organisation has already signed this framework agreement.",
-            "贵单位已签署该框架协议。",
             code="already_signed",
         )
     if entrant is not None and entrant.status == "terminated":
         raise Conflict(
             "Your place in this framework agreement is terminated.",
-            "贵单位在该框架协议中的入围资格已终止。",
             code="entrant_not_active",
         )
     if not content_intact(locked):
         raise Conflict(
             "The agreement's content does not match its hash; it cannot be signed.",
-            "框架协议内容与其哈希值不符，不能签署。",
             code="agreement_tampered",
         )
     signature = signatures.sign(session, actor.organisation_id, locked.content.encode("utf-8"))

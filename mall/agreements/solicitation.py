@@ -17,6 +17,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
 from core.errors import Conflict, ValidationFailed
+from core.messages import en_zh
 from core.money import cny
 from core.notifications.service import Message, notify
 from mall.agreements.access import locked, record_step, require_solicitor, require_solicitor_role
@@ -29,8 +30,17 @@ DEFAULT_TERM_YEARS = {"goods": 1, "services": 2}
 DEFAULT_ELIMINATION_PERCENT = 20
 
 
-def invalid(field: str, problem: str, en: str, zh: str, code: str = "validation_failed"):  # type: ignore[no-untyped-def]
-    return ValidationFailed(en, zh, code=code, details={field: [problem]})
+def invalid(
+    field: str,
+    problem: str,
+    en: str,
+    zh: str | None = None,
+    *,
+    code: str = "validation_failed",
+    params: dict[str, object] | None = None,
+) -> ValidationFailed:
+    """A refusal of one field (the Chinese from the services' catalog)."""
+    return ValidationFailed(en, zh, code=code, details={field: [problem]}, params=params)
 
 
 def years_after(start: date, years: int) -> date:
@@ -47,33 +57,28 @@ def _item(session: Session, position: int, data: dict[str, Any]) -> Solicitation
     product_id = data.get("standard_product_id")
     product = session.get(StandardProduct, product_id) if product_id is not None else None
     if product_id is not None and (product is None or not product.active):
-        raise invalid(
-            field, "no such standard product", "No such standard product.", "没有该标准商品。"
-        )
+        raise invalid(field, "no such standard product", "No such standard product.")
     category_id = data.get("category_id") or (product.category_id if product else None)
     category = session.get(Category, category_id) if category_id is not None else None
     if category is None or not category.active:
-        raise invalid(field, "no such category", "No such category.", "没有该品目。")
+        raise invalid(field, "no such category", "No such category.")
     if not is_leaf(session, category):
         raise invalid(
             field,
             "not a leaf category",
             "Choose a category at the lowest level.",
-            "请选择末级品目。",
         )
     if product is not None and product.category_id != category.id:
         raise invalid(
             field,
             "not a standard product of the category",
             "The standard product is not in the category.",
-            "标准商品不属于该品目。",
         )
     if cny(data["max_unit_price"]) <= 0:
         raise invalid(
             field,
             "maximum unit price above zero",
             "The maximum unit price must be above zero.",
-            "最高限制单价须大于零。",
         )
     required = {**(product.params if product else {}), **(data.get("required_params") or {})}
     return SolicitationItem(
@@ -99,7 +104,6 @@ def _term(
             "term_starts",
             "after the response deadline",
             "The term starts after the response deadline.",
-            "协议期限须自响应截止之后开始。",
             code="term_before_deadline",
         )
     kinds = {session.get(Category, item.category_id).kind for item in items}  # type: ignore[union-attr]
@@ -110,16 +114,15 @@ def _term(
             "term_ends",
             "after the start",
             "The term ends after it starts.",
-            "协议期限结束须晚于开始。",
         )
     longest = years_after(starts, MAX_TERM_YEARS)
     if ends > longest:
         raise invalid(
             "term_ends",
             f"at most {MAX_TERM_YEARS} years",
-            f"A framework agreement runs for at most {MAX_TERM_YEARS} years (until {longest}).",
-            f"框架协议期限最长不超过 {MAX_TERM_YEARS} 年（至 {longest}）。",
+            "A framework agreement runs for at most %(years)s years (until %(longest)s).",
             code="term_too_long",
+            params={"years": MAX_TERM_YEARS, "longest": longest},
         )
     return starts, ends
 
@@ -134,7 +137,6 @@ def _criteria(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "criteria",
                 "only with quality priority",
                 "Criteria are scored only under quality priority.",
-                "仅质量优先法设置评审因素。",
             )
         return []
     names = [c["name"] for c in criteria]
@@ -143,7 +145,6 @@ def _criteria(data: dict[str, Any]) -> list[dict[str, Any]]:
             "criteria",
             "distinct criteria whose weights sum to 100",
             "Quality priority needs distinct criteria whose weights sum to 100.",
-            "质量优先法须列明评审因素，且权重合计为 100。",
             code="criteria_weights",
         )
     return criteria
@@ -155,7 +156,6 @@ def _deadline_ahead(deadline) -> None:  # type: ignore[no-untyped-def]
             "response_deadline",
             "in the future",
             "The response deadline has passed.",
-            "响应截止时间已过。",
             code="deadline_passed",
         )
 
@@ -166,7 +166,7 @@ def create_solicitation(session: Session, actor: Actor, data: dict[str, Any]) ->
     _deadline_ahead(data["response_deadline"])
     region = session.get(Region, data["region_id"])
     if region is None:
-        raise invalid("region_id", "no such region", "No such region.", "没有该地区。")
+        raise invalid("region_id", "no such region", "No such region.")
     if not actor.has("operator") and not (
         actor.region_path and region.path.startswith(actor.region_path)
     ):
@@ -174,7 +174,6 @@ def create_solicitation(session: Session, actor: Actor, data: dict[str, Any]) ->
             "region_id",
             "your region or below",
             "A lead purchaser solicits for its own region or one below it.",
-            "牵头采购单位只能为本地区或下级地区征集。",
             code="region_outside",
         )
     items = [_item(session, i, item) for i, item in enumerate(data["items"])]
@@ -242,7 +241,6 @@ def publish(session: Session, actor: Actor, solicitation_id: int) -> Solicitatio
     if solicitation.status != "draft":
         raise Conflict(
             "The solicitation is already published.",
-            "征集公告已发布。",
             code="not_draft",
             details={"status": solicitation.status},
         )
@@ -264,17 +262,18 @@ def tell_suppliers(session: Session, solicitation: Solicitation) -> int:
         category = session.get(Category, item.category_id)
         if category is not None:
             ids.update(suppliers_in(session, category))
-    deadline = clock.local(solicitation.response_deadline)
+    title_en, title_zh = en_zh(
+        "Framework agreement solicitation: %(title)s (responses until %(deadline)s)",
+        title=solicitation.title,
+        deadline=f"{clock.local(solicitation.response_deadline):%m-%d %H:%M}",
+    )
     notify(
         session,
         sorted(ids),
         Message(
             kind="agreement.solicitation_published",
-            title_zh=f"框架协议征集：{solicitation.title}（响应截止 {deadline:%m-%d %H:%M}）",
-            title_en=(
-                f"Framework agreement solicitation: {solicitation.title} "
-                f"(responses until {deadline:%m-%d %H:%M})"
-            ),
+            title_zh=title_zh,
+            title_en=title_en,
             link=f"/agreements/solicitations/{solicitation.id}",
             subject=("agreement_solicitation", solicitation.id),
         ),
