@@ -11,6 +11,7 @@ Each test's outcome is recorded on its item, so that a failure can show the serv
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -104,10 +105,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 SERVER_ENVS: dict[str, dict[str, str]] = {}
 
 
+def _load_models() -> None:
+    """Import every package's models, so that the mappers resolve their foreign keys."""
+    for package in ("core", "supervision", "catalog", "mall", "auction"):
+        for path in sorted((ROOT / package).rglob("*models.py")):
+            importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+
+
 @contextmanager
 def server_db(base: str) -> Iterator[Session]:
     """A session on the database of the live server at ``base``, committed at the end: for the few
     steps a test cannot wait for, such as a deadline passing on the server's clock."""
+    _load_models()
     engine = create_engine(SERVER_ENVS[base]["DATABASE_URL"])
     try:
         with Session(engine) as session, session.begin():

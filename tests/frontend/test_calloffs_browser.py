@@ -15,12 +15,15 @@ the lang cookie.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from auction.models import Auction
 from core import clock
 from mall.agreements.models import Agreement
 from tests.frontend.conftest import assert_accessible, assert_fits, path_of, server_db
@@ -126,8 +129,15 @@ def fill_delivery(page, method: str, line_id: int) -> None:
     page.fill(f"[data-testid={method}-phone]", DELIVERY["phone"])
 
 
-def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, shots: Path) -> None:
-    agreement = agreement_in_force(live_server)
+@pytest.fixture(scope="module")
+def agreement(live_server: str) -> dict[str, Any]:
+    """The module's agreement in force, signed by every party (stage one through the API)."""
+    return agreement_in_force(live_server)
+
+
+def test_call_offs_by_direct_selection_and_rotation(
+    open_as, live_server: str, shots: Path, agreement: dict[str, Any]
+) -> None:
     line = budget_line(Api(live_server, "purchaser"), "CO-PAGE")
     url = f"/agreements/{agreement['id']}"
 
@@ -256,3 +266,84 @@ def test_call_offs_by_direct_selection_and_rotation(open_as, live_server: str, s
     expect(buyer.locator("[data-testid=calloff-row]", has_text=TITLE)).to_have_count(2)
     assert_accessible(buyer, "calloffs-en")
     buyer.screenshot(path=str(shots / "calloffs-en.png"), full_page=True)
+
+
+def test_a_call_off_by_secondary_competition(
+    open_as, live_server: str, shots: Path, agreement: dict[str, Any]
+) -> None:
+    """二次竞价 through the pages: the purchaser places it with a window opening now; the call-off
+    page links to the room, where an invited entrant sees its own ceiling (its agreed unit price ×
+    the quantity). A bid above a bidder's own ceiling is refused; the lowest total wins. The
+    window's end moves to a second ago in the server's database (rather than a wait); the server's
+    clock closes the auction, and the call-off becomes the order at the winner's agreed prices
+    scaled to its bid; the public result pages list it without sign-in."""
+    line = budget_line(Api(live_server, "purchaser"), "CO-COMP")
+    buyer = open_as("purchaser")
+    buyer.goto(f"/agreements/{agreement['id']}")
+    form = "[data-testid=calloff-form-secondary_competition]"
+    buyer.fill("[data-testid=secondary_competition-qty-0]", "2")
+    fill_delivery(buyer, "secondary_competition", line["id"])
+    opens = clock.local(datetime.now(clock.SHANGHAI)).replace(second=0, microsecond=0)
+    buyer.fill("[data-testid=secondary_competition-starts-at]", opens.strftime("%Y-%m-%dT%H:%M"))
+    closes = opens + timedelta(minutes=10)
+    buyer.fill("[data-testid=secondary_competition-ends-at]", closes.strftime("%Y-%m-%dT%H:%M"))
+    expect(buyer.locator(form)).to_be_visible()
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=secondary_competition-submit]")
+    calloff_page = path_of(buyer)
+    assert calloff_page.startswith("/agreements/calloffs/"), calloff_page
+    expect(buyer.locator("[data-testid=calloff-status]")).to_have_attribute(
+        "data-status", "competing"
+    )
+    assert_accessible(buyer, "calloff-competing")
+    room = buyer.locator("[data-testid=competition-room]").get_attribute("href")
+    assert room and room.startswith("/auctions/")
+    auction_id = int(room.rsplit("/", 1)[1])
+
+    # The demo supplier (4,400 a unit) sees its own ceiling in the room: 2 × 4,400.
+    bidder = open_as("supplier")
+    bidder.goto(room)
+    expect(bidder.locator("[data-testid=calloff-badge]")).to_be_visible()
+    expect(bidder.locator("[data-testid=my-ceiling]")).to_have_text("¥8,800.00")
+    assert_accessible(bidder, "competition-room")
+    bidder.screenshot(path=str(shots / "competition-room.png"), full_page=True)
+    supplier, office = Api(live_server, "supplier"), Api(live_server, "supplier.office")
+    bids = f"/api/auctions/{auction_id}/bids"
+    refused = supplier.http.post(
+        f"{live_server}{bids}", json={"price": "8850.00"}, headers=supplier.headers, timeout=10
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "bid_above_own_ceiling"
+    supplier.call("POST", bids, {"price": "8700.00"}, 201)
+    office.call("POST", bids, {"price": "8600.00"}, 201)  # under its own 9,000
+
+    # The window ends; the server's clock awards the office supplier at 8,600.
+    with server_db(live_server) as db:
+        auction = db.get(Auction, auction_id)
+        assert auction is not None and auction.status == "published"
+        ended = max(
+            datetime.now(UTC) - timedelta(seconds=1), auction.starts_at + timedelta(seconds=1)
+        )
+        auction.ends_at = auction.scheduled_end = ended
+    buyer.goto(calloff_page)
+    deadline = time.monotonic() + 45
+    while buyer.locator("[data-testid=calloff-status]").get_attribute("data-status") != "ordered":
+        assert time.monotonic() < deadline, "the competition did not close into an order"
+        time.sleep(1)
+        buyer.reload()
+    expect(buyer.locator("[data-testid=calloff-total]")).to_have_text("¥8,600.00")
+    assert_accessible(buyer, "calloff-competition-ordered")
+    buyer.screenshot(path=str(shots / "calloff-competition.png"), full_page=True)
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=order-link]")
+    assert path_of(buyer).startswith("/orders/")
+    expect(buyer.locator("body")).to_contain_text("¥4,300.00")  # 4,500 × 8,600 / 9,000
+
+    # The public result pages, signed out, list the call-off under its agreement.
+    public = open_as(None)
+    public.goto(f"/public/agreements/deals?agreement={agreement['id']}")
+    deal = public.locator("[data-testid=public-deal]", has_text="¥8,600.00")
+    expect(deal).to_have_count(1)
+    assert_accessible(public, "public-deals")
+    public.goto(f"/public/agreements/{agreement['id']}/summary")
+    expect(public.locator("main")).to_contain_text("¥8,600.00")
+    assert_accessible(public, "public-summary")
