@@ -79,7 +79,8 @@ def record_step(
     )
 
 
-def message(dispute: Dispute, kind: str, zh: str, en: str) -> Message:
+def message(dispute: Dispute, kind: str, en: str, zh: str) -> Message:
+    """A notice of the case: ``en`` and ``zh`` say what happened (from the services' catalog)."""
     title = "Dispute %(number)s: %(what)s"
     return Message(
         kind=f"dispute.{kind}",
@@ -90,16 +91,16 @@ def message(dispute: Dispute, kind: str, zh: str, en: str) -> Message:
     )
 
 
-def tell_parties(session: Session, dispute: Dispute, kind: str, zh: str, en: str) -> None:
-    notify(session, [dispute.purchaser_id, dispute.supplier_id], message(dispute, kind, zh, en))
+def tell_parties(session: Session, dispute: Dispute, kind: str, en: str, zh: str) -> None:
+    notify(session, [dispute.purchaser_id, dispute.supplier_id], message(dispute, kind, en, zh))
 
 
-def tell_handler(session: Session, dispute: Dispute, kind: str, zh: str, en: str) -> None:
+def tell_handler(session: Session, dispute: Dispute, kind: str, en: str, zh: str) -> None:
     if dispute.handler_id is not None:
         notify(
             session,
             [dispute.office_id],
-            message(dispute, kind, zh, en),
+            message(dispute, kind, en, zh),
             user_id=dispute.handler_id,
         )
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import SYSTEM, Actor
 from core.accounts.roles import Role
+from core.messages import en_zh
 from core.notifications.service import notify
 from mall.disputes.common import (
     back_to_handler,
@@ -74,15 +75,13 @@ def tick(session: Session, actor: Actor = SYSTEM) -> dict[str, int]:
                 session,
                 dispute,
                 "response_missed",
-                "答辩期限已过，承办人可依现有材料裁决",
-                "the response deadline passed; the handler may rule on the record",
+                *en_zh("the response deadline passed; the handler may rule on the record"),
             )
             tell_handler(
                 session,
                 dispute,
                 "response_missed",
-                "被申请人逾期未答辩",
-                "the respondent did not respond in time",
+                *en_zh("the respondent did not respond in time"),
             )
             counts["response_missed"] += 1
         elif dispute.status == "awaiting_evidence" and dispute.evidence_due_at <= now:
@@ -94,8 +93,7 @@ def tick(session: Session, actor: Actor = SYSTEM) -> dict[str, int]:
                 session,
                 dispute,
                 "evidence_missed",
-                "当事人逾期未补充证据",
-                "the requested evidence did not come in time",
+                *en_zh("the requested evidence did not come in time"),
             )
             counts["evidence_missed"] += 1
         elif dispute.status == "mediation":
@@ -112,8 +110,7 @@ def tick(session: Session, actor: Actor = SYSTEM) -> dict[str, int]:
                 session,
                 dispute,
                 "mediation_lapsed",
-                "调解方案逾期未获双方接受",
-                "the proposal was not accepted in time",
+                *en_zh("the proposal was not accepted in time"),
             )
             counts["mediation_lapsed"] += 1
         elif (
@@ -138,8 +135,7 @@ def tick(session: Session, actor: Actor = SYSTEM) -> dict[str, int]:
                 message(
                     dispute,
                     "escalated",
-                    "承办人逾期未处理，已提交机构督办",
-                    "the handler's deadline passed; escalated to the office",
+                    *en_zh("the handler's deadline passed; escalated to the office"),
                 ),
                 role=Role.ORG_ADMIN,
             )
@@ -147,8 +143,7 @@ def tick(session: Session, actor: Actor = SYSTEM) -> dict[str, int]:
                 session,
                 dispute,
                 "escalated",
-                "案件已逾期并提交督办",
-                "the case is overdue and escalated",
+                *en_zh("the case is overdue and escalated"),
             )
             counts["escalated"] += 1
         elif dispute.status in ("ruled", "settled"):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import SYSTEM, Actor
 from core.errors import Conflict
+from core.messages import en_zh
 from core.money import cny
 from mall.disputes.common import (
     back_to_handler,
@@ -77,8 +78,10 @@ def propose(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any
         session,
         dispute,
         "mediation",
-        f"承办人提出调解方案，请在 {clock.local(proposal.due_at):%Y-%m-%d} 前答复",
-        f"the handler proposes terms; answer by {clock.local(proposal.due_at):%Y-%m-%d}",
+        *en_zh(
+            "the handler proposes terms; answer by %(due)s",
+            due=f"{clock.local(proposal.due_at):%Y-%m-%d}",
+        ),
     )
     return dispute
 
@@ -122,7 +125,7 @@ def answer_proposal(
             party=role,
             reason=text,
         )
-        tell_handler(session, dispute, "declined", "调解方案被拒绝", "the proposal was declined")
+        tell_handler(session, dispute, "declined", *en_zh("the proposal was declined"))
         return dispute
     setattr(proposal, field, now)
     session.flush()
@@ -146,6 +149,6 @@ def answer_proposal(
         if proposal.reopen:
             effects.append(("reopen", loser, {}))
         order_effects(session, actor, dispute, order, effects, "settlement")
-        tell_parties(session, dispute, "settled", "调解成功", "settled by mediation")
-        tell_handler(session, dispute, "settled", "调解成功", "settled by mediation")
+        tell_parties(session, dispute, "settled", *en_zh("settled by mediation"))
+        tell_handler(session, dispute, "settled", *en_zh("settled by mediation"))
     return dispute

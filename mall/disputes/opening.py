@@ -17,6 +17,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
 from core.accounts.roles import OrgKind, Role
 from core.errors import Conflict, Forbidden, ValidationFailed
+from core.messages import en_zh
 from core.notifications.service import notify
 from mall.disputes.common import (
     OPENABLE,
@@ -147,12 +148,13 @@ def open_dispute(session: Session, actor: Actor, data: dict[str, Any]) -> Disput
         message(
             dispute,
             "opened",
-            f"对方申请了纠纷处理，请在 {clock.local(dispute.response_due_at):%Y-%m-%d} 前答辩",
-            f"the other party opened a dispute; respond by "
-            f"{clock.local(dispute.response_due_at):%Y-%m-%d}",
+            *en_zh(
+                "the other party opened a dispute; respond by %(due)s",
+                due=f"{clock.local(dispute.response_due_at):%Y-%m-%d}",
+            ),
         ),
     )
-    tell_handler(session, dispute, "assigned", "新案件已分配给您", "a new case is assigned to you")
+    tell_handler(session, dispute, "assigned", *en_zh("a new case is assigned to you"))
     return dispute
 
 
@@ -180,5 +182,5 @@ def reassign(session: Session, actor: Actor, dispute_id: int, handler_id: int) -
         back_to_handler(dispute, clock.now())
     session.flush()
     record_step(session, actor, "dispute.reassigned", dispute, handler_id=handler_id, before=before)
-    tell_handler(session, dispute, "assigned", "案件已改派给您", "the case is reassigned to you")
+    tell_handler(session, dispute, "assigned", *en_zh("the case is reassigned to you"))
     return dispute

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict, ValidationFailed
+from core.messages import en_zh
 from core.notifications.service import notify
 from mall.disputes.common import (
     back_to_handler,
@@ -61,9 +62,9 @@ def respond(
     notify(
         session,
         [dispute.party_org(dispute.opened_by)],
-        message(dispute, "responded", "对方已答辩", "the other party responded"),
+        message(dispute, "responded", *en_zh("the other party responded")),
     )
-    tell_handler(session, dispute, "responded", "被申请人已答辩", "the respondent responded")
+    tell_handler(session, dispute, "responded", *en_zh("the respondent responded"))
     return dispute
 
 
@@ -93,7 +94,7 @@ def add_evidence(
         files=files_payload(submission),
         answers_request=answered,
     )
-    tell_handler(session, dispute, "evidence", "当事人补充了证据", "a party added evidence")
+    tell_handler(session, dispute, "evidence", *en_zh("a party added evidence"))
     return dispute
 
 
@@ -134,8 +135,10 @@ def request_evidence(
         message(
             dispute,
             "evidence_requested",
-            f"承办人要求补充证据，截止 {clock.local(dispute.evidence_due_at):%Y-%m-%d}",
-            f"the handler asks for evidence by {clock.local(dispute.evidence_due_at):%Y-%m-%d}",
+            *en_zh(
+                "the handler asks for evidence by %(due)s",
+                due=f"{clock.local(dispute.evidence_due_at):%Y-%m-%d}",
+            ),
         ),
     )
     return dispute
@@ -158,6 +161,6 @@ def withdraw(session: Session, actor: Actor, dispute_id: int, reason: str) -> Di
     dispute.status = "ruled"
     session.flush()
     record_step(session, actor, "dispute.withdrawn", dispute, reason=text)
-    tell_handler(session, dispute, "withdrawn", "申请人已撤回", "the applicant withdrew")
+    tell_handler(session, dispute, "withdrawn", *en_zh("the applicant withdrew"))
     archive_if_done(session, actor, dispute)
     return dispute

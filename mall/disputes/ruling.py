@@ -15,6 +15,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation
 from core.errors import ValidationFailed
+from core.messages import N_, translate
 from core.money import cny
 from mall.disputes.common import (
     MAX_SUSPENSION_DAYS,
@@ -204,5 +205,12 @@ def rule(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any]) 
     )
     order_effects(session, actor, dispute, order, plan.effects, "ruling")
     zh, en = OUTCOMES[plan.outcome]
-    tell_parties(session, dispute, "ruled", f"已裁决：{zh}", f"ruled: {en.lower()}")
+    ruled = N_("ruled: %(outcome)s")
+    tell_parties(
+        session,
+        dispute,
+        "ruled",
+        translate(ruled, "en", {"outcome": en.lower()}),
+        translate(ruled, "zh", {"outcome": zh}),
+    )
     return dispute
