@@ -19,6 +19,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
 from core.errors import Conflict
+from core.messages import en_zh
 from mall import policy
 from mall.budgets import service as budgets
 from mall.orders.access import require_purchaser
@@ -76,7 +77,7 @@ def _checked_terms(session: Session, actor: Actor, data: dict[str, Any]) -> dict
     )
     settings = policy.settings()
     lot = rules.lot_total(data["ceiling"], data["quantity"])
-    check_mall_limit(lot, settings, ("lot", "采购"))
+    check_mall_limit(lot, settings, en_zh("lot"))
     line = budgets.get_line(session, actor, data["budget_line_id"])
     budgets.check_reservable(actor, line, lot)
     return {
@@ -127,7 +128,7 @@ def edit_draft(session: Session, actor: Actor, auction_id: int, changes: dict[st
     change is on the ledger with the fields it touched."""
     require_purchaser(actor)
     auction = own_auction(session, actor, auction_id)
-    expect_status(auction, "draft", doing=("changed", "修改"))
+    expect_status(auction, "draft", doing=en_zh("changed"))
     _change_terms(session, actor, auction, changes)
     return auction
 
@@ -191,7 +192,7 @@ def publish(
     publication."""
     require_purchaser(actor)
     auction = own_auction(session, actor, auction_id)
-    expect_status(auction, "draft", doing=("published", "发布"))
+    expect_status(auction, "draft", doing=en_zh("published"))
     if start_now and starts_at is not None:
         raise invalid(
             "starts_at",

@@ -13,6 +13,7 @@ from auction.terms import invalid
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict
+from core.messages import en_zh
 from mall.budgets import service as budgets
 from mall.orders.access import require_purchaser
 
@@ -31,7 +32,7 @@ def cancel(session: Session, actor: Actor, auction_id: int, reason: str) -> Auct
             "A framework agreement call-off's secondary competition cannot be withdrawn.",
             code="calloff_auction",
         )
-    expect_status(auction, "draft", "published", doing=("cancelled", "撤销"))
+    expect_status(auction, "draft", "published", doing=en_zh("withdrawn by its purchaser"))
     if auction.status == "published" and clock.now() >= auction.starts_at:
         raise Conflict(
             "An auction cannot be withdrawn once it has opened.",

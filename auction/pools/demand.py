@@ -18,7 +18,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Region
 from core.errors import Conflict, NotFound
-from core.messages import N_, translate
+from core.messages import N_, en_zh, translate
 from core.money import cny
 from mall import policy
 from mall.budgets import service as budgets
@@ -44,7 +44,7 @@ def add_demand(session: Session, actor: Actor, pool_id: int, data: dict[str, Any
     ceiling until the award or the withdrawal."""
     require_purchaser(actor)
     pool = locked(session, pool_id)
-    window_open(pool, ("added", "报送"))
+    window_open(pool, en_zh("added"))
     quantity = data["quantity"]
     if not 1 <= quantity <= MAX_QUANTITY:
         raise invalid("quantity", "1 or more", "Give a quantity of 1 or more.")
@@ -53,7 +53,7 @@ def add_demand(session: Session, actor: Actor, pool_id: int, data: dict[str, Any
         raise invalid("delivery_region_id", "no such region", "No such region.")
     held = rules.lot_total(pool.ceiling, quantity)
     settings = policy.settings()
-    check_mall_limit(held, settings, ("demand", "需求"))
+    check_mall_limit(held, settings, en_zh("demand"))
     line = budgets.get_line(session, actor, data["budget_line_id"])
     budgets.check_reservable(actor, line, held)
     demand = session.scalars(
@@ -114,7 +114,7 @@ def withdraw_demand(session: Session, actor: Actor, pool_id: int) -> PoolDemand:
     """撤回需求: before the window closes; the funds held are released."""
     require_purchaser(actor)
     pool = locked(session, pool_id)
-    window_open(pool, ("withdrawn", "撤回"))
+    window_open(pool, en_zh("withdrawn"))
     demand = session.scalars(
         select(PoolDemand).where(
             PoolDemand.pool_id == pool.id,

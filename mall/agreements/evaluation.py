@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict
-from core.messages import N_, translate
+from core.messages import N_, en_zh, translate
 from mall.agreements.access import locked, record_step, require_solicitor
 from mall.agreements.models import AgreementResponse, Solicitation
 from mall.agreements.responses import content
@@ -27,7 +27,7 @@ from supervision.ledger import Entry, record_many
 MIN_CLOSED_ENTRANTS = 3
 
 #: The kinds of agreement as the refusals name them (English, Chinese).
-KIND_NAMES = {"closed": ("closed", "封闭式"), "open": ("open", "开放式")}
+KIND_NAMES = {"closed": N_("a closed agreement"), "open": N_("an open agreement")}
 
 
 def require_status(solicitation: Solicitation, status: str, doing: tuple[str, str]) -> None:
@@ -61,7 +61,7 @@ def open_responses(session: Session, actor: Actor, solicitation_id: int) -> Soli
             code="before_deadline",
             details={"response_deadline": solicitation.response_deadline.isoformat()},
         )
-    require_status(solicitation, "published", ("opened", "开启"))
+    require_status(solicitation, "published", en_zh("opened"))
     responses = responses_of(session, solicitation)
     solicitation.status = "opened"
     solicitation.opened_at = solicitation.updated_at = clock.now()
@@ -109,7 +109,7 @@ def evaluate(
     ledger."""
     solicitation = locked(session, actor, solicitation_id)
     require_solicitor(actor, solicitation)
-    require_status(solicitation, "opened", ("evaluated", "评审"))
+    require_status(solicitation, "opened", en_zh("evaluated"))
     responses = responses_of(session, solicitation)
     if solicitation.evaluation == "quality_priority":
         given = {s["response_id"]: s["scores"] for s in data.get("scores") or []}
@@ -164,7 +164,7 @@ def select_entrants(session: Session, actor: Actor, solicitation_id: int) -> Sol
     """确定入围: the lowest-ranked share is eliminated; a closed agreement keeps at least three."""
     solicitation = locked(session, actor, solicitation_id)
     require_solicitor(actor, solicitation)
-    require_status(solicitation, "evaluated", ("selected", "确定入围"))
+    require_status(solicitation, "evaluated", en_zh("selected"))
     responses = sorted(responses_of(session, solicitation), key=lambda r: r.rank or 0)
     out = eliminated_count(len(responses), solicitation.elimination_percent)
     kept = len(responses) - out
@@ -172,10 +172,10 @@ def select_entrants(session: Session, actor: Actor, solicitation_id: int) -> Sol
     if kept < least:
         message = N_(
             "After eliminating %(out)s of %(responders)s responders %(kept)s would enter; "
-            "a %(kind)s agreement needs at least %(least)s."
+            "%(kind)s needs at least %(least)s."
         )
         values = {"out": out, "responders": len(responses), "kept": max(kept, 0), "least": least}
-        en, zh = KIND_NAMES[solicitation.kind]
+        en, zh = en_zh(KIND_NAMES[solicitation.kind])
         raise Conflict(
             translate(message, "en", {**values, "kind": en}),
             translate(message, "zh", {**values, "kind": zh}),

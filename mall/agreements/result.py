@@ -22,7 +22,7 @@ def publish_result(session: Session, actor: Actor, solicitation_id: int) -> Agre
     """公布入围结果: the agreement and its entrants (status active)."""
     solicitation = locked(session, actor, solicitation_id)
     require_solicitor(actor, solicitation)
-    require_status(solicitation, "selected", ("concluded", "公布入围结果"))
+    require_status(solicitation, "selected", en_zh("concluded"))
     now = clock.now()
     agreement = Agreement(
         solicitation_id=solicitation.id,

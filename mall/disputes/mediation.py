@@ -43,7 +43,7 @@ def propose(session: Session, actor: Actor, dispute_id: int, data: dict[str, Any
     """调解: the handler proposes terms (and what the system is to carry out if both accept)."""
     dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
     need_role(role, "handler")
-    expect_status(dispute, "under_review", doing=("put to mediation", "调解"))
+    expect_status(dispute, "under_review", doing=en_zh("put to mediation"))
     terms = clean_text(data.get("terms"), "terms")
     refund = data.get("refund_amount")
     reopen = bool(data.get("reopen"))
@@ -92,7 +92,7 @@ def answer_proposal(
     """A party accepts or declines the pending proposal; both accepting settles the dispute."""
     dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
     need_role(role, "purchaser", "supplier")
-    expect_status(dispute, "mediation", doing=("answered", "答复调解方案"))
+    expect_status(dispute, "mediation", doing=en_zh("answered"))
     proposal = pending_proposal(dispute)
     assert proposal is not None
     now = clock.now()

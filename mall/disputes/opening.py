@@ -170,7 +170,7 @@ def reassign(session: Session, actor: Actor, dispute_id: int, handler_id: int) -
             "Only the admin of the dispute's office may reassign it.",
             code="wrong_role",
         )
-    expect_status(dispute, *ACTIVE, doing=("reassigned", "改派"))
+    expect_status(dispute, *ACTIVE, doing=en_zh("reassigned"))
     if handler_id not in office_handlers(session, dispute.office_id):
         raise ValidationFailed(
             "Choose an active handler of the office.",

@@ -41,7 +41,7 @@ def respond(
     """答辩: the other party answers with its statement and evidence, before the deadline."""
     dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
     need_role(role, dispute.respondent)
-    expect_status(dispute, "awaiting_response", doing=("responded to", "答辩"))
+    expect_status(dispute, "awaiting_response", doing=en_zh("responded to"))
     now = clock.now()
     if now >= dispute.response_due_at:
         raise Conflict("The time to respond is over.", code="deadline_passed")
@@ -75,7 +75,7 @@ def add_evidence(
     answer to the handler's request puts the case back in the handler's hands."""
     dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
     need_role(role, "purchaser", "supplier")
-    expect_status(dispute, *ACTIVE, doing=("given evidence", "补充证据"))
+    expect_status(dispute, *ACTIVE, doing=en_zh("given evidence"))
     text = clean_text(note, "note", required=False)
     if not files and not text:
         raise ValidationFailed("Add a file or a note.", details={"files": ["required"]})
@@ -104,7 +104,7 @@ def request_evidence(
     """要求补充证据: the handler asks a party for more evidence by a deadline (working days)."""
     dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
     need_role(role, "handler")
-    expect_status(dispute, "under_review", doing=("sent an evidence request", "要求补充证据"))
+    expect_status(dispute, "under_review", doing=en_zh("sent an evidence request"))
     if party not in ("purchaser", "supplier"):
         raise ValidationFailed(
             "Ask the purchaser or the supplier.",
@@ -148,7 +148,7 @@ def withdraw(session: Session, actor: Actor, dispute_id: int, reason: str) -> Di
     """撤回: the party that opened the dispute withdraws it before a decision."""
     dispute, role = get_dispute(session, actor, dispute_id, for_update=True)
     need_role(role, dispute.opened_by)
-    expect_status(dispute, *ACTIVE, doing=("withdrawn", "撤回"))
+    expect_status(dispute, *ACTIVE, doing=en_zh("withdrawn"))
     text = clean_text(reason, "reason")
     submit(session, actor, dispute, role, "note", text)
     for proposal in dispute.proposals:

@@ -15,7 +15,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation
 from core.errors import ValidationFailed
-from core.messages import N_, translate
+from core.messages import N_, en_zh, translate
 from core.money import cny
 from mall.disputes.common import (
     MAX_SUSPENSION_DAYS,
@@ -77,7 +77,7 @@ def _plan_ruling(
 ) -> RulingPlan:
     """Check a draft ruling against the dispute and the order; raise as ``rule`` would."""
     need_role(role, "handler")
-    expect_status(dispute, "under_review", doing=("ruled on", "裁决"))
+    expect_status(dispute, "under_review", doing=en_zh("ruled on"))
     outcome = data.get("outcome")
     if outcome not in ("upheld", "rejected_no_violation", "rejected_insufficient_evidence"):
         raise ValidationFailed(

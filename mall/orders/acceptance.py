@@ -19,6 +19,7 @@ from catalog.search.indexing import queue_reindex
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import ValidationFailed
+from core.messages import en_zh
 from core.money import cny
 from mall.budgets import service as budgets
 from mall.orders.access import expect, get_order
@@ -62,7 +63,7 @@ def accept(
 ) -> Order:
     """验收通过: record what was accepted; the order is settled by it."""
     order = get_order(session, actor, order_id, side="purchaser", for_update=True)
-    expect(order, "delivered", doing=("accepted", "验收"))
+    expect(order, "delivered", doing=en_zh("accepted"))
     quantities = _accepted_quantities(order, items)
     accepted_total = cny(
         sum(
@@ -135,7 +136,7 @@ def refuse(
             details={"reasons": ["at least one reason"]},
         )
     order = get_order(session, actor, order_id, side="purchaser", for_update=True)
-    expect(order, "delivered", doing=("refused at acceptance", "验收"))
+    expect(order, "delivered", doing=en_zh("refused at acceptance"))
     now = clock.now()
     acceptance = Acceptance(
         decision="refused",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.auth import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.messages import en_zh
 from core.uploads import DOCUMENTS, admit, store_after_commit
 from core.uploads import sniff as sniff_upload
 from mall.orders.access import expect, get_order
@@ -38,7 +39,7 @@ def add(session: Session, actor: Actor, order_id: int, name: str, data: bytes) -
         "delivered",
         "accepted",
         "acceptance_refused",
-        doing=("given acceptance attachments", "上传验收附件"),
+        doing=en_zh("given acceptance attachments"),
     )
 
     def wrong_size() -> ValidationFailed:

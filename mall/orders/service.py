@@ -113,7 +113,7 @@ def _end(
 def confirm(session: Session, actor: Actor, order_id: int) -> Order:
     """接单: the supplier confirms a placed order before its deadline; the contract is written."""
     order = get_order(session, actor, order_id, side="supplier", for_update=True)
-    expect(order, "placed", doing=("confirmed", "确认"))
+    expect(order, "placed", doing=en_zh("confirmed"))
     now = clock.now()
     if now >= order.confirm_by:
         raise Conflict(
@@ -134,7 +134,7 @@ def decline(session: Session, actor: Actor, order_id: int, reason: str | None) -
     """拒单: the supplier declines a placed order, giving a reason."""
     reason = _reason(reason, required=True)
     order = get_order(session, actor, order_id, side="supplier", for_update=True)
-    expect(order, "placed", doing=("declined", "拒绝"))
+    expect(order, "placed", doing=en_zh("declined"))
     order.decline_reason = reason
     return _end(session, actor, order, "declined", "order.declined", reason=reason)
 
@@ -147,7 +147,7 @@ def cancel(session: Session, actor: Actor, order_id: int, side: str, reason: str
             "A supplier declines an order it has not confirmed.",
             code="use_decline",
         )
-    expect(order, "placed", "confirmed", doing=("cancelled", "取消"))
+    expect(order, "placed", "confirmed", doing=en_zh("cancelled"))
     if order.status == "placed":
         order.cancel_reason = _reason(reason, required=False)
         return _end(
@@ -224,7 +224,7 @@ def ship(
             },
         )
     order = get_order(session, actor, order_id, side="supplier", for_update=True)
-    expect(order, "confirmed", doing=("shipped", "发货"))
+    expect(order, "confirmed", doing=en_zh("shipped"))
     if order.cancel_requested_by is not None:
         raise Conflict(
             "A cancellation request is open; settle it before shipping.",
@@ -243,7 +243,7 @@ def ship(
 def mark_delivered(session: Session, actor: Actor, order_id: int, side: str) -> Order:
     """送达 / 签收: the supplier records delivery, or the purchaser confirms receipt."""
     order = get_order(session, actor, order_id, side=side, for_update=True)
-    expect(order, "shipped", doing=("marked delivered", "确认送达"))
+    expect(order, "shipped", doing=en_zh("marked delivered"))
     order.status = "delivered"
     order.delivered_at = order.updated_at = clock.now()
     session.flush()
@@ -254,7 +254,7 @@ def mark_delivered(session: Session, actor: Actor, order_id: int, side: str) -> 
 def redeliver(session: Session, actor: Actor, order_id: int, note: str | None) -> Order:
     """整改后重新交付: after a refused acceptance, the supplier delivers again for a new acceptance."""
     order = get_order(session, actor, order_id, side="supplier", for_update=True)
-    expect(order, "acceptance_refused", doing=("delivered again", "重新交付"))
+    expect(order, "acceptance_refused", doing=en_zh("delivered again"))
     order.status = "delivered"
     order.delivered_at = order.updated_at = clock.now()
     session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import Actor
 from core.db import db
+from core.messages import en_zh
 from mall.locks import lock
 from mall.orders.access import expect, get_order
 from mall.orders.models import Order
@@ -31,7 +32,7 @@ from mall.payments.refunds import (
 def close(session: Session, actor: Actor, order_id: int) -> Order:
     """确认收款并完结: the supplier confirms the funds arrived; the order closes."""
     order = get_order(session, actor, order_id, side="supplier", for_update=True)
-    expect(order, "paid", doing=("closed", "完结"))
+    expect(order, "paid", doing=en_zh("closed"))
     check_not_held(order)
     return _close(session, actor, order)
 

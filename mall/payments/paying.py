@@ -20,6 +20,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import Organisation
 from core.db import db
 from core.errors import Conflict, NotFound
+from core.messages import en_zh
 from mall.budgets import service as budgets
 from mall.locks import lock
 from mall.orders.access import expect, get_order
@@ -53,7 +54,7 @@ def request_payment(session: Session, actor: Actor, order_id: int) -> Payment:
     """付款: the purchaser asks to pay an accepted order whose contract both sides signed. One
     payment at a time: a new one only after the previous failed."""
     order = get_order(session, actor, order_id, side="purchaser", for_update=True)
-    expect(order, "accepted", doing=("paid", "付款"))
+    expect(order, "accepted", doing=en_zh("paid"))
     check_not_held(order)
     amount = check_payable(order)
     open_or_paid = session.scalars(

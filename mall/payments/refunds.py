@@ -14,6 +14,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.db import db
 from core.errors import NotFound, ValidationFailed
+from core.messages import en_zh
 from mall.budgets import service as budgets
 from mall.locks import lock
 from mall.orders.access import expect, get_order
@@ -55,7 +56,7 @@ def new_refund(
     """A refund of a paid order (locked by the caller), written and ledgered; the caller sends it
     to the gateway with ``submit_refund`` after the commit. ``extra`` goes on the ledger entry
     (e.g. the dispute ruling that ordered it)."""
-    expect(order, "paid", "closed", doing=("refunded", "退款"))
+    expect(order, "paid", "closed", doing=en_zh("refunded"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("Give the reason for the refund.", details={"reason": ["required"]})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.accounts.auth import Actor
 from core.errors import Conflict, ValidationFailed
+from core.messages import en_zh
 from mall.orders.access import expect, get_order, party_of
 from mall.orders.models import Order
 from mall.ratings.models import Rating
@@ -73,7 +74,7 @@ def rate(session: Session, actor: Actor, order_id: int, data: dict[str, Any]) ->
     order = get_order(session, actor, order_id, for_update=True)
     side = party_of(actor, order)
     assert side is not None  # get_order admits parties only
-    expect(order, "closed", doing=("rated", "评价"))
+    expect(order, "closed", doing=en_zh("rated"))
     done = session.scalar(select(Rating.id).where(Rating.order_id == order.id, Rating.side == side))
     if done is not None:
         raise Conflict(
