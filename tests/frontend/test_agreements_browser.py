@@ -259,7 +259,8 @@ def test_a_solicitation_becomes_an_agreement_purchasers_compare(
     buyer = open_as("purchaser")
     buyer.click("nav a[href='/agreements#agreements']")
     buyer.click(f"[data-testid=agreement-row] >> text={TITLE}")
-    expect(buyer.locator("h2").first).to_have_text(zh("Entrants' agreed unit prices"))
+    # the signatures come first on the page; then the entrants' prices
+    expect(buyer.locator("h2", has_text=zh("Entrants' agreed unit prices"))).to_have_count(1)
     table = buyer.locator("[data-testid=compare-table]")
     expect(table.locator("[data-testid=compare-entrant]")).to_have_count(3)
     lowest = table.locator("td.agr-lowest")
@@ -272,7 +273,7 @@ def test_a_solicitation_becomes_an_agreement_purchasers_compare(
 
     buyer.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
     buyer.reload()
-    expect(buyer.locator("h2").first).to_have_text("Entrants' agreed unit prices")
+    expect(buyer.locator("h2", has_text="Entrants' agreed unit prices")).to_have_count(1)
     expect(buyer.locator("nav a[href='/agreements#agreements']")).to_have_text(
         "Framework agreements"
     )
