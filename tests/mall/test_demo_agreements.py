@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from auction import demo as auction_demo
 from catalog import demo
 from core import clock
 from mall import demo_orders
@@ -47,6 +48,7 @@ def _counts(session) -> dict:
 def test_demo_agreements_with_call_offs_load_once(app, session, login, monkeypatch):
     monkeypatch.setattr(demo, "LISTINGS", 30)
     monkeypatch.setattr(demo_orders, "ORDERS", 0)  # tested on their own
+    monkeypatch.setattr(auction_demo, "DAYS_BACK", ())  # so are the auctions
     result = _load(app)
     assert result.exit_code == 0, result.output
     assert "framework agreement XY" in result.output

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from auction import demo as auction_demo
 from catalog import demo
 from catalog.listings.models import Listing, PriceChange
 from core import clock
@@ -37,6 +38,7 @@ def _in_force(session, listing_ids):
 
 def test_demo_orders_at_the_price_of_the_day(app, session, login, monkeypatch):
     monkeypatch.setattr(demo, "LISTINGS", 30)
+    monkeypatch.setattr(auction_demo, "DAYS_BACK", ())  # the auctions are tested on their own
     result = _load(app)
     assert result.exit_code == 0, result.output
     assert "orders of standard products:" in result.output
