@@ -30,9 +30,7 @@ from core.accounts.models import Organisation, User
 from core.accounts.roles import OrgKind, Role
 from core.money import cny
 from mall.demo import LINES
-from mall.demo_orders import line_for
-from mall.orders import acceptance
-from mall.orders import service as orders
+from mall.demo_orders import line_for, ship_deliver_accept
 from mall.orders.models import Order
 
 #: Days back of each demo auction (spread over the history, the last a month ago).
@@ -228,11 +226,7 @@ def _deliver(
         select(Order).where(Order.source == "auction", Order.source_id == auction.id)
     ).one()
     supplier = supplier_actor(session.get(Organisation, order.supplier_id))  # type: ignore[arg-type]
-    with backdated(working_time(rng, ends + timedelta(days=1))):
-        orders.ship(session, supplier, order.id, "顺丰速运", f"SF{order.id:010d}")
-    delivered = working_time(rng, ends + timedelta(days=rng.randint(3, 6)))
-    with backdated(delivered):
-        orders.mark_delivered(session, buyer, order.id, "purchaser")
-    with backdated(working_time(rng, delivered + timedelta(days=rng.randint(1, 3)))):
-        acceptance.accept(session, buyer, order.id, None, "货物与竞价成交结果一致，验收合格。")
+    ship_deliver_accept(
+        session, rng, supplier, buyer, order.id, ends, (3, 6), "货物与竞价成交结果一致，验收合格。"
+    )
     return True

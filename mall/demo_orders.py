@@ -174,11 +174,28 @@ def _complete(
             listing.price = price_now
     with backdated(at + timedelta(hours=rng.randint(1, 4))):
         orders.confirm(session, supplier, order.id)
-    with backdated(working_time(rng, at + timedelta(days=1))):
-        orders.ship(session, supplier, order.id, "顺丰速运", f"SF{order.id:010d}")
-    delivered = working_time(rng, at + timedelta(days=rng.randint(2, 4)))
-    with backdated(delivered):
-        orders.mark_delivered(session, buyer, order.id, "purchaser")
-    with backdated(working_time(rng, delivered + timedelta(days=rng.randint(1, 3)))):
-        acceptance.accept(session, buyer, order.id, None, "货物与订单一致，验收合格。")
+    ship_deliver_accept(
+        session, rng, supplier, buyer, order.id, at, (2, 4), "货物与订单一致，验收合格。"
+    )
     return True
+
+
+def ship_deliver_accept(
+    session: Session,
+    rng: random.Random,
+    supplier: Actor,
+    buyer: Actor,
+    order_id: int,
+    since: datetime,
+    delivery_days: tuple[int, int],
+    verdict: str,
+) -> None:
+    """A confirmed order shipped the working day after ``since``, delivered ``delivery_days``
+    (a range) after it, and accepted with ``verdict`` a few days later, each step backdated."""
+    with backdated(working_time(rng, since + timedelta(days=1))):
+        orders.ship(session, supplier, order_id, "顺丰速运", f"SF{order_id:010d}")
+    delivered = working_time(rng, since + timedelta(days=rng.randint(*delivery_days)))
+    with backdated(delivered):
+        orders.mark_delivered(session, buyer, order_id, "purchaser")
+    with backdated(working_time(rng, delivered + timedelta(days=rng.randint(1, 3)))):
+        acceptance.accept(session, buyer, order_id, None, verdict)
