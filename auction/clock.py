@@ -1,7 +1,8 @@
 """The auction clock: a loop in each server process that opens and closes auctions on time, with
-no traffic needed, and runs the mall's periodic jobs (``mall.jobs``) every
-``MALL_TICK_SECONDS``. Several processes may run it at once; the row lock in ``closing`` makes
-every opening and closing happen exactly once (and every dispute deadline act once)."""
+no traffic needed, runs the mall's periodic jobs (``mall.jobs``) every ``MALL_TICK_SECONDS`` and
+signs a ledger checkpoint every ``LEDGER_CHECKPOINT_SECONDS`` while entries arrive. Several
+processes may run it at once; the row lock in ``closing`` makes every opening and closing happen
+exactly once (and every dispute deadline act once), and a checkpoint's size is signed once."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from auction import closing
 from core.db import db
 from mall.jobs import run_once
+from supervision.ledger import checkpoints
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,8 @@ def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
 
     jobs_every = float(app.config.get("MALL_TICK_SECONDS", 60))
     next_jobs = time.monotonic() + jobs_every
+    checkpoint_every = float(app.config.get("LEDGER_CHECKPOINT_SECONDS", 0))
+    next_checkpoint = time.monotonic() + checkpoint_every
     while stop is None or not stop.is_set():
         try:
             done = tick(app)
@@ -50,6 +54,15 @@ def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
                     log.info("periodic jobs: %s", counts)
             except Exception:
                 log.exception("periodic jobs failed")
+        if checkpoint_every > 0 and time.monotonic() >= next_checkpoint:
+            next_checkpoint = time.monotonic() + checkpoint_every
+            try:
+                with app.app_context():
+                    checkpoints.make_now(db.unit_of_work, app.config)
+            except checkpoints.LedgerAlarm:
+                pass  # logged as critical; nothing is signed until the tree is consistent again
+            except Exception:
+                log.exception("ledger checkpoint failed")
         socketio.sleep(interval)
 
 

@@ -5,6 +5,7 @@ Every variable is optional. A bad value stops the application at start with a me
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -51,6 +52,18 @@ def _secret_key(value: str | None, instance: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _ledger_key(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        seed = base64.b64decode(value, validate=True)
+    except ValueError:
+        seed = b""
+    if len(seed) != 32:
+        raise ConfigError("LEDGER_SIGNING_KEY must be the base64 of a 32-byte Ed25519 seed")
+    return value
 
 
 def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
@@ -124,6 +137,13 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "AUCTION_MIN_MINUTES": _int(env, "AUCTION_MIN_MINUTES", 5, minimum=1),
         # How often the server's clock runs the periodic buying jobs (0: leave it to cron).
         "MALL_TICK_SECONDS": _int(env, "MALL_TICK_SECONDS", 60, minimum=0),
+        # The supervision ledger as a transparency log: the origin line of its checkpoints (a
+        # schema-less URL naming this mall's log), how often the server's clock signs a checkpoint
+        # while entries arrive (0: only ``flask ledger checkpoint``), and the Ed25519 signing key
+        # (base64 of a 32-byte seed; unset: generated once as instance/ledger_signing_key).
+        "LEDGER_ORIGIN": env.get("LEDGER_ORIGIN") or "zhengcai-mall.example/ledger",
+        "LEDGER_CHECKPOINT_SECONDS": _int(env, "LEDGER_CHECKPOINT_SECONDS", 5, minimum=0),
+        "LEDGER_SIGNING_KEY": _ledger_key(env.get("LEDGER_SIGNING_KEY")),
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance),
         # The embedded search index (when ELASTICSEARCH_URL is unset); None keeps it in memory.
         "SEARCH_INDEX_PATH": str(instance / "search-index"),

@@ -86,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall.ratings import api as ratings_api
     from supervision.credit import api as credit_api
     from supervision.ledger import api as ledger_api
+    from supervision.ledger import public_api as ledger_public_api
     from supervision.ledger.cli import ledger_cli
 
     db.init_app(app)
@@ -95,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api = init_api(app)
     api.register_blueprint(accounts_api.blp)
     api.register_blueprint(ledger_api.blp)
+    api.register_blueprint(ledger_public_api.blp)
     for module in (categories_api, enrolment_api, designations_api, listings_api):
         api.register_blueprint(module.blp)
     api.register_blueprint(enrolment_api.registration_blp)

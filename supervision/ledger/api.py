@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_smorest import Blueprint
 
 from core.accounts.auth import require_role
@@ -11,7 +12,7 @@ from core.accounts.roles import Role
 from core.api import page_of, paginate
 from core.db import db
 from core.errors import NotFound
-from supervision.ledger import service
+from supervision.ledger import service, verification
 from supervision.ledger.schemas import LedgerEntrySchema, LedgerQuerySchema, VerifySchema
 
 blp = Blueprint(
@@ -44,6 +45,11 @@ def entry(seq: int):  # type: ignore[no-untyped-def]
 @blp.route("/verify")
 @blp.response(200, VerifySchema)
 def verify():  # type: ignore[no-untyped-def]
-    """Walk the hash chain and report the first entry that does not verify."""
+    """Verify the hash chain, the Merkle tree and the signed checkpoints from where the last
+    verification stopped to the head, and report the first entry that does not verify."""
     require_role(Role.SUPERVISOR)
-    return service.verify(db.session)
+    report = verification.verify_log(db.session, current_app.config)
+    if report.ok:
+        with db.unit_of_work() as session:
+            verification.save(session, report)
+    return report

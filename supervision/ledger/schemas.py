@@ -42,3 +42,8 @@ class VerifySchema(Schema):
     head_seq = IntField()
     first_bad_seq = IntField(allow_none=True)
     reason = fields.String(allow_none=True)
+    started_after = IntField(
+        metadata={"description": "the entry this walk started after (where the last one stopped)"}
+    )
+    checkpoints = IntField(metadata={"description": "signed checkpoints checked on this walk"})
+    root = fields.String(allow_none=True, metadata={"description": "base64 root of the tree"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from core.accounts.models import Region
 from core.accounts.roles import Role
 from core.db import after_commit
 from core.errors import Forbidden
+from supervision.ledger import tree
 from supervision.ledger.models import GENESIS, LedgerEntry, LedgerHead
 
 _signals = Namespace()
@@ -62,8 +64,19 @@ def _transaction(session: Session) -> Any:
 _HEAD_TABLE = LedgerHead.__table__
 
 
-def _lock_head(session: Session) -> tuple[int, str]:
-    """Take the ledger's append lock and return the head (seq, hash).
+@dataclass
+class _Head:
+    """The head under the append lock: the last entry, the tree's right border (None until the
+    tree is built) and the commitment key of the tree's leaves."""
+
+    seq: int
+    hash: str
+    edge: str | None
+    key: bytes
+
+
+def _lock_head(session: Session) -> _Head:
+    """Take the ledger's append lock and return the head.
 
     Once this transaction holds the lock nobody else can move the head, so it is read once per
     transaction: later appends in the same transaction (or savepoint) use the head the previous
@@ -71,19 +84,25 @@ def _lock_head(session: Session) -> tuple[int, str]:
     back (and the head with it) is never trusted."""
     held = session.info.get(_HEAD)
     if held is not None and held[0] is _transaction(session):
-        return held[1], held[2]
+        return held[1]
     conn = session.connection()
-    head = select(_HEAD_TABLE.c.seq, _HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1)
+    table = _HEAD_TABLE.c
+    head = select(table.seq, table.hash, table.tree_edge, table.commitment_key).where(table.id == 1)
     if conn.dialect.name == "sqlite":
         # Writing first takes SQLite's write lock before we read the head.
-        conn.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(seq=_HEAD_TABLE.c.seq))
+        conn.execute(update(_HEAD_TABLE).where(table.id == 1).values(seq=table.seq))
     else:
         head = head.with_for_update()
     row = conn.execute(head).first()
     if row is None:  # the migration creates the row; this covers a database built otherwise
-        conn.execute(insert(_HEAD_TABLE).values(id=1, seq=0, hash=GENESIS))
-        return 0, GENESIS
-    return row.seq, row.hash
+        key = secrets.token_hex(32)
+        conn.execute(
+            insert(_HEAD_TABLE).values(id=1, seq=0, hash=GENESIS, tree_edge="", commitment_key=key)
+        )
+        return _Head(0, GENESIS, "", bytes.fromhex(key))
+    if not row.commitment_key:
+        raise RuntimeError("the ledger has no commitment key: run the migrations")
+    return _Head(row.seq, row.hash, row.tree_edge, bytes.fromhex(row.commitment_key))
 
 
 @dataclass(frozen=True)
@@ -117,7 +136,8 @@ def record_many(session: Session, entries: Sequence[Entry]) -> list[LedgerEntry]
         return []
     # The caller's pending changes first: their row locks are taken before the ledger's.
     session.flush()
-    head_seq, head_hash = _lock_head(session)
+    head = _lock_head(session)
+    head_seq, head_hash = head.seq, head.hash
     made: list[LedgerEntry] = []
     for item in entries:
         subject_type, subject_id = item.subject
@@ -146,10 +166,15 @@ def record_many(session: Session, entries: Sequence[Entry]) -> list[LedgerEntry]
         insert(LedgerEntry.__table__),
         [{key: getattr(entry, key) for key in _COLUMNS} for entry in made],
     )
+    # The Merkle tree grows with the entries (built first over a ledger older than the tree).
+    edge = head.edge if head.edge is not None else tree.build(conn, head.seq, head.key)
+    edge = tree.grow(conn, head.seq, edge, [tree.leaf_of(entry, head.key) for entry in made])
     conn.execute(
-        update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(seq=head_seq, hash=head_hash)
+        update(_HEAD_TABLE)
+        .where(_HEAD_TABLE.c.id == 1)
+        .values(seq=head_seq, hash=head_hash, tree_edge=edge)
     )
-    session.info[_HEAD] = (_transaction(session), head_seq, head_hash)
+    session.info[_HEAD] = (_transaction(session), _Head(head_seq, head_hash, edge, head.key))
     after_commit(session, lambda: _announce(made))
     return made
 
@@ -259,3 +284,16 @@ def entries_query(session: Session, actor: Actor, filters: dict[str, Any]):  # t
 
 def payload_of(entry: LedgerEntry) -> Any:
     return json.loads(entry.payload)
+
+
+def build_tree(session: Session) -> int:
+    """Build the Merkle tree over a ledger written before the tree existed (otherwise the next
+    append does it). Returns the number of leaves built (0 when the tree was there)."""
+    head = _lock_head(session)
+    if head.edge is not None:
+        return 0
+    conn = session.connection()
+    edge = tree.build(conn, head.seq, head.key)
+    conn.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(tree_edge=edge))
+    session.info[_HEAD] = (_transaction(session), _Head(head.seq, head.hash, edge, head.key))
+    return head.seq
