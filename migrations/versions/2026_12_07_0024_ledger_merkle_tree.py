@@ -30,10 +30,10 @@ $$ LANGUAGE plpgsql
 def upgrade() -> None:
     op.create_table(
         "ledger_tree_nodes",
-        sa.Column("level", sa.SmallInteger(), autoincrement=False, nullable=False),
-        sa.Column("idx", sa.BigInteger(), autoincrement=False, nullable=False),
+        # level · 2^40 + index
+        sa.Column("key", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("hash", sa.LargeBinary(length=32), nullable=False),
-        sa.PrimaryKeyConstraint("level", "idx", name=op.f("pk_ledger_tree_nodes")),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_ledger_tree_nodes")),
     )
     op.create_index("ix_ledger_tree_nodes_hash", "ledger_tree_nodes", ["hash"], unique=False)
     op.create_table(

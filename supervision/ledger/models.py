@@ -12,7 +12,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    SmallInteger,
     String,
     Text,
 )
@@ -67,15 +66,24 @@ class LedgerHead(Base):
 
 class LedgerNode(Base):
     """A perfect subtree of the ledger's Merkle tree (RFC 9162): level 0 holds the leaves (leaf
-    index = seq − 1), level L index i the root over leaves [i·2^L, (i+1)·2^L). Written once, when
-    its last leaf is appended, in the same transaction; never changed (a trigger refuses it)."""
+    index = seq − 1), level L index i the root over leaves [i·2^L, (i+1)·2^L). Its key is
+    ``L·2^40 + i`` (``node_key``), so that a proof's nodes are read by one primary-key IN. Written
+    once, when its last leaf is appended, in the same transaction; never changed (a trigger
+    refuses it)."""
 
     __tablename__ = "ledger_tree_nodes"
     __table_args__ = (Index("ix_ledger_tree_nodes_hash", "hash"),)
 
-    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
-    index: Mapped[int] = mapped_column("idx", BigInteger, primary_key=True, autoincrement=False)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+#: a tree holds fewer than 2^40 leaves
+LEVEL_SHIFT = 40
+
+
+def node_key(level: int, index: int) -> int:
+    return (level << LEVEL_SHIFT) | index
 
 
 class LedgerCheckpoint(Base):

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import rfc8785
-from sqlalchemy import Connection, and_, insert, or_, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from supervision.ledger import merkle
-from supervision.ledger.models import LedgerEntry, LedgerHead, LedgerNode
+from supervision.ledger.models import LedgerEntry, LedgerHead, LedgerNode, node_key
 
 NODES = LedgerNode.__table__
 ENTRIES = LedgerEntry.__table__
@@ -82,7 +82,7 @@ def edge_text(hashes: Sequence[bytes]) -> str:
 def grow(conn: Connection, size: int, edge: str, leaves: Sequence[bytes]) -> str:
     """Append leaves to the tree of ``size`` with right border ``edge``; return the new border."""
     made, new_edge = merkle.append(size, edge_hashes(edge), leaves)
-    conn.execute(insert(NODES), [{"level": lv, "idx": i, "hash": h} for lv, i, h in made])
+    conn.execute(insert(NODES), [{"key": node_key(lv, i), "hash": h} for lv, i, h in made])
     return edge_text(new_edge)
 
 
@@ -116,18 +116,20 @@ def size(session: Session) -> int:
     return 0 if head is None or head.tree_edge is None else head.seq
 
 
+_NODES_QUERY = select(NODES.c.key, NODES.c.hash).where(
+    NODES.c.key.in_(bindparam("keys", expanding=True))
+)
+
+
 def nodes(session: Session, wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
     """The stored hashes of the given perfect subtrees, in one query per few hundred."""
-    wanted = sorted(set(wanted))
+    keys = {node_key(level, index): (level, index) for level, index in wanted}
+    ordered = sorted(keys)
     found: dict[merkle.Node, bytes] = {}
-    for start in range(0, len(wanted), 400):
-        chunk = wanted[start : start + 400]
-        condition = or_(*(and_(NODES.c.level == lv, NODES.c.idx == i) for lv, i in chunk))
-        for row in session.execute(
-            select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(condition)
-        ):
-            found[(row.level, row.idx)] = bytes(row.hash)
-    missing = [node for node in wanted if node not in found]
+    for start in range(0, len(ordered), 500):
+        for row in session.execute(_NODES_QUERY, {"keys": ordered[start : start + 500]}):
+            found[keys[row.key]] = bytes(row.hash)
+    missing = [keys[key] for key in ordered if keys[key] not in found]
     if missing:
         raise LookupError(f"the tree lacks the nodes {missing[:5]}")
     return found
@@ -157,8 +159,8 @@ def consistency_proof(session: Session, size1: int, size2: int) -> list[bytes]:
 def leaf_index(session: Session, leaf: bytes, tree_size: int) -> int | None:
     """The index of the first leaf with this hash inside the tree of ``tree_size``."""
     return session.scalar(
-        select(NODES.c.idx)
-        .where(NODES.c.level == 0, NODES.c.hash == leaf, NODES.c.idx < tree_size)
-        .order_by(NODES.c.idx)
+        select(NODES.c.key)
+        .where(NODES.c.hash == leaf, NODES.c.key < tree_size)  # level 0: key = index
+        .order_by(NODES.c.key)
         .limit(1)
     )

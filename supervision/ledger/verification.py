@@ -21,18 +21,20 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core import clock
 from supervision.ledger import checkpoints, merkle, tree
 from supervision.ledger.models import (
     GENESIS,
+    LEVEL_SHIFT,
     LedgerCheckpoint,
     LedgerEntry,
     LedgerHead,
     LedgerNode,
     LedgerVerification,
+    node_key,
 )
 from supervision.ledger.service import entry_hash
 from tools.ledger_verifier import VerifierKey, VerifyError, open_note
@@ -89,19 +91,22 @@ def _start(session: Session, full: bool, report: LogReport) -> _Walk | None:
 
 
 def _stored_nodes(session: Session, made: list[tuple[int, int, bytes]]) -> dict:
-    """The stored hashes of the nodes a batch made: one range query per level."""
+    """The stored hashes of the nodes a batch made: one key range per level."""
     spans: dict[int, list[int]] = {}
     for level, index, _ in made:
         span = spans.setdefault(level, [index, index])
         span[0], span[1] = min(span[0], index), max(span[1], index)
     condition = or_(
         *(
-            and_(NODES.c.level == level, NODES.c.idx.between(low, high))
+            NODES.c.key.between(node_key(level, low), node_key(level, high))
             for level, (low, high) in spans.items()
         )
     )
-    rows = session.execute(select(NODES.c.level, NODES.c.idx, NODES.c.hash).where(condition))
-    return {(row.level, row.idx): bytes(row.hash) for row in rows}
+    rows = session.execute(select(NODES.c.key, NODES.c.hash).where(condition))
+    return {
+        (row.key >> LEVEL_SHIFT, row.key & ((1 << LEVEL_SHIFT) - 1)): bytes(row.hash)
+        for row in rows
+    }
 
 
 def verify_log(
