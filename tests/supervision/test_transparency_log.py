@@ -202,3 +202,25 @@ def test_the_verify_command_checks_the_tree_and_checkpoints(app, session) -> Non
     assert "this walk: 3 after entry" in again.output  # only what was added since
     full = runner.invoke(args=["ledger", "verify", "--full"])
     assert full.exit_code == 0 and "after entry 0" in full.output
+
+
+def test_a_ledger_older_than_the_tree_gets_its_tree_on_the_next_append(app, session) -> None:
+    """What the migration leaves on a ledger with entries: no tree yet (``tree_edge`` NULL)."""
+    _record(session, 3)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE ledger_tree_nodes DISABLE TRIGGER USER"))
+    else:
+        conn.execute(text("DROP TRIGGER ledger_tree_nodes_no_delete"))
+    conn.execute(text("DELETE FROM ledger_tree_nodes"))
+    conn.execute(text("UPDATE ledger_head SET tree_edge = NULL"))
+    session.info.pop("ledger_head", None)
+    assert tree.size(session) == 0
+    _record(session, 2)
+    key = tree.commitment_key(session)
+    entries = session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq)).all()
+    _, edge = merkle.append(0, [], [tree.leaf_of(e, key) for e in entries])
+    assert tree.size(session) == len(entries)
+    assert tree.root(session, len(entries)) == merkle.fold(edge)
+    result = app.test_cli_runner().invoke(args=["ledger", "verify", "--full"])
+    assert result.exit_code == 0, result.output
