@@ -39,6 +39,7 @@ from frontend import (
     error_text,
     halls_views,
     i18n,
+    ledger_views,
     pool_views,
     prices_views,
     public_views,
@@ -374,3 +375,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(calloff_views.bp)
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(public_views.bp)
+    app.register_blueprint(ledger_views.bp)

@@ -18,7 +18,9 @@ refused beside its field first); rotation (the rank-1 entrant declines with a re
 accepts, in Chinese, in English and on a phone); secondary competition (an invited entrant sees
 its own ceiling in the room, a bid above it is refused, the lowest total wins at the winner's
 agreed prices scaled to its bid). Last, someone not signed in reads the published result, the
-call-off results and the monthly summary. Each kind of page passes axe-core.
+call-off results and the monthly summary, and follows the footer to the ledger's public page, where
+an entry's inclusion proof in the latest signed checkpoint is checked in the browser (SUP-1). Each
+kind of page passes axe-core.
 """
 
 from __future__ import annotations
@@ -586,6 +588,47 @@ def public_results(open_as, agreement_id: int, shots: Path) -> None:
     anyone.screenshot(path=str(shots / "public-summary.png"), full_page=True)
 
 
+def ledger_proof(open_as, base: str, shots: Path) -> None:
+    """SUP-1: signed out, on a phone, the footer leads to the ledger's public page; the latest
+    signed checkpoint (the server's clock signs one within seconds of new entries) covers the
+    agreement's entries, and an entry's inclusion proof is checked by the mall and again by the
+    browser itself; in English too."""
+    anyone = open_as(None, width=PHONE)
+    anyone.goto("/signin")
+    with anyone.expect_navigation():
+        anyone.click("[data-testid=public-ledger]")
+    assert path_of(anyone) == "/public/ledger"
+    deadline = time.monotonic() + 20
+    while not anyone.locator("[data-testid=checkpoint-size]").count():
+        assert time.monotonic() < deadline, "no checkpoint was signed"
+        time.sleep(1)
+        anyone.reload()
+    expect(anyone.locator("[data-testid=checkpoint-note]")).to_contain_text("zhengcai-mall")
+    anyone.fill("[data-testid=entry-input]", "1")
+    with anyone.expect_navigation():
+        anyone.click("[data-testid=entry-check]")
+    expect(anyone.locator("[data-testid=server-check]")).to_contain_text("✓")
+    check = anyone.locator("[data-testid=browser-check]")
+    expect(check).to_have_attribute("data-state", "verified")
+    expect(check).to_contain_text(
+        zh("Your browser recomputed the checkpoint's root from this proof.")
+    )
+    assert_fits(anyone, PHONE)
+    assert_accessible(anyone, "public-ledger")
+    anyone.screenshot(path=str(shots / "public-ledger-phone.png"), full_page=True)
+    anyone.fill("[data-testid=entry-input]", "999999999")
+    with anyone.expect_navigation():
+        anyone.click("[data-testid=entry-check]")
+    expect(anyone.locator("[data-testid=entry-problem]")).to_be_visible()
+    anyone.context.add_cookies([{"name": "lang", "value": "en", "url": base}])
+    anyone.goto("/public/ledger?entry=2")
+    expect(anyone.locator("h1")).to_have_text("Public ledger verification")
+    expect(anyone.locator("[data-testid=browser-check]")).to_have_attribute(
+        "data-state", "verified"
+    )
+    assert_accessible(anyone, "public-ledger-en")
+
+
 def test_a_framework_agreement_from_solicitation_to_public_results(
     open_as, live_server: str, shots: Path
 ) -> None:
@@ -610,3 +653,4 @@ def test_a_framework_agreement_from_solicitation_to_public_results(
     rotation(open_as, live_server, url, line["id"], shots)
     secondary_competition(open_as, live_server, url, line["id"], shots)
     public_results(open_as, agreement_id, shots)
+    ledger_proof(open_as, live_server, shots)
