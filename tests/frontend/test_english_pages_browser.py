@@ -93,7 +93,18 @@ WALKS: list[tuple[str | None, list[str], list[tuple[str, str]]]] = [
     ),
     ("monitor", ["/", "/prices", "/catalog"], []),
     ("handler", ["/", "/disputes"], [("/disputes", "a[href^='/disputes/']")]),
-    (None, ["/signin", "/nowhere-at-all"], []),
+    (
+        None,
+        [
+            "/signin",
+            "/nowhere-at-all",
+            "/public/agreements",
+            "/public/agreements/deals",
+            "/public/ledger",
+            "/public/ledger?entry=1",
+        ],
+        [("/public/agreements", "[data-testid=public-agreement] a")],
+    ),
 ]
 
 #: Every text node with Chinese in it that is not inside an element marked as Chinese, nor part of
