@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from core import canonical, clock, signatures
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
-from core.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from core.messages import en_zh
 from core.money import cny
 from core.notifications.service import Message, notify
@@ -126,14 +126,15 @@ def check_newcomer(session: Session, actor: Actor, agreement: Agreement) -> None
     check_eligible(session, actor.organisation_id, agreement.solicitation)
 
 
-def why_not(session: Session, actor: Actor, agreement: Agreement) -> str | None:
-    """The code ``join`` would refuse the actor with before reading its form, or None."""
+def why_not(session: Session, actor: Actor, agreement: Agreement) -> DomainError | None:
+    """The refusal ``join`` would answer the actor with before reading its form (its ``code``
+    and message), or None when it may join."""
     try:
         require_supplier(actor)
         check_open(agreement)
         check_newcomer(session, actor, agreement)
-    except (Conflict, Forbidden) as refused:
-        return refused.code
+    except DomainError as refused:
+        return refused
     return None
 
 

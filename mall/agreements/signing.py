@@ -212,7 +212,7 @@ def accession_verified(
     )
 
 
-def _entrant_signed(
+def entrant_signed(
     session: Session, agreement: Agreement, entrant: AgreementEntrant, signed: set[int]
 ) -> bool:
     """The entrant signed the agreement: its content, or — having joined — its accession."""
@@ -227,7 +227,7 @@ def entrant_bound(session: Session, entrant: AgreementEntrant) -> bool:
     assert agreement is not None
     signed = signers(session, agreement)
     return signed is None or (
-        agreement.solicitor_id in signed and _entrant_signed(session, agreement, entrant, signed)
+        agreement.solicitor_id in signed and entrant_signed(session, agreement, entrant, signed)
     )
 
 
@@ -237,7 +237,7 @@ def in_force(session: Session, agreement: Agreement) -> bool:
     if signed is None:
         return True
     return agreement.solicitor_id in signed and any(
-        _entrant_signed(session, agreement, e, signed) for e in agreement.entrants
+        entrant_signed(session, agreement, e, signed) for e in agreement.entrants
     )
 
 
