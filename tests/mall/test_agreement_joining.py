@@ -237,3 +237,26 @@ def test_only_in_force_and_not_ending(fa, session):
     agreement.term_starts, agreement.term_ends = today - timedelta(400), today - timedelta(1)
     session.commit()
     _refused(session, fa.west, fa, 409, "agreement_not_active")
+
+
+def test_a_joiner_is_invited_to_a_secondary_competition(floor, login, session):  # noqa: F811
+    """MALL-8 二次竞价: once bound, the joiner is invited like any active entrant, under its own
+    ceiling (Σ its unit price × the quantity called off)."""
+    from auction.models import Auction, AuctionInvitation
+
+    methods = ["direct", "secondary_competition", "rotation"]
+    fa = in_force(floor, login, kind="open", call_off_methods=methods)
+    accession = _join(fa.west, fa).get_json()
+    starts = clock.now() + timedelta(hours=1)  # the agreement's second day, 11:00 in Hohhot
+    window = {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()}
+    placed = call_off(fa, method="secondary_competition", **window)
+    assert placed.status_code == 201, placed.get_json()
+    auction = session.get(Auction, placed.get_json()["auction_id"])
+    ceilings = {
+        i.supplier_id: i.ceiling
+        for i in session.scalars(
+            select(AuctionInvitation).where(AuctionInvitation.auction_id == auction.id)
+        )
+    }
+    assert len(ceilings) == 4
+    assert str(ceilings[accession["supplier_id"]]) == "11650.00"  # 2 × 4850 + 1950
