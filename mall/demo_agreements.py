@@ -3,7 +3,8 @@ computers and one open agreement (开放式, quality priority) for copy paper, i
 concluded through the services — the operator's solicitation, the sealed responses of suppliers
 enrolled in the category, the opening, evaluation and selection (one responder eliminated), the
 published result — with every step on the ledger at the time it happened, weeks ago. Then the
-purchasers call off from them (``mall.demo_calloffs``).
+purchasers call off from them (``mall.demo_calloffs``), and one more supplier enrolled in copy paper
+joins the open agreement last week, below the joining price (``JOINER``).
 
 Loading twice adds nothing: an agreement whose solicitation (by its title) exists is left alone,
 its call-offs with it.
@@ -23,8 +24,8 @@ from catalog.demo_steps.suppliers import DEMO_CODES
 from catalog.enrolment.eligibility import suppliers_in
 from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
-from mall.agreements import evaluation, responses, result, signing, solicitation
-from mall.agreements.models import Agreement, Solicitation
+from mall.agreements import evaluation, joining, responses, result, signing, solicitation
+from mall.agreements.models import Agreement, AgreementResponse, Solicitation
 from mall.demo_calloffs import DESKTOP_CALLOFFS, PAPER_CALLOFFS, load_calloffs
 from mall.demo_common import at, supplier_user, user_actor
 
@@ -119,21 +120,33 @@ COPY_PAPER = Plan(
 
 PLANS = (DESKTOPS, COPY_PAPER)
 
+#: The supplier that joins the open agreement after the result (加入开放式框架协议): the next
+#: supplier enrolled in copy paper after the responders, last Tuesday, at these unit prices
+#: (below the joining prices 29.50 and 58.00), with its capacity.
+JOINER = (("28.90", "57.00"), "常备库存 4000 包，全区 4 日内送达", (1, 1, "10:30"))
 
-def _responders(session: Session, plan: Plan, category: Category) -> list[Actor] | None:
-    """The responders' users in the plan's order; None when the catalog has too few suppliers."""
+
+def _others(session: Session, plan: Plan, category: Category) -> list[Organisation]:
+    """The catalog's demo suppliers enrolled in the category, besides the demo users' companies,
+    those of the plan's trades first."""
     enrolled = set(suppliers_in(session, category))
     others = session.scalars(
         select(Organisation)
         .where(Organisation.id.in_(enrolled), Organisation.credit_code.in_(DEMO_CODES))
         .order_by(Organisation.id)
     ).all()
-    demo = {name: user_actor(session, name) for name in DEMO_SUPPLIERS}
-    demo_orgs = {a.organisation_id for a in demo.values()}
-    others = sorted(
+    demo_orgs = {user_actor(session, name).organisation_id for name in DEMO_SUPPLIERS}
+    return sorted(
         (o for o in others if o.id not in demo_orgs),
         key=lambda o: (not any(trade in o.name_zh for trade in plan.trades), o.id),
     )
+
+
+def _responders(session: Session, plan: Plan, category: Category) -> list[Actor] | None:
+    """The responders' users in the plan's order; None when the catalog has too few suppliers."""
+    enrolled = set(suppliers_in(session, category))
+    others = _others(session, plan, category)
+    demo = {name: user_actor(session, name) for name in DEMO_SUPPLIERS}
     actors = []
     for response in plan.responses:
         if isinstance(response.who, str):
@@ -255,6 +268,42 @@ def sign_agreement(
             signing.sign(session, actor, agreement)
 
 
+def join_later(session: Session, plan: Plan, agreement: Agreement) -> bool:
+    """The next enrolled supplier that did not respond joins the open agreement (``JOINER``);
+    False when the catalog has none."""
+    category = session.get(Category, agreement.solicitation.items[0].category_id)
+    assert category is not None
+    inside = {e.supplier_id for e in agreement.entrants}
+    responded = {
+        r.supplier_id
+        for r in session.scalars(
+            select(AgreementResponse).where(
+                AgreementResponse.solicitation_id == agreement.solicitation_id
+            )
+        )
+    }
+    newcomer = next(
+        (o for o in _others(session, plan, category) if o.id not in inside | responded), None
+    )
+    if newcomer is None:
+        return False
+    prices, capacity, when = JOINER
+    rows = [
+        {"item_id": item.id, "unit_price": price}
+        for item, price in zip(agreement.solicitation.items, prices, strict=True)
+    ]
+    with backdated(at(*when)):
+        joining.join(
+            session,
+            supplier_user(session, newcomer),
+            agreement,
+            rows,
+            [agreement.region_id],
+            capacity,
+        )
+    return True
+
+
 def load(session: Session) -> list[str]:
     """The demo agreements and their call-offs, unless a solicitation of the same title exists."""
     lines = []
@@ -267,8 +316,10 @@ def load(session: Session) -> list[str]:
             lines.append(f"framework agreement {plan.title}: none (too few suppliers enrolled)")
             continue
         made = load_calloffs(session, agreement, steps)
+        joined = plan.kind == "open" and join_later(session, plan, agreement)
         lines.append(
             f"framework agreement {agreement.number} {plan.title}: "
             f"{len(agreement.entrants)} entrants, {made} call-offs"
+            + (", 1 joined after the result" if joined else "")
         )
     return lines

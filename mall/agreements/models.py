@@ -223,7 +223,9 @@ class Agreement(Base):
 
 
 class AgreementEntrant(Base):
-    """入围供应商: a supplier in the agreement, its rank and its agreed unit prices."""
+    """入围供应商: a supplier in the agreement, its rank and its agreed unit prices. One selected at
+    the result has its ``response_id``; one that joined an open agreement later has none, and an
+    ``accession`` (``mall.agreements.joining``)."""
 
     __tablename__ = "agreement_entrants"
     __table_args__ = (
@@ -234,12 +236,18 @@ class AgreementEntrant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("agreement_responses.id"))
+    #: the response that won entry; None for a supplier that joined after the result
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_responses.id"))
     rank: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10))
     region_ids: Mapped[list[int]] = mapped_column(JSON)
 
     prices: Mapped[list[EntrantPrice]] = relationship(order_by="EntrantPrice.item_id")
+    accession: Mapped[AgreementAccession | None] = relationship(
+        primaryjoin="AgreementAccession.entrant_id == AgreementEntrant.id",
+        uselist=False,
+        viewonly=True,
+    )
 
 
 class EntrantPrice(Base):
@@ -280,3 +288,33 @@ class AgreementSignature(Base):
     value: Mapped[str] = mapped_column(String(100))
     signed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class AgreementAccession(Base):
+    """加入书: a supplier's accession to an open agreement (开放式框架协议) during its term. Its
+    document — canonical JSON naming the agreement's content hash, the supplier's unit prices (at
+    most the joining price), the regions it serves and its capacity — is signed with the supplier's
+    Ed25519 organisation key; the signature stands for the entrant's signature of the agreement."""
+
+    __tablename__ = "agreement_accessions"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "supplier_id"),
+        UniqueConstraint("entrant_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("agreement_entrants.id"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: 供货能力, in the supplier's words
+    capacity: Mapped[str] = mapped_column(String(1000))
+    #: the accession document (canonical JSON; its prices and regions are the entrant's) and its hash
+    content: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: the agreement's content hash the document names (None for an agreement without content)
+    agreement_sha256: Mapped[str | None] = mapped_column(String(64))
+    key_id: Mapped[int] = mapped_column(ForeignKey("organisation_keys.id"))
+    #: base64 of the supplier's 64-byte Ed25519 signature over ``content``
+    signature: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

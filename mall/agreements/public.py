@@ -85,7 +85,7 @@ def entrants(session: Session, found: Agreement) -> list[PublicEntrant]:
             status=e.status,
             region_ids=list(e.region_ids),
             prices={p.item_id: p.unit_price for p in e.prices},
-            signed=signed is None or e.supplier_id in signed,
+            signed=signed is None or signing.entrant_signed(session, found, e, signed),
         )
         for e in found.entrants
     ]

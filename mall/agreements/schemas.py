@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from core.accounts.auth import current_actor
 from core.api import MAX_ID, IntField, MoneyField, PageArgs, page_of
 from core.db import db
-from mall.agreements import queries
+from mall.agreements import joining, queries
 from mall.agreements.models import (
     CALL_OFF_METHODS,
     EVALUATIONS,
@@ -221,6 +221,23 @@ class AgreementSchema(Schema):
     sha256 = fields.String(
         allow_none=True, metadata={"description": "of the content the parties sign (/signatures)"}
     )
+    joining_prices = fields.Method(
+        "_joining_prices",
+        allow_none=True,
+        metadata={
+            "description": "加入价格 joining price per item of an open agreement: the highest agreed "
+            "unit price among the entrants selected at the result, at most the maximum unit "
+            "price; a supplier joins at it or lower (POST /{agreement_id}/join). Null when closed."
+        },
+    )
+
+    def _joining_prices(self, agreement: Agreement) -> list[dict[str, Any]] | None:
+        if agreement.kind != "open":
+            return None
+        return [
+            {"item_id": item_id, "unit_price": str(price)}
+            for item_id, price in joining.joining_prices(agreement).items()
+        ]
 
 
 AgreementPage = page_of(AgreementSchema, "AgreementPage")
@@ -241,6 +258,13 @@ class PartySignatureSchema(Schema):
     key_id = IntField(allow_none=True)
     signed_by = IntField(allow_none=True)
     signed_at = fields.DateTime(allow_none=True)
+    accession_id = IntField(
+        allow_none=True,
+        metadata={
+            "description": "an entrant that joined an open agreement signed its accession "
+            "document (POST /{agreement_id}/join), not the content: this is that accession"
+        },
+    )
 
 
 class SigningSchema(Schema):

@@ -13,6 +13,10 @@ solicitor signed — until then it cannot be chosen directly and rotation passes
 (``calloff_checks.standing`` says ``unsigned``) — and the agreement takes no call-off at all until
 the solicitor and at least one entrant signed (``agreement_unsigned``). Agreements published before
 signing existed have no content and need no signatures.
+
+A supplier that joined an open agreement after the result (``joining``) does not sign the content —
+which names only the entrants selected at the result — but its accession document, which names the
+content's hash; that signature, once it verifies, stands for its signature of the agreement.
 """
 
 from __future__ import annotations
@@ -32,7 +36,12 @@ from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region
 from core.errors import Conflict, Forbidden
 from mall.agreements.access import is_solicitor, is_supplier
-from mall.agreements.models import Agreement, AgreementEntrant, AgreementSignature
+from mall.agreements.models import (
+    Agreement,
+    AgreementAccession,
+    AgreementEntrant,
+    AgreementSignature,
+)
 from mall.locks import lock
 from supervision.ledger import record
 from supervision.ledger.models import LedgerEntry
@@ -183,12 +192,43 @@ def signers(session: Session, agreement: Agreement) -> set[int] | None:
     return {s.organisation_id for s in signature_status(session, agreement) if s.verified}
 
 
+def accession_verified(
+    session: Session, agreement: Agreement, accession: AgreementAccession
+) -> bool:
+    """Whether a joiner's accession document is intact, names this agreement's content hash, and
+    its signature verifies with a key of the joining supplier."""
+    document = accession.content.encode("utf-8")
+    return (
+        hashlib.sha256(document).hexdigest() == accession.sha256
+        and accession.agreement_sha256 == agreement.sha256
+        and (agreement.content is None or content_intact(agreement))
+        and json.loads(accession.content).get("agreement", {}).get("sha256") == agreement.sha256
+        and signatures.verify(
+            session,
+            signatures.Signature(accession.key_id, accession.signature),
+            document,
+            accession.supplier_id,
+        )
+    )
+
+
+def entrant_signed(
+    session: Session, agreement: Agreement, entrant: AgreementEntrant, signed: set[int]
+) -> bool:
+    """The entrant signed the agreement: its content, or — having joined — its accession."""
+    if entrant.accession is not None:
+        return accession_verified(session, agreement, entrant.accession)
+    return entrant.supplier_id in signed
+
+
 def entrant_bound(session: Session, entrant: AgreementEntrant) -> bool:
     """Whether the entrant and the solicitor both signed: the entrant may take call-offs."""
     agreement = session.get(Agreement, entrant.agreement_id)
     assert agreement is not None
     signed = signers(session, agreement)
-    return signed is None or {agreement.solicitor_id, entrant.supplier_id} <= signed
+    return signed is None or (
+        agreement.solicitor_id in signed and entrant_signed(session, agreement, entrant, signed)
+    )
 
 
 def in_force(session: Session, agreement: Agreement) -> bool:
@@ -197,7 +237,7 @@ def in_force(session: Session, agreement: Agreement) -> bool:
     if signed is None:
         return True
     return agreement.solicitor_id in signed and any(
-        e.supplier_id in signed for e in agreement.entrants
+        entrant_signed(session, agreement, e, signed) for e in agreement.entrants
     )
 
 
@@ -220,7 +260,7 @@ def awaiting(actor: Actor, agreement: Agreement) -> bool:
     return (
         agreement.content is not None
         and party is not None
-        and (party[1] is None or party[1].status != "terminated")
+        and (party[1] is None or (party[1].status != "terminated" and party[1].accession is None))
         and not any(s.organisation_id == actor.organisation_id for s in agreement.signatures)
     )
 
@@ -248,6 +288,12 @@ def sign(session: Session, actor: Actor, agreement: Agreement) -> Agreement:
         raise Conflict(
             "Your organisation has already signed this framework agreement.",
             code="already_signed",
+        )
+    if entrant is not None and entrant.accession is not None:
+        raise Conflict(
+            "Your company signed its accession when it joined; it does not sign the agreement's "
+            "original content.",
+            code="joined_by_accession",
         )
     if entrant is not None and entrant.status == "terminated":
         raise Conflict(
@@ -300,8 +346,21 @@ def view(session: Session, agreement: Agreement) -> dict[str, Any]:
         ("entrant", e.supplier_id, e.id) for e in agreement.entrants
     ]
     rows = []
+    joined = {e.id: e.accession for e in agreement.entrants if e.accession is not None}
     for party, org_id, entrant_id in parties:
         found = status.get(org_id)
+        accession = joined.get(entrant_id) if entrant_id else None
+        if accession is not None:
+            # a joiner's signature is its accession's
+            found = SignatureStatus(
+                party,
+                org_id,
+                entrant_id,
+                accession.key_id,
+                accession.created_by,
+                accession.created_at,
+                accession_verified(session, agreement, accession),
+            )
         rows.append(
             {
                 "party": party,
@@ -312,6 +371,7 @@ def view(session: Session, agreement: Agreement) -> dict[str, Any]:
                 "key_id": found.key_id if found else None,
                 "signed_by": found.signed_by if found else None,
                 "signed_at": found.signed_at if found else None,
+                "accession_id": accession.id if accession else None,
             }
         )
     return {

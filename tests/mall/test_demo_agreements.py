@@ -11,7 +11,7 @@ from auction import demo as auction_demo
 from catalog import demo
 from core import clock
 from mall import demo_orders
-from mall.agreements import signing
+from mall.agreements import joining, signing
 from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.models import Agreement, AgreementResponse, Solicitation
 from mall.contracts.models import Contract
@@ -68,18 +68,21 @@ def test_demo_agreements_with_call_offs_load_once(app, session, login, monkeypat
         assert agreement.published_at < now - timedelta(days=30)
         assert len(agreement.entrants) >= 3
         assert all(e.status == "active" for e in agreement.entrants)
-        # Signed by the solicitor and every entrant, each signature verifying over the content.
+        selected = [e for e in agreement.entrants if e.response_id is not None]
+        # Signed by the solicitor and every entrant selected at the result, each signature
+        # verifying over the content; a supplier that joined later signed its accession.
         assert signing.in_force(session, agreement)
         assert signing.signers(session, agreement) == {
             agreement.solicitation.solicitor_id,
-            *(e.supplier_id for e in agreement.entrants),
+            *(e.supplier_id for e in selected),
         }
+        assert all(signing.entrant_bound(session, e) for e in agreement.entrants)
         responses = session.scalars(
             select(AgreementResponse).where(
                 AgreementResponse.solicitation_id == agreement.solicitation_id
             )
         ).all()
-        assert len(responses) == len(agreement.entrants) + 1
+        assert len(responses) == len(selected) + 1
         assert [r.status for r in responses].count("eliminated") == 1
         # Each step of stage one is on the ledger, when it happened.
         steps = {
@@ -94,6 +97,14 @@ def test_demo_agreements_with_call_offs_load_once(app, session, login, monkeypat
         assert steps["agreement.solicitation_published"] < steps["agreement.responses_opened"]
         assert steps["agreement.result_published"] == agreement.published_at
     assert len(closed.entrants) >= 4  # 封闭式: four of five responders entered
+    # 开放式: one more supplier joined last week, the last entrant, below the joining prices.
+    assert all(e.response_id is not None for e in closed.entrants)
+    (joiner,) = [e for e in open_.entrants if e.response_id is None]
+    assert joiner.rank == len(open_.entrants) and joiner.accession is not None
+    assert signing.accession_verified(session, open_, joiner.accession)
+    ceiling = joining.joining_prices(open_)
+    assert all(p.unit_price < ceiling[p.item_id] for p in joiner.prices)
+    assert now - timedelta(days=14) < joiner.accession.created_at < now
 
     supplier_org = login("supplier").get("/api/auth/me").get_json()["organisation"]["id"]
     calloffs = session.scalars(select(CallOff).order_by(CallOff.placed_at)).all()
