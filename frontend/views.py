@@ -30,6 +30,7 @@ from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
 from frontend import (
+    agreement_change_views,
     agreement_views,
     auction_views,
     buying_views,
@@ -372,5 +373,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pool_views.bp)
     app.register_blueprint(agreement_views.bp)
     app.register_blueprint(calloff_views.bp)
+    app.register_blueprint(agreement_change_views.bp)
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(public_views.bp)

@@ -72,7 +72,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall import demo_agreements as mall_demo_agreements
     from mall import demo_orders as mall_demo_orders
     from mall.agreements import api as agreements_api  # noqa: F401 (its routes)
-    from mall.agreements import calloff_api  # noqa: F401 (its routes)
+    from mall.agreements import (
+        calloff_api,  # noqa: F401 (its routes)
+        change_api,  # noqa: F401 (its routes)
+    )
     from mall.agreements.blueprint import blp as agreements_blp
     from mall.agreements.calloff_checks import register_method as register_calloff_method
     from mall.budgets import api as budgets_api
