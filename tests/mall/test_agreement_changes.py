@@ -273,6 +273,9 @@ def test_calloffs_placed_before_a_change_keep_their_prices(fa, session):  # noqa
     )
     assert lowered.status_code == 201, lowered.get_json()
     _later()
+    # The offer still reads at the prices of its placing.
+    seen = fa.suppliers[0].get(f"/api/agreements/offers/{offer['id']}").get_json()
+    assert seen["total"] == "11350.00"
     accepted = fa.suppliers[0].post(f"/api/agreements/offers/{offer['id']}/accept")
     assert accepted.status_code == 200, accepted.get_json()
     calloff = fa.purchaser.get(f"/api/agreements/calloffs/{placed.get_json()['id']}").get_json()
