@@ -67,6 +67,7 @@ from mall.agreements.calloff_checks import Wanted, agreed_total, check_funds, st
 from mall.agreements.calloff_models import CallOff
 from mall.agreements.calloffs import make_order, new_calloff, record_calloff, wanted_of
 from mall.agreements.models import Agreement, AgreementEntrant
+from mall.agreements.prices import prices_at
 from mall.budgets import service as budgets
 from mall.locks import lock
 from mall.orders.models import Order
@@ -231,12 +232,16 @@ def _tell_entrants(
 
 
 def unit_prices(
-    entrant: AgreementEntrant, wanted: list[Wanted], bid: Decimal
+    entrant: AgreementEntrant,
+    wanted: list[Wanted],
+    bid: Decimal,
+    agreed: dict[int, Decimal] | None = None,
 ) -> dict[int, Decimal]:
-    """Each item's unit price from the winning total ``bid``: the entrant's agreed price scaled by
-    bid ÷ its own ceiling, rounded down to the cent (at least 0.01)."""
-    agreed = {p.item_id: p.unit_price for p in entrant.prices}
-    ceiling = agreed_total(entrant, wanted)
+    """Each item's unit price from the winning total ``bid``: the entrant's agreed price (``agreed``:
+    those in force when the call-off was placed; else now) scaled by bid ÷ its own ceiling, rounded
+    down to the cent (at least 0.01)."""
+    agreed = agreed or {p.item_id: p.unit_price for p in entrant.prices}
+    ceiling = cny(sum((agreed[w.item.id] * w.quantity for w in wanted), Decimal(0)))
     share = min(Decimal(1), bid / ceiling)
     return {
         w.item.id: max(
@@ -287,7 +292,10 @@ def settle(
     auction.winner_id = winner.supplier_id
     auction.awarded_bid_id = winner.bid_id
     wanted = wanted_of(session, calloff)
-    prices = unit_prices(entrant, wanted, winner.price)
+    # The ceiling was fixed at placement; so are the agreed prices the award is derived from.
+    prices = unit_prices(
+        entrant, wanted, winner.price, prices_at(session, entrant, calloff.placed_at)
+    )
     record_calloff(
         session,
         actor,

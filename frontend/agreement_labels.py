@@ -1,6 +1,6 @@
 """Framework agreement labels looked up by a computed key (MALL-8): statuses, kinds, evaluation
 and call-off methods, the solicitor's steps and what each step's page then says; call-off and
-rotation offer statuses and the reasons for a direct selection."""
+rotation offer statuses and the reasons for a direct selection; changes to an agreement."""
 
 from __future__ import annotations
 
@@ -19,6 +19,26 @@ AGREEMENT_LABELS: dict[str, LazyString] = {
     "status_suspended": lazy_pgettext("agreement", "Suspended"),
     "status_terminated": lazy_pgettext("agreement", "Terminated"),
     "status_unsigned": lazy_pgettext("agreement", "Not signed yet"),
+    "status_change_pending": lazy_pgettext("agreement", "Change pending"),
+    "status_ended": lazy_pgettext("agreement", "Ended"),
+    "change_price_variation": _l("Price variation"),
+    "change_price_reduction": _l("Price reduction by an entrant"),
+    "change_party_withdrawal": _l("Entrant terminated"),
+    "change_status_pending": lazy_pgettext("agreement change", "Pending"),
+    "change_status_active": lazy_pgettext("agreement change", "In force"),
+    "change_status_cancelled": lazy_pgettext("agreement change", "Cancelled"),
+    "withdrawal_breach": _l("Breach of the agreement"),
+    "withdrawal_entrant_request": _l("At the entrant's request"),
+    "withdrawal_other": lazy_pgettext("termination reason", "Other"),
+    "change_done_proposed": _l(
+        "The price variation is proposed; call-offs wait until you activate or cancel it."
+    ),
+    "change_done_activated": _l(
+        "The change is signed and in force; call-offs placed from now on use the new prices."
+    ),
+    "change_done_cancelled": _l("The proposed change is cancelled."),
+    "change_done_reduced": _l("Your lower prices are in force for call-offs placed from now on."),
+    "change_done_terminated": _l("The entrant is terminated."),
     "party_solicitor": lazy_pgettext("agreement party", "Solicitor"),
     "party_entrant": lazy_pgettext("agreement party", "Entrant"),
     "kind_closed": _l("Closed (entrants fixed at selection)"),

@@ -162,7 +162,11 @@ def calloff_context(actor: Actor, calloff_id: int) -> dict[str, Any]:
     assert agreement is not None
     units = {i.id: i.unit for i in agreement.solicitation.items}
     entrants = {e.id: e for e in agreement.entrants}
-    prices = pages.entrant_prices(session, calloff.entrant_id) if calloff.entrant_id else {}
+    prices = (
+        pages.entrant_prices(session, calloff.entrant_id, calloff.placed_at)
+        if calloff.entrant_id
+        else {}
+    )
     rows = []
     for row in calloff.items:
         price = row.unit_price if row.unit_price is not None else prices.get(row.item_id)
@@ -232,7 +236,7 @@ def offers_context(actor: Actor) -> dict[str, Any]:
         calloff = session.get(CallOff, offer.calloff_id)
         agreement = session.get(Agreement, calloff.agreement_id)  # type: ignore[union-attr]
         assert calloff is not None and agreement is not None
-        prices = pages.entrant_prices(session, offer.entrant_id)
+        prices = pages.entrant_prices(session, offer.entrant_id, calloff.placed_at)
         names = _item_names(session, agreement)
         units = {i.id: i.unit for i in agreement.solicitation.items}
         shown.append(

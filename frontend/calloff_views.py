@@ -17,6 +17,7 @@ from core.accounts.roles import OrgKind
 from core.db import db
 from core.errors import DomainError
 from frontend import calloff_pages as cp
+from frontend.agreement_change_pages import change_context
 from frontend.agreement_pages import agreement_context
 from frontend.catalog_views import signed_in
 from frontend.pool_forms import message
@@ -48,8 +49,14 @@ def agreement_page(agreement_id: int, values: dict[str, Any] | None = None, **sh
     agreement = context["a"]
     context |= cp.form_context(actor, agreement, values)
     context["pending_offers"] = cp.offer_notice(actor, agreement)
+    context |= change_context(actor, agreement)
     shown.setdefault("errors", {})
     shown.setdefault("error", None)
+    # the changes section's forms (``agreement_change_views``): the one refused, with its entries
+    shown.setdefault("change_form", None)
+    shown.setdefault("change_values", {})
+    shown.setdefault("change_errors", {})
+    shown.setdefault("change_error", None)
     return render_template(
         "agreements/agreement.html", done=request.args.get("done"), **context, **shown
     )

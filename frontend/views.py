@@ -30,6 +30,7 @@ from core.accounts.roles import KIND_NAMES, ROLE_NAMES, OrgKind, Role
 from core.db import db
 from core.errors import DomainError
 from frontend import (
+    agreement_change_views,
     agreement_join_views,
     agreement_views,
     auction_views,
@@ -375,6 +376,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(agreement_views.bp)
     app.register_blueprint(agreement_join_views.bp)
     app.register_blueprint(calloff_views.bp)
+    app.register_blueprint(agreement_change_views.bp)
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(ledger_views.bp)

@@ -74,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall.agreements import api as agreements_api  # noqa: F401 (its routes)
     from mall.agreements import (
         calloff_api,  # noqa: F401 (its routes)
+        change_api,  # noqa: F401 (its routes)
         join_api,  # noqa: F401 (its routes)
     )
     from mall.agreements.blueprint import blp as agreements_blp

@@ -16,6 +16,7 @@ import catalog.listings.models  # noqa: F401
 import core.accounts.models
 import core.notifications.models  # noqa: F401
 import mall.agreements.calloff_models
+import mall.agreements.change_models
 import mall.agreements.models
 import mall.budgets.models
 import mall.contracts.models

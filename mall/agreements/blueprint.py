@@ -1,5 +1,5 @@
-"""The framework agreements' API blueprint, shared by the stage-one routes (``api``) and the
-call-off routes (``calloff_api``)."""
+"""The framework agreements' API blueprint, shared by the stage-one routes (``api``), the
+call-off routes (``calloff_api``) and the routes of changes to an agreement (``change_api``)."""
 
 from __future__ import annotations
 

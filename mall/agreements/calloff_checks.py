@@ -18,8 +18,8 @@ paid-price source: ``placing.place`` runs the checks every call-off passes and t
 call-off to the placer of its method. The HTTP route, the form and the schema stay the same for
 every method.
 
-No procedure changes an agreement yet; when one does it sets the agreement's status to
-``change_pending`` until the change is published, and call-offs wait for it.
+A price variation (``mall.agreements.changes``) sets the agreement's status to ``change_pending``
+until the solicitor activates or cancels it, and call-offs wait for it.
 """
 
 from __future__ import annotations

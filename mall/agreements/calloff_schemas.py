@@ -13,6 +13,7 @@ from core.api import MAX_ID, IntField, MoneyField, PageArgs, page_of
 from core.db import db
 from mall.agreements.calloff_models import CALL_OFF_STATUSES, OFFER_STATUSES, REASONS, CallOff
 from mall.agreements.models import CALL_OFF_METHODS, AgreementEntrant
+from mall.agreements.prices import prices_at
 
 _id = validate.Range(min=1, max=MAX_ID)
 
@@ -140,7 +141,7 @@ class OfferSchema(OfferStepSchema):
     def _total(self, offer: Any) -> str:
         calloff = db.session.get(CallOff, offer.calloff_id)
         entrant = db.session.get(AgreementEntrant, offer.entrant_id)
-        prices = {p.item_id: p.unit_price for p in entrant.prices}  # type: ignore[union-attr]
+        prices = prices_at(db.session, entrant, calloff.placed_at)  # type: ignore[arg-type,union-attr]
         return str(sum(prices[i.item_id] * i.quantity for i in calloff.items))  # type: ignore[union-attr]
 
     def _order_id(self, offer: Any) -> int | None:

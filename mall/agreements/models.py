@@ -34,8 +34,8 @@ EVALUATIONS = ("price_priority", "quality_priority")
 CALL_OFF_METHODS = ("direct", "secondary_competition", "rotation")
 RESPONSE_STATUSES = ("submitted", "selected", "eliminated")
 ENTRANT_STATUSES = ("active", "suspended", "terminated")
-#: ``change_pending``: a change to the agreement (prices, terms) awaits publication; call-offs wait.
-#: No change procedure sets it yet; the call-off checks already honour it.
+#: ``change_pending``: a price variation awaits the solicitor's signature (``changes``); call-offs
+#: wait.
 AGREEMENT_STATUSES = ("active", "change_pending", "ended")
 #: who signs a framework agreement: the solicitor (征集人) and each entrant (入围供应商)
 SIGNING_PARTIES = ("solicitor", "entrant")

@@ -6,6 +6,7 @@ through the same access rules as the API (``access``, ``queries``, ``calloff_acc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from mall.agreements.access import is_supplier, may_solicit
 from mall.agreements.calloff_access import calloffs_query, offers_query
 from mall.agreements.calloff_models import CallOff, CallOffOffer
 from mall.agreements.models import Agreement, AgreementEntrant, Solicitation, SolicitationItem
+from mall.agreements.prices import prices_at
 from mall.agreements.responses import check_eligible
 
 
@@ -138,14 +140,22 @@ def pending_offers(session: Session, actor: Actor, agreement_id: int) -> int:
 
 
 def offer_total(session: Session, offer: CallOffOffer) -> Decimal:
-    """Σ the offer's entrant's agreed unit price × quantity: what accepting it orders."""
+    """Σ the offer's entrant's agreed unit price × quantity: what accepting it orders (at the
+    prices in force when the call-off was placed)."""
     calloff = session.get(CallOff, offer.calloff_id)
     entrant = session.get(AgreementEntrant, offer.entrant_id)
     assert calloff is not None and entrant is not None
-    prices = {p.item_id: p.unit_price for p in entrant.prices}
+    prices = prices_at(session, entrant, calloff.placed_at)
     return cny(sum((prices[i.item_id] * i.quantity for i in calloff.items), Decimal(0)))
 
 
-def entrant_prices(session: Session, entrant_id: int) -> dict[int, Decimal]:
+def entrant_prices(
+    session: Session, entrant_id: int, at: datetime | None = None
+) -> dict[int, Decimal]:
+    """The entrant's agreed unit prices: in force at ``at`` (a call-off's placing), or now."""
     entrant = session.get(AgreementEntrant, entrant_id)
-    return {p.item_id: p.unit_price for p in entrant.prices} if entrant else {}
+    if entrant is None:
+        return {}
+    return (
+        prices_at(session, entrant, at) if at else {p.item_id: p.unit_price for p in entrant.prices}
+    )

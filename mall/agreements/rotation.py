@@ -42,6 +42,7 @@ from mall.agreements.calloffs import (
     wanted_of,
 )
 from mall.agreements.models import Agreement, AgreementEntrant
+from mall.agreements.prices import prices_at
 from mall.budgets import service as budgets
 from mall.locks import lock
 
@@ -197,7 +198,8 @@ def _locked_offer(session: Session, actor: Actor, offer_id: int) -> tuple[CallOf
 
 
 def accept(session: Session, actor: Actor, offer_id: int) -> CallOff:
-    """接受: the order and contract follow at once, at the entrant's agreed unit prices."""
+    """接受: the order and contract follow at once, at the entrant's agreed unit prices in force
+    when the call-off was placed."""
     offer, calloff = _locked_offer(session, actor, offer_id)
     lock_agreement(session, calloff.agreement_id)
     entrant = session.get(AgreementEntrant, offer.entrant_id)
@@ -221,7 +223,8 @@ def accept(session: Session, actor: Actor, offer_id: int) -> CallOff:
         supplier_id=entrant.supplier_id,
     )
     wanted = wanted_of(session, calloff)
-    prices = {p.item_id: p.unit_price for p in entrant.prices}
+    # The prices in force when the call-off was placed: a later change applies to later ones.
+    prices = prices_at(session, entrant, calloff.placed_at)
     make_order(
         session, actor, calloff, entrant, wanted, {w.item.id: prices[w.item.id] for w in wanted}
     )

@@ -2,7 +2,7 @@
 an entrant that joined has no response
 
 Revision ID: 20261207_0022
-Revises: 20261207_0020
+Revises: 20261207_0021
 Create Date: 2026-12-07 22:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_0022"
-down_revision: str | None = "20261207_0020"
+down_revision: str | None = "20261207_0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
