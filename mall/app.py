@@ -92,6 +92,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from supervision.ledger import api as ledger_api
     from supervision.ledger import public_api as ledger_public_api
     from supervision.ledger.cli import ledger_cli
+    from supervision.prices import api as price_statistics_api
+    from supervision.prices.cli import prices_cli
 
     db.init_app(app)
     auth.init_app(app)
@@ -120,6 +122,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(payments_sandbox.bp)
     api.register_blueprint(ratings_api.blp)
     api.register_blueprint(credit_api.blp)
+    api.register_blueprint(price_statistics_api.blp)
     api.register_blueprint(notifications_api.blp)
     api.register_blueprint(disputes_api.blp)
     api.register_blueprint(agreements_blp)
@@ -156,6 +159,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         search_cli,
         mall_cli,
         auction_cli,
+        prices_cli,
     ):
         app.cli.add_command(group)
     return app

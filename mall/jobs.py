@@ -10,13 +10,15 @@ from core.db import db
 def run_once() -> dict[str, int]:
     """Orders not confirmed in time lapse; paid orders whose supplier has not confirmed the funds
     within MALL_AUTO_CLOSE_DAYS close; disputes whose deadlines passed move on (MALL-9); rotation
-    offers of framework agreements not answered in time pass the turn on (MALL-8). Each job is its
+    offers of framework agreements not answered in time pass the turn on (MALL-8); the price
+    statistics read the ledger's new transactions (SUP-3). Each job is its
     own unit of work, so one failing leaves the others done."""
     from mall import policy
     from mall.agreements import rotation
     from mall.disputes import service as disputes
     from mall.orders.service import lapse_unconfirmed
     from mall.payments.service import close_overdue
+    from supervision.prices import service as price_statistics
 
     with db.unit_of_work() as session:
         lapsed = len(lapse_unconfirmed(session, SYSTEM))
@@ -26,9 +28,12 @@ def run_once() -> dict[str, int]:
         counts = disputes.tick(session, SYSTEM)
     with db.unit_of_work() as session:
         timed_out = rotation.expire(session, SYSTEM)
+    # Price statistics (supervision reads the ledger; one transaction per batch).
+    price_entries = price_statistics.update_all(db.unit_of_work)
     return {
         "lapsed": lapsed,
         "closed": closed,
         **{f"disputes_{k}": v for k, v in counts.items()},
         "offers_timed_out": timed_out,
+        "price_entries_read": price_entries,
     }

@@ -25,7 +25,9 @@ import mall.orders.models
 import mall.payments.models
 import mall.payments.sandbox_models
 import mall.ratings.models  # noqa: F401
-import supervision.ledger.models  # noqa: F401
+import supervision.ledger.models
+import supervision.prices.models
+import supervision.readers  # noqa: F401
 from core.db import Base, make_engine
 
 config = context.config

@@ -183,6 +183,8 @@ def _line(session: Session, wanted: Wanted, price: Decimal, quantity: int) -> Aw
         params=dict(item.required_params or {}),
         unit_price=price,
         quantity=quantity,
+        standard_product_id=item.standard_product_id,
+        unit=item.unit,
     )
 
 

@@ -32,6 +32,10 @@ class AwardLine:
     quantity: int
     brand: str = ""
     model: str = ""
+    #: for price statistics (supervision.prices): the standard product bought, when the lot
+    #: names one, and the unit its price is for
+    standard_product_id: int | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,11 @@ class Lot(Protocol):
     @property
     def title(self) -> str: ...
     @property
+    def standard_product_id(self) -> int | None: ...
+    @property
     def required_params(self) -> dict[str, Any] | None: ...
+    @property
+    def unit(self) -> str: ...
     @property
     def delivery_date(self) -> date: ...
 
@@ -133,6 +141,8 @@ def award_lot(
                     params=dict(lot.required_params or {}),
                     unit_price=unit_price,
                     quantity=quantity,
+                    standard_product_id=lot.standard_product_id,
+                    unit=lot.unit,
                 ),
             ),
             note=note,
@@ -205,11 +215,14 @@ def place_award(session: Session, actor: Actor, award: Award) -> Order:
         items=[
             {
                 "title_zh": i.title_zh,
+                "category_id": i.category_id,
+                "standard_product_id": line.standard_product_id,
+                "unit": line.unit,
                 "unit_price": i.unit_price,
                 "quantity": i.quantity,
                 "line_total": i.line_total,
             }
-            for i in items
+            for i, line in zip(items, award.lines, strict=True)
         ],
         total=total,
     )

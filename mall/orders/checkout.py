@@ -209,6 +209,7 @@ def _place(
         items=order_items,
     )
     session.add(order)
+    standard_products = {listing.id: listing.standard_product_id for _, listing in entries}
     for item, listing in entries:
         listing.stock -= item.quantity
     session.flush()
@@ -226,6 +227,10 @@ def _place(
                 {
                     "listing_id": i.listing_id,
                     "title_zh": i.title_zh,
+                    # what price statistics key on (supervision.prices); listings have no unit
+                    "category_id": i.category_id,
+                    "standard_product_id": standard_products.get(i.listing_id),
+                    "unit": None,
                     "unit_price": i.unit_price,
                     "quantity": i.quantity,
                     "line_total": i.line_total,

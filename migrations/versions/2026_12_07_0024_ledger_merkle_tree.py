@@ -2,7 +2,7 @@
 where the last verification stopped, and the key of the commitments to personal data in leaves
 
 Revision ID: 20261207_0024
-Revises: 20261207_0022
+Revises: 20261207_0023
 Create Date: 2026-12-07 22:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_0024"
-down_revision: str | None = "20261207_0022"
+down_revision: str | None = "20261207_0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

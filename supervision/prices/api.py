@@ -1,0 +1,61 @@
+"""Price statistics API (CAT-4, SUP-3): the daily 7-day-window history of a standard product or a
+category in a region, for a chart, and the price anomalies found among transactions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from core.accounts.auth import require_actor
+from core.api import ErrorSchema, page_of, paginate
+from core.db import db
+from supervision.prices import queries
+from supervision.prices.schemas import (
+    AnomalyArgs,
+    AnomalySchema,
+    StatisticsArgs,
+    StatisticsSchema,
+)
+
+blp = Blueprint(
+    "price_statistics",
+    __name__,
+    url_prefix="/api/prices",
+    description="价格统计 Price statistics and anomalies (CAT-4, SUP-3)",
+)
+
+AnomalyPage = page_of(AnomalySchema, "PriceAnomalyPage")
+
+
+def _refusals(view: Any) -> Any:
+    for status, text in (
+        (401, "Not signed in (`unauthenticated`)."),
+        (
+            403,
+            "Not a price monitor, supervisor or operator (`monitor_only`), or a region "
+            "outside yours (`outside_region`).",
+        ),
+    ):
+        view = blp.alt_response(status, schema=ErrorSchema, description=text)(view)
+    return view
+
+
+@blp.route("/statistics")
+@blp.arguments(StatisticsArgs, location="query")
+@blp.response(200, StatisticsSchema)
+@_refusals
+def statistics(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Daily rows (n, Q1, median, Q3 over the 7 days ending each day) of one standard product or
+    category (give exactly one, else 422 `one_key`) in one region, oldest first."""
+    return queries.statistics(db.session, require_actor(), args)
+
+
+@blp.route("/anomalies")
+@blp.arguments(AnomalyArgs, location="query")
+@blp.response(200, AnomalyPage)
+@_refusals
+def anomalies(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Transactions priced above Q3 + 1.5·IQR of their window, with the evidence, newest first."""
+    actor = require_actor()
+    return paginate(db.session, queries.anomalies_query(db.session, actor, args), args)
