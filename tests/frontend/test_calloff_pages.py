@@ -163,13 +163,18 @@ def test_rotation_on_the_page_decline_then_accept(fa, session):  # noqa: F811
     done = place(fa, method="rotation")
     assert done.status_code == 302, done.get_data(as_text=True)
     calloff_url = done.location
+    calloff_id = int(calloff_url.split("?")[0].rstrip("/").rsplit("/", 1)[1])
     first, second = fa.suppliers[0], fa.suppliers[1]
     agreement_page = get(first, f"/agreements/{fa.agreement['id']}").get_data(as_text=True)
     assert 'data-testid="offer-notice"' in agreement_page
     offers = get(first, "/agreements/offers").get_data(as_text=True)
     assert 'data-testid="offer-deadline"' in offers
     assert "¥11,350.00" in offers  # the office supplier's prices: 2 × 4700 + 1 × 1950
-    offer = session.scalars(select(CallOffOffer).order_by(CallOffOffer.id.desc())).first()
+    offer = session.scalars(
+        select(CallOffOffer)
+        .where(CallOffOffer.calloff_id == calloff_id)
+        .order_by(CallOffOffer.id.desc())
+    ).first()
     confirm = get(first, f"/agreements/offers/{offer.id}/decline").get_data(as_text=True)
     assert (
         zh(
@@ -190,7 +195,11 @@ def test_rotation_on_the_page_decline_then_accept(fa, session):  # noqa: F811
     assert declined.status_code == 302
     assert 'data-status="declined"' in get(first, "/agreements/offers").get_data(as_text=True)
     session.expire_all()
-    turn = session.scalars(select(CallOffOffer).where(CallOffOffer.status == "offered")).one()
+    turn = session.scalars(
+        select(CallOffOffer).where(
+            CallOffOffer.calloff_id == calloff_id, CallOffOffer.status == "offered"
+        )
+    ).one()
     assert turn.supplier_id != offer.supplier_id
     accepted = post(second, f"/agreements/offers/{turn.id}/accept", {})
     assert accepted.status_code == 302
@@ -200,7 +209,7 @@ def test_rotation_on_the_page_decline_then_accept(fa, session):  # noqa: F811
     assert 'data-status="ordered"' in page and 'data-testid="order-link"' in page
     assert page.count('data-testid="offer-row"') == 2 and "库存不足" in page
     session.expire_all()
-    assert session.scalars(select(CallOff)).one().status == "ordered"
+    assert session.get(CallOff, calloff_id).status == "ordered"
 
 
 def test_secondary_competition_on_the_page(floor, login, session):  # noqa: F811
@@ -220,7 +229,7 @@ def test_secondary_competition_on_the_page(floor, login, session):  # noqa: F811
     page = get(comp.purchaser, done.location).get_data(as_text=True)
     assert 'data-status="competing"' in page
     assert "11-26 11:00" in page and "¥11,600.00" in page  # held: North's agreed total
-    calloff = session.scalars(select(CallOff)).one()
+    calloff = session.get(CallOff, int(done.location.split("?")[0].rsplit("/", 1)[1]))
     room = f"/auctions/{calloff.auction_id}"
     assert f'href="{room}"' in page
     office = get(comp.suppliers[0], room).get_data(as_text=True)
