@@ -400,6 +400,9 @@ def direct_selection(open_as, url: str, line_id: int, shots: Path) -> None:
         buyer.click("[data-testid=order-link]")
     assert path_of(buyer).startswith("/orders/")
     expect(buyer.locator("body")).to_contain_text("¥15,500.00")
+    with buyer.expect_navigation():
+        buyer.click("[data-testid=contract-link]")  # the call-off's contract, made with the order
+    expect(buyer.locator("[data-testid=contract-doc]")).to_contain_text("¥15,500.00")
 
 
 def rotation(open_as, base: str, url: str, line_id: int, shots: Path) -> None:
@@ -484,6 +487,7 @@ def rotation(open_as, base: str, url: str, line_id: int, shots: Path) -> None:
     with buyer.expect_navigation():
         buyer.click("[data-testid=order-link]")
     assert path_of(buyer).startswith("/orders/")
+    expect(buyer.locator("[data-testid=contract-link]")).to_be_visible()
 
 
 def secondary_competition(open_as, base: str, url: str, line_id: int, shots: Path) -> None:
@@ -546,6 +550,7 @@ def secondary_competition(open_as, base: str, url: str, line_id: int, shots: Pat
         buyer.click("[data-testid=order-link]")
     assert path_of(buyer).startswith("/orders/")
     expect(buyer.locator("body")).to_contain_text("¥4,300.00")  # 4,400 × 8,600 / 8,800
+    expect(buyer.locator("[data-testid=contract-link]")).to_be_visible()
 
     buyer.context.add_cookies([{"name": "lang", "value": "en", "url": base}])
     buyer.goto("/agreements")
