@@ -269,13 +269,8 @@ def _current(entrant: AgreementEntrant) -> dict[int, Decimal]:
     return {p.item_id: p.unit_price for p in entrant.prices}
 
 
-# ---------------------------------------------------------------- price variation
-
-
-def _variation_rows(
-    session: Session, agreement: Agreement, given: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The posted rows as one new unit price per entrant and item, each checked."""
+def _given_items(session: Session, agreement: Agreement, given: list[dict[str, Any]]) -> Any:
+    """The agreement's items, once the posted rows are checked to be some and all of them."""
     if not given:
         raise ValidationFailed("Give at least one new price.", code="prices_required")
     items = _items(session, agreement)
@@ -286,6 +281,17 @@ def _variation_rows(
             code="items_not_in_agreement",
             details={"item_id": strangers},
         )
+    return items
+
+
+# ---------------------------------------------------------------- price variation
+
+
+def _variation_rows(
+    session: Session, agreement: Agreement, given: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The posted rows as one new unit price per entrant and item, each checked."""
+    items = _given_items(session, agreement, given)
     entrants = {e.id: e for e in agreement.entrants}
     rows: list[dict[str, Any]] = []
     for r in given:
@@ -520,16 +526,7 @@ def reduce_prices(
         )
     rationale = _rationale(data)
     given = data.get("prices") or []
-    if not given:
-        raise ValidationFailed("Give at least one new price.", code="prices_required")
-    items = _items(session, agreement)
-    strangers = [r.get("item_id") for r in given if r.get("item_id") not in items]
-    if strangers:
-        raise ValidationFailed(
-            "These items are not in the framework agreement.",
-            code="items_not_in_agreement",
-            details={"item_id": strangers},
-        )
+    _given_items(session, agreement, given)
     ids = [r["item_id"] for r in given]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(
