@@ -1,6 +1,7 @@
 """The auction clock: a loop in each server process that opens and closes auctions on time, with
 no traffic needed, runs the mall's periodic jobs (``mall.jobs``) every ``MALL_TICK_SECONDS`` and
-signs a ledger checkpoint every ``LEDGER_CHECKPOINT_SECONDS`` while entries arrive. Several
+signs a ledger checkpoint every ``LEDGER_CHECKPOINT_SECONDS`` while entries arrive and lets the
+warning rules read the new entries every ``WARNINGS_SECONDS``. Several
 processes may run it at once; the row lock in ``closing`` makes every opening and closing happen
 exactly once (and every dispute deadline act once), and a checkpoint's size is signed once."""
 
@@ -15,6 +16,7 @@ from auction import closing
 from core.db import db
 from mall.jobs import run_once
 from supervision.ledger import checkpoints
+from supervision.warnings import engine as warnings_engine
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
     next_jobs = time.monotonic() + jobs_every
     checkpoint_every = float(app.config.get("LEDGER_CHECKPOINT_SECONDS", 0))
     next_checkpoint = time.monotonic() + checkpoint_every
+    warnings_every = float(app.config.get("WARNINGS_SECONDS", 0))
+    next_warnings = time.monotonic() + warnings_every
     while stop is None or not stop.is_set():
         try:
             done = tick(app)
@@ -54,6 +58,13 @@ def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
                     log.info("periodic jobs: %s", counts)
             except Exception:
                 log.exception("periodic jobs failed")
+        if warnings_every > 0 and time.monotonic() >= next_warnings:
+            next_warnings = time.monotonic() + warnings_every
+            try:
+                with app.app_context():
+                    warnings_engine.update_all(db.unit_of_work)
+            except Exception:
+                log.exception("warning rules failed")
         if checkpoint_every > 0 and time.monotonic() >= next_checkpoint:
             next_checkpoint = time.monotonic() + checkpoint_every
             try:

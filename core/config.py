@@ -143,6 +143,9 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         # (base64 of a 32-byte seed; unset: generated once as instance/ledger_signing_key).
         "LEDGER_ORIGIN": env.get("LEDGER_ORIGIN") or "zhengcai-mall.example/ledger",
         "LEDGER_CHECKPOINT_SECONDS": _int(env, "LEDGER_CHECKPOINT_SECONDS", 5, minimum=0),
+        "WARNINGS_SECONDS": _int(env, "WARNINGS_SECONDS", 1, minimum=0),
+        "WARNINGS_HANDLING_DAYS": _int(env, "WARNINGS_HANDLING_DAYS", 10, minimum=1),
+        "WARNINGS_EXPLANATION_DAYS": _int(env, "WARNINGS_EXPLANATION_DAYS", 5, minimum=1),
         "LEDGER_SIGNING_KEY": _ledger_key(env.get("LEDGER_SIGNING_KEY")),
         "SECRET_KEY": _secret_key(env.get("SECRET_KEY"), instance),
         # The embedded search index (when ELASTICSEARCH_URL is unset); None keeps it in memory.

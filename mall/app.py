@@ -94,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from supervision.ledger.cli import ledger_cli
     from supervision.prices import api as price_statistics_api
     from supervision.prices.cli import prices_cli
+    from supervision.warnings.cli import warnings_cli
 
     db.init_app(app)
     auth.init_app(app)
@@ -160,6 +161,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         mall_cli,
         auction_cli,
         prices_cli,
+        warnings_cli,
     ):
         app.cli.add_command(group)
     return app

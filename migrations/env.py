@@ -27,7 +27,8 @@ import mall.payments.sandbox_models
 import mall.ratings.models  # noqa: F401
 import supervision.ledger.models
 import supervision.prices.models
-import supervision.readers  # noqa: F401
+import supervision.readers
+import supervision.warnings.models  # noqa: F401
 from core.db import Base, make_engine
 
 config = context.config

@@ -1,0 +1,21 @@
+"""The warning rules, one module each. ``RULES`` is the order they run in."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from supervision.warnings.rules.base import Rule
+
+#: the rule modules; each holds ``RULE``
+MODULES = ("single_bidder",)
+
+RULES: tuple[Rule, ...] = tuple(
+    import_module(f"supervision.warnings.rules.{name}").RULE for name in MODULES
+)
+
+
+def by_code(code: str) -> Rule:
+    for rule in RULES:
+        if rule.code == code:
+            return rule
+    raise KeyError(code)
