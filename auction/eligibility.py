@@ -37,6 +37,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "Your company holds no valid designation for this service category.",
         "贵公司未取得该定点服务品目的有效定点资格。",
     ),
+    "credit_restricted": (
+        "Your company is restricted on its credit record; its credit page says why and until when.",
+        "贵公司因信用记录受限（一处失信，处处受约），原因和期限见信用记录页。",
+    ),
     "sme_only": (
         "This auction is reserved for small and medium enterprises.",
         "本项目专门面向中小企业。",

@@ -94,6 +94,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from supervision.ledger.cli import ledger_cli
     from supervision.prices import api as price_statistics_api
     from supervision.prices.cli import prices_cli
+    from supervision.warnings import api as warnings_api
+    from supervision.warnings.cases import register_effect as register_warning_effect
     from supervision.warnings.cli import warnings_cli
 
     db.init_app(app)
@@ -124,6 +126,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(ratings_api.blp)
     api.register_blueprint(credit_api.blp)
     api.register_blueprint(price_statistics_api.blp)
+    api.register_blueprint(warnings_api.blp)
     api.register_blueprint(notifications_api.blp)
     api.register_blueprint(disputes_api.blp)
     api.register_blueprint(agreements_blp)
@@ -145,6 +148,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     prices_service.register_paid_source(orders_paid.paid_for)
     # 二次竞价 is a reverse auction: the auction package serves the call-off method (MALL-8).
     register_calloff_method("secondary_competition", auction_calloffs.place)
+    # A warning closed with a suspension suspends through the catalog's enrolment (SUP-2, SUP-4).
+    register_warning_effect("suspension_days", _suspend_for_warning)
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)
     demo.register(30, "buying", mall_demo.load)
@@ -165,3 +170,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ):
         app.cli.add_command(group)
     return app
+
+
+def _suspend_for_warning(
+    session: Any, actor: Any, org_id: int, days: int, reason: str, warning_id: int
+) -> Any:
+    """A supplier suspended for ``days`` days by a warning's penalty."""
+    from datetime import timedelta
+
+    from catalog.enrolment.suspensions import impose_suspension
+    from core import clock
+
+    ends_at = clock.now() + timedelta(days=days)
+    return impose_suspension(session, actor, org_id, reason, ends_at, warning_id=warning_id)

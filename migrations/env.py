@@ -25,6 +25,7 @@ import mall.orders.models
 import mall.payments.models
 import mall.payments.sandbox_models
 import mall.ratings.models  # noqa: F401
+import supervision.credit.restrictions
 import supervision.ledger.models
 import supervision.prices.models
 import supervision.readers

@@ -21,6 +21,7 @@ from catalog.enrolment.suspensions import active_suspension
 from core import clock
 from core.accounts.models import Organisation
 from core.errors import Forbidden
+from supervision.credit import restrictions
 
 
 def status(session: Session, supplier_id: int) -> dict[str, Any]:
@@ -123,7 +124,8 @@ def ineligible(
 ) -> dict[int, str]:
     """The suppliers among ``supplier_ids`` that may not trade now in the category whose path is
     ``path_ids`` (its ancestors' ids and its own), each with the code ``check_eligible`` would
-    refuse it with; ``sme_only`` adds the SME rule (code ``sme_only``). One query, however many
+    refuse it with; ``sme_only`` adds the SME rule (code ``sme_only``); a credit restriction
+    (``supervision.credit.restrictions``) is ``credit_restricted``. Two queries, however many
     suppliers: for a batch of bids."""
     ids = sorted(set(supplier_ids))
     if not ids:
@@ -153,6 +155,9 @@ def ineligible(
             problems[row.id] = "not_designated"
         elif sme_only and row.size not in SME_SIZES:
             problems[row.id] = "sme_only"
+    # 一处失信，处处受约 (SUP-4): a credit restriction keeps an otherwise eligible supplier out.
+    for org_id in restrictions.restricted(session, set(ids) - set(problems), now):
+        problems[org_id] = "credit_restricted"
     return problems
 
 

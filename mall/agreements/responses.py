@@ -32,6 +32,10 @@ from mall.agreements.solicitation import invalid
 REFUSALS = {
     "not_enrolled": ("Your company is not enrolled in this category.", "贵公司未入驻该品目。"),
     "supplier_suspended": ("Your company is suspended.", "贵公司已被暂停交易资格。"),
+    "credit_restricted": (
+        "Your company is restricted on its credit record; its credit page says why and until when.",
+        "贵公司因信用记录受限（一处失信，处处受约），原因和期限见信用记录页。",
+    ),
     "not_designated": (
         "Your company holds no valid designation for this service category.",
         "贵公司未取得该定点服务品目的有效定点资格。",

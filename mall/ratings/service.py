@@ -20,6 +20,7 @@ from core.messages import en_zh
 from mall.orders.access import expect, get_order, party_of
 from mall.orders.models import Order
 from mall.ratings.models import Rating
+from supervision.credit import restrictions
 from supervision.credit.criteria import MAX_SCORE, MIN_SCORE, codes
 from supervision.credit.service import RATING_GIVEN, SUBJECT
 from supervision.ledger import record
@@ -118,6 +119,8 @@ def rate(session: Session, actor: Actor, order_id: int, data: dict[str, Any]) ->
         },
         region_id=order.region_id,
     )
+    # 一处失信，处处受约: a score left below the line restricts the rated party (SUP-4).
+    restrictions.after_rating(session, rated)
     return rating
 
 

@@ -173,7 +173,18 @@ def _credit_points(
     return record_penalty(session, actor, org_id, points, reason, warning_id=warning_id)
 
 
+def _restriction(
+    session: Session, actor: Actor, org_id: int, days: int, reason: str, warning_id: int
+) -> Any:
+    from supervision.credit import restrictions
+
+    return restrictions.impose(
+        session, actor, org_id, days, reason, source="warning", warning_id=warning_id
+    )
+
+
 _EFFECTS["credit_points"] = _credit_points
+_EFFECTS["restriction_days"] = _restriction
 
 
 # ---------------------------------------------------------------- who may see and act

@@ -18,6 +18,7 @@ from core.db import db
 from supervision.ledger import record
 from supervision.warnings import engine
 from supervision.warnings.models import RiskWarning
+from tests.catalog.conftest import cat  # noqa: F401  (categories and enrolled suppliers)
 
 #: 10:00 in Shanghai on 2026-11-02 (a Monday)
 MORNING = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
@@ -79,7 +80,11 @@ def run(session) -> list[RiskWarning]:
 
 
 def of_rule(session, rule: str) -> list[RiskWarning]:
-    return list(session.scalars(select(RiskWarning).where(RiskWarning.rule == rule).order_by(RiskWarning.id)))
+    return list(
+        session.scalars(
+            select(RiskWarning).where(RiskWarning.rule == rule).order_by(RiskWarning.id)
+        )
+    )
 
 
 def later(days: float = 0, hours: float = 0) -> datetime:

@@ -27,7 +27,12 @@ def auction(session, orgs, regions, number, bidders, *, at_day=0):
         session,
         "auction.published",
         ("auction", auction_id),
-        {"number": f"JJ2026110{number:07d}", "category_id": 15, "ceiling": "5000.00", "status": "published"},
+        {
+            "number": f"JJ2026110{number:07d}",
+            "category_id": 15,
+            "ceiling": "5000.00",
+            "status": "published",
+        },
         actor=actor_of(purchaser),
         at=later(at_day),
     )
@@ -35,7 +40,12 @@ def auction(session, orgs, regions, number, bidders, *, at_day=0):
         session,
         "auction.awarded",
         ("auction", auction_id),
-        {"bidder_count": bidders, "bid_count": 3, "price": "4800.00", "winner_id": orgs["supplier"].id},
+        {
+            "bidder_count": bidders,
+            "bid_count": 3,
+            "price": "4800.00",
+            "winner_id": orgs["supplier"].id,
+        },
         region_id=purchaser.region_id,
         at=later(at_day, hours=1),
     )
@@ -56,12 +66,16 @@ def test_a_single_bidder_award_raises_a_yellow_warning_and_two_bidders_do_not(
     assert single.seq in {item.seq for item in warning.evidence}
     # Raised on the ledger, in the same transaction, and given to a supervisor of the region.
     raised = session.get(LedgerEntry, warning.seq)
-    assert raised.action == "warning.raised" and json.loads(raised.payload)["rule"] == "single_bidder"
+    assert (
+        raised.action == "warning.raised" and json.loads(raised.payload)["rule"] == "single_bidder"
+    )
     assert warning.assignee_id is not None and warning.due_at is not None
     assert [s.kind for s in warning.steps] == ["assigned"]
 
 
-def test_a_replay_finds_the_same_warnings_and_raises_none_twice(session, app_ctx, orgs, regions, frozen):
+def test_a_replay_finds_the_same_warnings_and_raises_none_twice(
+    session, app_ctx, orgs, regions, frozen
+):
     """SUP-2: ``flask warnings replay RULE --since``."""
     auction(session, orgs, regions, 3, bidders=1)
     run(session)
@@ -82,12 +96,13 @@ def test_a_crash_between_the_batch_and_the_cursor_loses_and_doubles_nothing(
 
     def crashing(s, entries):
         engine.consume(s, entries)
-        assert s.scalar(select(func.count(RiskWarning.id)).where(RiskWarning.rule == "single_bidder"))
+        assert s.scalar(
+            select(func.count(RiskWarning.id)).where(RiskWarning.rule == "single_bidder")
+        )
         raise RuntimeError("killed between the batch and the cursor")
 
-    with pytest.raises(RuntimeError):
-        with db.unit_of_work() as s:
-            readers.advance(s, engine.READER, crashing, engine.streaming_actions())
+    with pytest.raises(RuntimeError), db.unit_of_work() as s:
+        readers.advance(s, engine.READER, crashing, engine.streaming_actions())
     assert of_rule(session, "single_bidder") == []
     assert readers.position(session, engine.READER) == start
     run(session)
