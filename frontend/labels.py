@@ -19,6 +19,7 @@ LABELS: dict[str, LazyString] = {
     "review": _l("Listing review"),
     "ledger": _l("Supervision ledger"),
     "warnings": _l("Warnings"),
+    "explanations": _l("Explanations requested"),
     "prices": _l("Price monitoring"),
     "disputes": _l("Disputes"),
     "financing": _l("Financing"),

@@ -46,6 +46,7 @@ from frontend import (
     prices_views,
     public_views,
     registration_views,
+    warning_views,
 )
 from frontend.i18n import action_name, label, lang, pick, subject_name
 from frontend.listing_rules import listing_rules
@@ -68,6 +69,7 @@ NAV: dict[str, list[str]] = {
         "agreements",
         "budget",
         "disputes",
+        "explanations",
         "notices",
     ],
     Role.SUPPLIER: [
@@ -78,6 +80,7 @@ NAV: dict[str, list[str]] = {
         "agreements",
         "orders",
         "disputes",
+        "explanations",
         "notices",
     ],
     Role.OPERATOR: [
@@ -120,6 +123,8 @@ LINKS = {
     "notices": "dispute_ui.inbox",
     "volume": "pool_ui.index",
     "agreements": "agreement_ui.index",
+    "warnings": "warnings_ui.desk",
+    "explanations": "warnings_ui.desk",
 }
 
 
@@ -380,3 +385,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(ledger_views.bp)
+    app.register_blueprint(warning_views.bp)
