@@ -20,6 +20,7 @@ LABELS: dict[str, LazyString] = {
     "ledger": _l("Supervision ledger"),
     "warnings": _l("Warnings"),
     "explanations": _l("Explanations requested"),
+    "credit": _l("Credit record"),
     "prices": _l("Price monitoring"),
     "disputes": _l("Disputes"),
     "financing": _l("Financing"),

@@ -37,6 +37,7 @@ from frontend import (
     buying_views,
     calloff_views,
     catalog_views,
+    credit_views,
     dispute_views,
     error_text,
     halls_views,
@@ -70,6 +71,7 @@ NAV: dict[str, list[str]] = {
         "budget",
         "disputes",
         "explanations",
+        "credit",
         "notices",
     ],
     Role.SUPPLIER: [
@@ -81,6 +83,7 @@ NAV: dict[str, list[str]] = {
         "orders",
         "disputes",
         "explanations",
+        "credit",
         "notices",
     ],
     Role.OPERATOR: [
@@ -125,6 +128,7 @@ LINKS = {
     "agreements": "agreement_ui.index",
     "warnings": "warnings_ui.desk",
     "explanations": "warnings_ui.desk",
+    "credit": "credit_ui.mine",
 }
 
 
@@ -386,3 +390,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(public_views.bp)
     app.register_blueprint(ledger_views.bp)
     app.register_blueprint(warning_views.bp)
+    app.register_blueprint(credit_views.bp)

@@ -38,7 +38,20 @@ class PenaltySchema(Schema):
     at = fields.DateTime()
     points = IntField()
     reason = fields.String(allow_none=True)
-    dispute_id = IntField(allow_none=True)
+    dispute_id = IntField(allow_none=True, metadata={"description": "the ruling that imposed it"})
+    warning_id = IntField(allow_none=True, metadata={"description": "the warning that imposed it"})
+
+
+class RestrictionSchema(Schema):
+    """一处失信，处处受约: while active, the organisation may not bid in auctions or volume
+    purchases, nor respond to or join framework agreements."""
+
+    source = fields.String(metadata={"description": "warning (a closed warning's penalty) | score"})
+    reason = fields.String()
+    warning_id = IntField(allow_none=True)
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    active = fields.Boolean()
 
 
 class CreditRecordSchema(Schema):
@@ -52,4 +65,11 @@ class CreditRecordSchema(Schema):
     penalty_points = IntField(metadata={"description": "sum of all credit penalties"})
     penalties = fields.List(
         fields.Nested(PenaltySchema), metadata={"description": "latest penalties, newest first"}
+    )
+    restrictions = fields.List(
+        fields.Nested(RestrictionSchema),
+        metadata={"description": "every restriction, newest first"},
+    )
+    restricted_until = fields.DateTime(
+        allow_none=True, metadata={"description": "the end of the restriction in force, if any"}
     )

@@ -77,6 +77,7 @@ def penalties_of(session: Session, org_id: int) -> list[dict[str, Any]]:
                     "points": points,
                     "reason": payload.get("reason"),
                     "dispute_id": payload.get("dispute_id"),
+                    "warning_id": payload.get("warning_id"),
                 }
             )
     return out
@@ -167,6 +168,30 @@ def credit_record(session: Session, org_id: int) -> dict[str, Any]:
         "recent": recent,
         "penalty_points": sum(p["points"] for p in penalties),
         "penalties": penalties[:RECENT],
+        **_restrictions(session, org_id),
+    }
+
+
+def _restrictions(session: Session, org_id: int) -> dict[str, Any]:
+    from core import clock
+    from supervision.credit import restrictions
+
+    now = clock.now()
+    rows = restrictions.history(session, org_id)
+    active = [row.ends_at for row in rows if row.starts_at <= now < row.ends_at]
+    return {
+        "restrictions": [
+            {
+                "source": row.source,
+                "reason": row.reason,
+                "warning_id": row.warning_id,
+                "starts_at": row.starts_at,
+                "ends_at": row.ends_at,
+                "active": row.starts_at <= now < row.ends_at,
+            }
+            for row in rows
+        ],
+        "restricted_until": max(active) if active else None,
     }
 
 

@@ -79,3 +79,32 @@ def test_the_rules_page_lists_every_rule_with_its_parameters(login):
     html = _page(login("supervisor"), "/warnings/rules")
     assert zh("Warning rules") in html and "WARNINGS_SINGLE_BIDDER_MAX_BIDDERS" in html
     assert login("purchaser").get("/warnings/rules", headers=HTML).status_code == 403
+
+
+def test_the_credit_page_says_where_points_came_from_and_until_when(
+    session,
+    app,
+    login,
+    cat,  # noqa: F811
+):
+    """SUP-4 (一处失信，处处受约): after a warning closed with points and a restriction, the
+    supplier's credit page shows the points with a link to the warning, and the restriction's
+    reason and end; everyone signed in reads it."""
+    enrol(login, "supplier", [cat.desktop], cat.regions["150105"])
+    case = raise_on(session, cat.supplier_it, cat.regions["150105"])
+    closed = login("supervisor.hohhot").post(
+        f"/api/warnings/{case}/close",
+        json={
+            "finding": "penalised",
+            "text": "围标嫌疑，扣分并限制竞价。",
+            "penalty": {"credit_points": 4, "restriction_days": 30},
+        },
+    )
+    assert closed.status_code == 200, closed.get_json()
+    html = _page(login("supplier"), "/credit")
+    assert 'data-testid="credit-restricted"' in html and "围标嫌疑" in html
+    assert f'href="/warnings/{case}"' in html
+    other = _page(login("purchaser"), f"/credit/{cat.supplier_it}", lang="en")
+    assert "Restricted until" in other
+    record = login("purchaser").get(f"/api/credit/organisations/{cat.supplier_it}").get_json()
+    assert record["restricted_until"] and record["penalties"][0]["warning_id"] == case
