@@ -145,6 +145,9 @@ def settle(
         shares=out,
         total=cny(sum((s["total"] for s in out), Decimal(0))),
         unallocated={str(k): v for k, v in unallocated.items()},
+        # what the single-bidder warning and the pool's readers need without its auction's entry
+        bid_count=auction.bid_count,
+        bidder_count=auction.bidder_count,
     )
     return out
 

@@ -161,13 +161,21 @@ def new_calloff(
         budget_line_id=calloff.budget_line_id,
         items=[{"item_id": w.item.id, "quantity": w.quantity} for w in wanted],
         held=held,
-        **({"entrant_id": calloff.entrant_id} if calloff.entrant_id else {}),
+        **(_chosen_entrant(session, calloff.entrant_id) if calloff.entrant_id else {}),
         **(
             {"reason": calloff.reason, "reason_note": calloff.reason_note} if calloff.reason else {}
         ),
     )
     budgets.reserve(session, actor, calloff.budget_line_id, held, ("calloff", calloff.id))
     return calloff
+
+
+def _chosen_entrant(session: Session, entrant_id: int) -> dict[str, Any]:
+    """The entrant a call-off names at placing (direct selection), and its supplier — what the
+    call-off concentration warning reads (SUP-2)."""
+    entrant = session.get(AgreementEntrant, entrant_id)
+    assert entrant is not None
+    return {"entrant_id": entrant.id, "supplier_id": entrant.supplier_id}
 
 
 def _line(session: Session, wanted: Wanted, price: Decimal, quantity: int) -> AwardLine:

@@ -143,8 +143,10 @@ def text(warning: RiskWarning, lang: str) -> dict[str, str]:
     """The warning's rule name and sentence in ``lang``."""
     rule = by_code(warning.rule)
     facts = json.loads(warning.facts)
+    # A rule with several signals has a sentence for each (``summaries``, keyed by ``signal``).
+    summary = getattr(rule, "summaries", {}).get(facts.get("signal"), rule.summary)
     try:
-        sentence = translate(rule.summary, lang, facts)
+        sentence = translate(summary, lang, facts)
     except (KeyError, TypeError, ValueError):
         sentence = translate(rule.description, lang, {**rule.resolved_params(), **facts})
     return {"rule_name": translate(rule.name, lang), "summary": sentence}

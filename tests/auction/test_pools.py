@@ -391,6 +391,8 @@ def test_several_purchasers_and_winners_split_the_award_by_capacity(floor, sessi
     assert {(d.status, d.held) for d in demands} == {("awarded", Decimal("0.00"))}
     (awarded,) = _entries(session, pool["id"], "pool.awarded")
     assert awarded["total"] == "2224000.00" and len(awarded["shares"]) == 4
+    # AUC-3, SUP-2: the pool's award says how many suppliers bid (the single-bidder warning).
+    assert (awarded["bidder_count"], awarded["bid_count"]) == (2, auction.bid_count)
     document = json.loads(auction.audit_document)
     assert document["result"]["total"] == "2224000.00"
     assert [s["quantity"] for s in document["result"]["shares"]] == [200, 100, 60, 100]

@@ -54,10 +54,17 @@ def test_direct_selection_orders_at_the_agreed_prices(fa, session):  # noqa: F81
     assert "框架协议采购" in contract.content
     line = _line(session, fa.line)
     assert line.reserved == Decimal("11500.00")
-    assert [e["_action"] for e in calloff_entries(session, calloff["id"])] == [
+    steps = calloff_entries(session, calloff["id"])
+    assert [e["_action"] for e in steps] == [
         "agreement.calloff_placed",
         "agreement.calloff_ordered",
     ]
+    # SUP-2: the placement names the chosen entrant and its supplier (call-off concentration).
+    assert (steps[0]["method"], steps[0]["entrant_id"], steps[0]["supplier_id"]) == (
+        "direct",
+        fa.entrants[1]["id"],
+        fa.entrants[1]["supplier_id"],
+    )
     # The purchaser reads it; the supplier sees the order on its side.
     assert fa.purchaser.get(f"/api/agreements/calloffs/{calloff['id']}").status_code == 200
     seen = fa.suppliers[1].get(f"/api/mall/supplier/orders/{order.id}")
