@@ -7,7 +7,10 @@ from importlib import import_module
 from supervision.warnings.rules.base import Rule
 
 #: the rule modules; each holds ``RULE``
-MODULES = ("single_bidder",)
+MODULES = (
+    "single_bidder",
+    "split_purchase",
+)
 
 RULES: tuple[Rule, ...] = tuple(
     import_module(f"supervision.warnings.rules.{name}").RULE for name in MODULES
