@@ -10,6 +10,11 @@ from supervision.warnings.rules.base import Rule
 MODULES = (
     "single_bidder",
     "split_purchase",
+    "sme_reserved_non_sme",
+    "sme_share",
+    "payment_overdue",
+    "repeated_refusals",
+    "price_raised_before_order",
 )
 
 RULES: tuple[Rule, ...] = tuple(
