@@ -34,7 +34,7 @@ class PaymentOverdue(Rule):
     basis = N_(
         "Regulations on Ensuring Payments to Small and Medium-sized Enterprises (State Council "
         "Order No. 728), Article 8: government bodies pay for goods, works and services within "
-        "30 days of acceptance; Government Procurement Law, Article 71."
+        "30 days of delivery, at most 60 by contract; Government Procurement Law, Article 71."
     )
     description = N_(
         "An accepted order is unpaid after its contract's payment term (yellow), or late by the "

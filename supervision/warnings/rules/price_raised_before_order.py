@@ -23,10 +23,8 @@ class PriceRaisedBeforeOrder(Rule):
     code = "price_raised_before_order"
     name = N_("Price raised before a large order")
     basis = N_(
-        "Government Procurement Law, Article 17 (purchase prices below the market's average) "
-        "and Article 77; Measures for the Administration of Government Procurement Framework "
-        "Agreements (Order No. 110 of the Ministry of Finance), Article 14: e-mall prices may "
-        "not exceed the supplier's own prices elsewhere."
+        "Government Procurement Law, Article 17: prices in centralised procurement are to be "
+        "below the market's average; Article 77: suppliers may not seek a deal by improper means."
     )
     description = N_(
         "A listing's price was raised by more than %(min_raise)s within %(within_days)s days "

@@ -26,10 +26,9 @@ class RepeatedRefusals(Rule):
     code = "repeated_refusals"
     name = N_("Repeated refusals")
     basis = N_(
-        "Government Procurement Law, Article 6 (purchases within the approved budget) and "
-        "Article 71; Regulations for the Implementation of the Government Procurement Law, "
-        "Article 67: purchasing without or beyond the budget, evading the required procurement "
-        "method, or bidding outside the rules."
+        "Government Procurement Law, Article 6: government procurement follows the approved "
+        "budget strictly; the e-mall's rules on its purchase limit, the SME reservation and "
+        "bids only while an auction is open (AUC-3)."
     )
     description = N_(
         "One organisation was refused %(refusals)s times or more within %(within_days)s days: "

@@ -22,7 +22,7 @@ class SmeReservedNonSme(Rule):
     name = N_("SME-reserved purchase to a non-SME")
     basis = N_(
         "Measures for Government Procurement to Promote the Development of Small and Medium "
-        "Enterprises (Cai Ku [2020] No. 46), Article 8: purchases of goods and services below "
+        "Enterprises (Cai Ku [2020] No. 46), Article 7: purchases of goods and services below "
         "2,000,000 CNY (works below 4,000,000 CNY) suitable for SMEs are reserved for SMEs."
     )
     description = N_(

@@ -32,8 +32,8 @@ class SmeShare(Rule):
     name = N_("SME share below the floor")
     basis = N_(
         "Measures for Government Procurement to Promote the Development of Small and Medium "
-        "Enterprises (Cai Ku [2020] No. 46), Article 8, and Cai Ku [2022] No. 19: at least 30 % "
-        "of a department's purchases suitable for SMEs (works 40 %) is reserved for SMEs."
+        "Enterprises (Cai Ku [2020] No. 46), Article 8, and Cai Ku [2022] No. 19: at least 30 per cent "
+        "of a department's purchases suitable for SMEs (works 40 per cent) is reserved for SMEs."
     )
     description = N_(
         "From the judging date of the fiscal year on, a purchaser unit's share of SME-suitable "
