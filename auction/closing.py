@@ -25,6 +25,7 @@ from auction.models import Auction, Bid
 from auction.pools.settle import settle
 from auction.pools.windows import tick as close_windows
 from auction.standing import labels, offers
+from catalog.enrolment.models import SupplierProfile
 from core import canonical, clock
 from core.accounts.models import Organisation
 from core.money import cny
@@ -127,6 +128,7 @@ def close(session: Session, auction_id: int) -> Auction | None:
         quantity=auction.quantity,
         held=held,
         note=f"网上竞价 {auction.number} 成交",
+        sme_reserved=auction.sme_only,
     )
     _seal(session, auction, ranked, order.id)
     return auction
@@ -163,9 +165,21 @@ def _seal(
             "reason": auction.failure_reason,
             "bid_count": auction.bid_count,
             "bidder_count": auction.bidder_count,
+            # what the SME warnings read (supervision.warnings, MALL-10)
+            "sme_only": auction.sme_only,
+            "winner_sme": _sme(session, auction.winner_id),
         },
         region_id=auction.region_id,
     )
+
+
+def _sme(session: Session, supplier_id: int | None) -> bool | None:
+    """Whether the winner is a small or medium enterprise (its declared size now); None
+    without a winner."""
+    if supplier_id is None:
+        return None
+    profile = session.get(SupplierProfile, supplier_id)
+    return bool(profile and profile.sme)
 
 
 def audit_document(

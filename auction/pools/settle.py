@@ -89,6 +89,7 @@ def settle(
             held=rules.lot_total(pool.ceiling, share.quantity),
             held_ref=(DEMAND_REF, demand.id),
             note=f"带量采购 {pool.number}（网上竞价 {auction.number}）成交",
+            sme_reserved=auction.sme_only,
         )
         total = rules.lot_total(price, share.quantity)
         session.add(

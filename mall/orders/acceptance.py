@@ -10,6 +10,7 @@ parties (or a dispute). A refusal needs at least one reason; the supplier may th
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -117,6 +118,9 @@ def accept(
         partial=accepted_total < order.total,
         notes=acceptance.notes,
         attachments=[a.sha256 for a in order.attachments],
+        # the contract's payment term, which the payment warnings read (MALL-5, SUP-2)
+        payment_days=order.payment_days,
+        payment_due=now + timedelta(days=order.payment_days),
     )
     if accepted_total < order.total:
         budgets.release(

@@ -12,6 +12,7 @@ from core.accounts.auth import require_actor
 from core.api import page_of, paginate
 from core.db import db
 from core.downloads import send_upload
+from core.errors import DomainError
 from mall import policy
 from mall.orders import acceptance, attachments, cart, checkout, service
 from mall.orders.access import get_order, orders_query
@@ -96,8 +97,19 @@ class CartItem(MethodView):
 @blp.arguments(CheckoutSchema)
 @blp.response(201, PurchaserOrderSchema(many=True))
 def place_orders(args: dict[str, Any]):  # type: ignore[no-untyped-def]
-    """下单: one order per supplier at frozen prices; stock and budget funds are reserved."""
-    return checkout.checkout(db.session, require_actor(), args)
+    """下单: one order per supplier at frozen prices; stock and budget funds are reserved. A
+    checkout refused for its budget, the e-mall's limit or the SME reservation changes nothing,
+    and its refusal goes on the ledger (``order.refused``) in a unit of work of its own."""
+    actor = require_actor()
+    try:
+        return checkout.checkout(db.session, actor, args)
+    except DomainError as error:
+        refusal = checkout.refusal_of(error)
+        if refusal is not None:
+            db.session.rollback()
+            with db.unit_of_work() as session:
+                checkout.record_refusal(session, actor, refusal)
+        raise
 
 
 # ---------------------------------------------------------------- the purchaser's orders

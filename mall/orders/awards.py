@@ -12,12 +12,14 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from catalog.enrolment.models import SupplierProfile
 from core import clock
 from core.accounts.auth import Actor
 from core.money import cny
 from mall import policy
 from mall.budgets import service as budgets
 from mall.contracts import service as contracts
+from mall.orders.checkout import sme_suitability
 from mall.orders.models import Order, OrderItem
 from mall.orders.service import record_order
 
@@ -60,6 +62,9 @@ class Award:
     #: the budget reference ``held`` is kept under, when it is not ``(source, source_id)`` (a
     #: volume purchase holds each purchaser's funds under its demand)
     held_ref: tuple[str, int] | None = None
+    #: whether the purchase was reserved for SMEs (an auction's or volume purchase's
+    #: ``sme_only``); None: as a direct purchase of this total would be (MALL-10)
+    sme_reserved: bool | None = None
 
 
 class Lot(Protocol):
@@ -111,6 +116,7 @@ def award_lot(
     note: str,
     held_ref: tuple[str, int] | None = None,
     source: str = "auction",
+    sme_reserved: bool | None = None,
 ) -> Order:
     """The order for ``quantity`` of ``lot`` at the winner's ``unit_price``, delivered to and paid
     by ``buyer`` (``place_award`` with one line): an auction's award, or one share of a volume
@@ -146,6 +152,7 @@ def award_lot(
                 ),
             ),
             note=note,
+            sme_reserved=sme_reserved,
         ),
     )
 
@@ -201,6 +208,15 @@ def place_award(session: Session, actor: Actor, award: Award) -> Order:
     ref = award.held_ref or (award.source, award.source_id)
     budgets.release(session, actor, award.budget_line_id, award.held, ref)
     budgets.reserve_for(session, actor, award.budget_line_id, total, ("order", order.id))
+    kinds = sme_suitability(session, {line.category_id for line in award.lines})
+    reserved = award.sme_reserved
+    if reserved is None:
+        reserved = any(
+            kinds[line.category_id][1]
+            and policy.sme_reserved(kinds[line.category_id][0], total, settings)
+            for line in award.lines
+        )
+    profile = session.get(SupplierProfile, award.supplier_id)
     record_order(
         session,
         actor,
@@ -221,10 +237,15 @@ def place_award(session: Session, actor: Actor, award: Award) -> Order:
                 "unit_price": i.unit_price,
                 "quantity": i.quantity,
                 "line_total": i.line_total,
+                # what the SME warnings read (supervision.warnings, MALL-10)
+                "category_kind": kinds[line.category_id][0],
+                "sme_suitable": kinds[line.category_id][1],
             }
             for i, line in zip(items, award.lines, strict=True)
         ],
         total=total,
+        sme_reserved=bool(reserved),
+        supplier_sme=bool(profile and profile.sme),
     )
     contracts.create_for_order(session, actor, order)
     return order

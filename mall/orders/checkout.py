@@ -9,6 +9,7 @@ and two checkouts can never sell the same unit or spend the same funds.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from catalog.enrolment.service import check_eligible
 from catalog.listings.models import Listing
 from core import clock
 from core.accounts.auth import Actor
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, DomainError, ValidationFailed
 from core.money import cny
 from mall import policy
 from mall.budgets import service as budgets
@@ -35,7 +36,7 @@ from mall.orders.models import CartItem, Order, OrderItem
 from supervision.ledger import record
 
 
-def _sme_suitable(session: Session, categories: set[int]) -> dict[int, tuple[str, bool]]:
+def sme_suitability(session: Session, categories: set[int]) -> dict[int, tuple[str, bool]]:
     """For each category: its kind, and whether it or a category above it is SME-suitable."""
     rows = {c.id: c for c in session.scalars(select(Category).where(Category.id.in_(categories)))}
     above = {i for c in rows.values() for i in c.path_ids}
@@ -45,6 +46,78 @@ def _sme_suitable(session: Session, categories: set[int]) -> dict[int, tuple[str
         )
     )
     return {cid: (c.kind, bool(flagged & set(c.path_ids))) for cid, c in rows.items()}
+
+
+@dataclass(frozen=True)
+class SmeFacts:
+    """What a checkout learnt for the SME rules: each category's kind and SME suitability, each
+    supplier's SME status, the purchase's total."""
+
+    kinds: dict[int, tuple[str, bool]]
+    sme: dict[int, bool]
+    purchase_total: Decimal
+
+
+#: refusals of a checkout that go on the ledger (``order.refused``, SUP-2): buying without a
+#: budget or beyond it, over the e-mall's limit, or from a large enterprise where SMEs are reserved
+LEDGERED_REFUSALS = (
+    "no_budget_line",
+    "other_organisation",
+    "budget_line_closed",
+    "wrong_fiscal_year",
+    "insufficient_funds",
+    "over_mall_limit",
+    "sme_reserved",
+)
+
+
+class Refusal:
+    """A refused checkout, as the ledger keeps it: why, who, how much, from which line."""
+
+    def __init__(
+        self,
+        code: str,
+        purchaser_id: int | None,
+        amount: Decimal,
+        budget_line_id: int | None,
+        listings: dict[int, Listing],
+    ) -> None:
+        self.code = code
+        self.purchaser_id = purchaser_id
+        self.amount = amount
+        self.budget_line_id = budget_line_id
+        self.listing_ids = sorted(listings)
+        self.supplier_ids = sorted({listing.supplier_id for listing in listings.values()})
+
+
+def _ledgered(error: DomainError, refusal: Refusal) -> DomainError:
+    error.refusal = refusal  # type: ignore[attr-defined]
+    return error
+
+
+def refusal_of(error: DomainError) -> Refusal | None:
+    """The refusal a checkout's error stands for, when it is one the ledger keeps."""
+    return getattr(error, "refusal", None)
+
+
+def record_refusal(session: Session, actor: Actor, refusal: Refusal) -> None:
+    """Put a refused checkout on the ledger (``order.refused``). The caller has rolled the refused
+    checkout back and records this in a unit of work of its own, so nothing else is written."""
+    record(
+        session,
+        actor,
+        "order.refused",
+        ("organisation", refusal.purchaser_id),
+        {
+            "code": refusal.code,
+            "purchaser_id": refusal.purchaser_id,
+            "amount": refusal.amount,
+            "budget_line_id": refusal.budget_line_id,
+            "listing_ids": refusal.listing_ids,
+            "supplier_ids": refusal.supplier_ids,
+        },
+        region_id=actor.region_id,
+    )
 
 
 def _cart(session: Session, actor: Actor, supplier_ids: list[int] | None) -> list[CartItem]:
@@ -101,10 +174,16 @@ def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order
     # Locks: listings (by id), then the budget line.
     listings = lock_many(session, Listing, [item.listing_id for item in items])
     line = lock(session, BudgetLine, data["budget_line_id"])
+    asked = cny(
+        sum((listings[item.listing_id].price * item.quantity for item in items), Decimal(0))
+    )
     if line is None:
-        raise ValidationFailed(
-            "No such budget line.",
-            details={"budget_line_id": ["no such budget line"]},
+        raise _ledgered(
+            ValidationFailed(
+                "No such budget line.",
+                details={"budget_line_id": ["no such budget line"]},
+            ),
+            Refusal("no_budget_line", actor.organisation_id, asked, None, listings),
         )
 
     refuse(
@@ -119,27 +198,34 @@ def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order
     for listing in listings.values():
         check_eligible(session, listing.supplier_id, listing.category)
     services = service_details(session, listings, data.get("services"))
-    kinds = _sme_suitable(session, {listing.category_id for listing in listings.values()})
+    kinds = sme_suitability(session, {listing.category_id for listing in listings.values()})
     sme = {
         supplier_id: bool((profile := session.get(SupplierProfile, supplier_id)) and profile.sme)
         for supplier_id in {listing.supplier_id for listing in listings.values()}
     }
-    total = policy.check_purchase(
-        [
-            policy.PurchaseLine(
-                listing_id=listing.id,
-                supplier_id=listing.supplier_id,
-                supplier_sme=sme[listing.supplier_id],
-                category_kind=kinds[listing.category_id][0],
-                sme_suitable=kinds[listing.category_id][1],
-                amount=cny(listing.price * item.quantity),
-            )
-            for item in items
-            for listing in [listings[item.listing_id]]
-        ],
-        settings,
-    )
-    budgets.check_reservable(actor, line, total)
+    try:
+        total = policy.check_purchase(
+            [
+                policy.PurchaseLine(
+                    listing_id=listing.id,
+                    supplier_id=listing.supplier_id,
+                    supplier_sme=sme[listing.supplier_id],
+                    category_kind=kinds[listing.category_id][0],
+                    sme_suitable=kinds[listing.category_id][1],
+                    amount=cny(listing.price * item.quantity),
+                )
+                for item in items
+                for listing in [listings[item.listing_id]]
+            ],
+            settings,
+        )
+        budgets.check_reservable(actor, line, total)
+    except DomainError as error:
+        if error.code in LEDGERED_REFUSALS:
+            raise _ledgered(
+                error, Refusal(error.code, actor.organisation_id, asked, line.id, listings)
+            ) from None
+        raise
 
     groups: dict[int, list[CartItem]] = {}
     for item in items:
@@ -153,6 +239,7 @@ def checkout(session: Session, actor: Actor, data: dict[str, Any]) -> list[Order
             settings,
             [(i, listings[i.listing_id]) for i in group],
             services,
+            SmeFacts(kinds=kinds, sme=sme, purchase_total=total),
         )
         for _, group in sorted(groups.items())
     ]
@@ -170,6 +257,7 @@ def _place(
     settings: policy.Settings,
     entries: list[tuple[CartItem, Listing]],
     services: dict[int, dict[str, Any]],
+    facts: SmeFacts,
 ) -> Order:
     now = clock.now()
     order_items = [
@@ -234,12 +322,27 @@ def _place(
                     "unit_price": i.unit_price,
                     "quantity": i.quantity,
                     "line_total": i.line_total,
+                    # what the SME warnings read (supervision.warnings, MALL-10)
+                    "category_kind": facts.kinds[i.category_id][0],
+                    "sme_suitable": facts.kinds[i.category_id][1],
                     **({"service": i.service} if i.service else {}),
                 }
                 for i in order.items
             ],
             "total": order.total,
             "confirm_by": order.confirm_by,
+            # the whole checkout's total (several orders when several suppliers), which decides
+            # the limit and the SME reservation; whether this order was reserved for SMEs, and
+            # whether its supplier is one
+            "purchase_total": facts.purchase_total,
+            "sme_reserved": any(
+                facts.kinds[i.category_id][1]
+                and policy.sme_reserved(
+                    facts.kinds[i.category_id][0], facts.purchase_total, settings
+                )
+                for i in order.items
+            ),
+            "supplier_sme": facts.sme[order.supplier_id],
         },
         region_id=order.region_id,
     )

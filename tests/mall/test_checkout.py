@@ -1,11 +1,12 @@
 """Cart and checkout (MALL-1, MALL-3): one order per supplier at frozen prices, stock and funds
 reserved in one transaction, every step on the ledger; refused checkouts write nothing."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from catalog.listings.models import Listing
 from core import clock
@@ -171,14 +172,29 @@ def test_refused_checkouts_write_nothing(shop, login, session, case, status, cod
     elif case == "missing_address":
         body = {"delivery_address": None}
     before = snapshot(session, [shop.desktop], [shop.line, line] if line != 999999 else [shop.line])
+    head = session.scalar(select(func.max(LedgerEntry.seq)))
     response = checkout(shop.purchaser, line, **body)
     assert response.status_code == status, response.get_json()
     error = response.get_json()
     assert error["code"] == code and error["message"] and error["message_zh"]
-    assert (
-        snapshot(session, [shop.desktop], [shop.line, line] if line != 999999 else [shop.line])
-        == before
-    )
+    after = snapshot(session, [shop.desktop], [shop.line, line] if line != 999999 else [shop.line])
+    # SUP-2: a checkout refused for its budget leaves its refusal on the ledger, and nothing else.
+    added = list(session.scalars(select(LedgerEntry).where(LedgerEntry.seq > head)))
+    if case in ("no_such_line", "other_units_line", "insufficient_funds"):
+        (refused,) = added
+        assert refused.action == "order.refused"
+        assert (
+            json.loads(refused.payload)["code"]
+            == {
+                "no_such_line": "no_budget_line",
+                "other_units_line": "other_organisation",
+                "insufficient_funds": "insufficient_funds",
+            }[case]
+        )
+        after["ledger"] -= 1
+    else:
+        assert added == []
+    assert after == before
 
 
 def test_insufficient_stock_names_the_listing(shop):

@@ -1,14 +1,17 @@
 """The e-mall's purchase limit and award principle (MALL-7) and the SME reservation (MALL-10)."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from core.config import ConfigError
 from core.errors import Conflict
 from mall import policy
 from mall.policy import Offer, PurchaseLine, check_purchase, rank_offers, settings
+from supervision.ledger.models import LedgerEntry
 from tests.mall.conftest import add, checkout, snapshot
 
 DEFAULTS = settings({})
@@ -164,7 +167,7 @@ def test_checkout_over_the_limit_is_refused_and_writes_nothing(shop, session, ap
     assert refused.status_code == 409
     body = refused.get_json()
     assert body["code"] == "over_mall_limit" and "公开招标" in body["message_zh"]
-    assert snapshot(session, [shop.desktop], [shop.line]) == before
+    assert _but_its_refusal(session, before, "over_mall_limit", [shop.desktop], [shop.line])
     monkeypatch.setitem(app.config, "MALL_PURCHASE_LIMIT", "9998.01")
     assert checkout(shop.purchaser, shop.line).status_code == 201
 
@@ -177,7 +180,18 @@ def test_a_large_supplier_cannot_receive_an_sme_reserved_order(shop, session):
     assert refused.status_code == 409
     body = refused.get_json()
     assert body["code"] == "sme_reserved" and body["details"]["listing_ids"] == [shop.office_pc]
-    assert snapshot(session, [shop.desktop, shop.office_pc], [shop.line]) == before
+    assert _but_its_refusal(
+        session, before, "sme_reserved", [shop.desktop, shop.office_pc], [shop.line]
+    )
+
+
+def _but_its_refusal(session, before, code, listing_ids, line_ids) -> bool:
+    """SUP-2: the refused checkout wrote nothing but one ``order.refused`` with its code."""
+    after = snapshot(session, listing_ids, line_ids)
+    last = session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq.desc()).limit(1)).one()
+    assert last.action == "order.refused" and json.loads(last.payload)["code"] == code
+    assert after["ledger"] == before["ledger"] + 1
+    return after | {"ledger": before["ledger"]} == before
 
 
 def test_a_large_supplier_may_sell_where_the_category_is_not_sme_suitable(shop, login, session):

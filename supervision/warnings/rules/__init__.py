@@ -8,12 +8,18 @@ from supervision.warnings.rules.base import Rule
 
 #: the rule modules; each holds ``RULE``
 MODULES = (
-    "single_bidder",
+    "split_purchase",
+    "sme_reserved_non_sme",
+    "sme_share",
     "price_anomaly",
+    "single_bidder",
     "identical_bids",
     "shared_address",
     "cover_bidding",
     "calloff_concentration",
+    "payment_overdue",
+    "repeated_refusals",
+    "price_raised_before_order",
 )
 
 RULES: tuple[Rule, ...] = tuple(
