@@ -46,10 +46,11 @@ from frontend import (
     prices_views,
     public_views,
     registration_views,
+    supervision_views,
 )
 from frontend.i18n import action_name, label, lang, pick, subject_name
 from frontend.listing_rules import listing_rules
-from supervision.ledger.service import entries_query, verify
+from supervision.ledger.service import verify
 
 bp = Blueprint("frontend", __name__)
 
@@ -91,6 +92,9 @@ NAV: dict[str, list[str]] = {
     ],
     Role.SUPERVISOR: [
         "ledger",
+        "supervised_orders",
+        "supervised_contracts",
+        "supervised_payments",
         "warnings",
         "auctions",
         "volume",
@@ -104,7 +108,10 @@ NAV: dict[str, list[str]] = {
     Role.ORG_ADMIN: ["organisations"],
 }
 LINKS = {
-    "ledger": "frontend.home",
+    "ledger": "supervision_ui.ledger",
+    "supervised_orders": "supervision_ui.orders",
+    "supervised_contracts": "supervision_ui.contracts",
+    "supervised_payments": "supervision_ui.payments",
     "organisations": "frontend.home",
     "catalog": "catalog_ui.search",
     "listings": "catalog_ui.supplier_console",
@@ -174,9 +181,6 @@ def home() -> Any:
         "region": org.region,
     }
     if actor.has(Role.SUPERVISOR):
-        context["ledger_entries"] = session.scalars(
-            entries_query(session, actor, {}).limit(15)
-        ).all()
         (
             context["ledger_check"],
             context["ledger_checked_at"],
@@ -380,3 +384,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(ledger_views.bp)
+    app.register_blueprint(supervision_views.bp)

@@ -174,3 +174,34 @@ def payments_query(session: Session, actor: Actor, filters: dict[str, Any]) -> S
     if filters.get("order_id"):
         query = query.where(Payment.order_id == filters["order_id"])
     return _dates(query, Payment.created_at, filters).order_by(Payment.id.desc())
+
+
+# ---------------------------------------------------------------- what the filters offer
+
+
+def regions_of(session: Session, actor: Actor) -> list[Region]:
+    """The actor's region and every region below it, in tree order."""
+    path = require_supervisor(actor)
+    return list(
+        session.scalars(select(Region).where(Region.path.startswith(path)).order_by(Region.path))
+    )
+
+
+def purchasers_of(session: Session, actor: Actor) -> list[Organisation]:
+    """The purchaser units of the region that have orders."""
+    ids = _scoped(session, actor, select(Order.purchaser_id).distinct(), {})
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.id)
+        )
+    )
+
+
+def suppliers_of(session: Session, actor: Actor) -> list[Organisation]:
+    """The suppliers that have orders from the region's purchaser units."""
+    ids = _scoped(session, actor, select(Order.supplier_id).distinct(), {})
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.id)
+        )
+    )
