@@ -157,6 +157,7 @@ def test_a_city_supervisor_reads_its_regions_orders_contracts_and_payments(desk)
 
         refused = page(desk.hohhot, f"/supervision/orders/{desk.hospital}", lang, expect=403)
         assert 'data-code="other_region"' in refused
+        assert text("This record belongs to a region you do not supervise.") in refused
     # The area's supervisor opens the hospital's order.
     assert 'data-status="placed"' in page(desk.region, f"/supervision/orders/{desk.hospital}")
 
