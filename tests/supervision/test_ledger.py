@@ -224,8 +224,8 @@ def two_days(session):
     00:30 on 2 March, local time."""
     try:
         for at, action in (
-            ("2026-03-01T15:30:00", "test.late_evening"),
-            ("2026-03-01T16:30:00", "test.after_midnight"),
+            ("2026-03-01T15:30:00", "midnight.late_evening"),
+            ("2026-03-01T16:30:00", "midnight.after_midnight"),
         ):
             clock.freeze(datetime.fromisoformat(at).replace(tzinfo=UTC))
             record(session, SYSTEM, action, ("test", 1), {})
@@ -240,17 +240,17 @@ def test_local_date_filters_cut_at_shanghai_midnight(login, two_days):
     api = login("supervisor")
 
     def actions(**dates):
-        query = {"action": "test.*", "per_page": 100, **dates}
+        query = {"action": "midnight.*", "per_page": 100, **dates}
         return [
             e["action"]
             for e in api.get("/api/ledger/entries", query_string=query).get_json()["items"]
         ]
 
-    assert actions(to_date="2026-03-01") == ["test.late_evening"]
-    assert actions(from_date="2026-03-02") == ["test.after_midnight"]
+    assert actions(to_date="2026-03-01") == ["midnight.late_evening"]
+    assert actions(from_date="2026-03-02") == ["midnight.after_midnight"]
     assert actions(from_date="2026-03-01", to_date="2026-03-02") == [
-        "test.after_midnight",
-        "test.late_evening",
+        "midnight.after_midnight",
+        "midnight.late_evening",
     ]
     assert actions(from_date="2026-03-03") == []
     bad = api.get("/api/ledger/entries", query_string={"from_date": "2026-02-30"})
