@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,3 +37,9 @@ def local(at: datetime) -> datetime:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(SHANGHAI)
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of a calendar day in Asia/Shanghai, in UTC: a filter "from day A to day B"
+    (local dates, B included) is ``day_start(A) <= at < day_start(B + 1 day)``."""
+    return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)

@@ -13,6 +13,7 @@ from core import clock
 from core.accounts.auth import Actor
 from core.accounts.models import User
 from core.db import db
+from frontend import catalog_display as show
 from frontend.i18n import pick
 from mall.contracts import service as contracts
 from mall.contracts.models import Contract
@@ -230,4 +231,62 @@ def order_context(actor: Actor, order: Order, side: str) -> dict[str, Any]:
         and order.status in ("delivered", "accepted", "acceptance_refused"),
         "attachments_url": url_for("orders.purchaser_order", order_id=order.id) + "/attachments",
         "ratings": _ratings_panel(order, actor, side),
+    }
+
+
+def contract_context(row: Contract, party: str | None, order_url: str) -> dict[str, Any]:
+    """What the contract's page shows: the terms, the hash checks and each party's signature;
+    the signing form for a party that has not signed (``party`` None: a reader, no form)."""
+    view = contracts.view(db.session, row)
+    signed = {s.party: s for s in view["signatures"]}
+    terms = view["terms"] or {}
+    items = [
+        {**item, "title": pick(item.get("title_zh", ""), item.get("title_en") or "")}
+        for item in terms.get("items", [])
+    ]
+    return {
+        "contract": row,
+        "view": view,
+        "terms": terms,
+        "items": items,
+        "party": party,
+        "signed": signed,
+        "signers": user_names({s.signed_by for s in view["signatures"]}),
+        "may_sign": (
+            party is not None
+            and party not in signed
+            and row.order.status not in contracts.VOID_STATUSES
+            and view["content_intact"]
+        ),
+        "void": row.order.status in contracts.VOID_STATUSES,
+        "order_url": order_url,
+        "iso_local": iso_local,
+        "size_name": show.size_name,
+    }
+
+
+def supervised_order_context(order: Order, payments: list[Any]) -> dict[str, Any]:
+    """What a supervisor's page of an order shows: both parties, the items, the timeline, the
+    contract's state and the payments — and no action."""
+    latest = order.acceptances[-1] if order.acceptances else None
+    accepted = (
+        {i.order_item_id: i for i in latest.items}
+        if latest is not None and latest.decision == "accepted"
+        else {}
+    )
+    users = user_names({a.recorded_by for a in order.acceptances} | {order.placed_by})
+    return {
+        "order": order,
+        "items": [
+            {
+                "item": item,
+                "title": pick(item.title_zh, item.title_en or item.title_zh),
+                "accepted": accepted.get(item.id),
+            }
+            for item in order.items
+        ],
+        "timeline": _timeline(order, users),
+        "contract": _contract_summary(order),
+        "payments": payments,
+        "placed_by": users.get(order.placed_by, ""),
     }

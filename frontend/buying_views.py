@@ -20,12 +20,11 @@ from core.accounts.roles import OrgKind, Role
 from core.api import paginate
 from core.db import db
 from core.errors import Forbidden
-from frontend import catalog_display as show
 from frontend.buying_pages import (
     LIST_PAGES,
     ORDER_PAGES,
     cart_view,
-    iso_local,
+    contract_context,
     order_context,
     user_names,
 )
@@ -215,36 +214,10 @@ def supplier_order_page(order_id: int) -> Any:
 def contract_page(contract_id: int) -> Any:
     """电子合同: the terms for reading and printing, the content hash, each party's signature."""
     actor = signed_in()
-    session = db.session
-    row = contracts.get_contract(session, actor, contract_id)
-    view = contracts.view(session, row)
+    row = contracts.get_contract(db.session, actor, contract_id)
     party = party_of(actor, row.order)
-    signed = {s.party: s for s in view["signatures"]}
-    terms = view["terms"] or {}
-    items = [
-        {**item, "title": pick(item.get("title_zh", ""), item.get("title_en") or "")}
-        for item in terms.get("items", [])
-    ]
-    return render_template(
-        "buying/contract.html",
-        contract=row,
-        view=view,
-        terms=terms,
-        items=items,
-        party=party,
-        signed=signed,
-        signers=user_names({s.signed_by for s in view["signatures"]}),
-        may_sign=(
-            party is not None
-            and party not in signed
-            and row.order.status not in contracts.VOID_STATUSES
-            and view["content_intact"]
-        ),
-        void=row.order.status in contracts.VOID_STATUSES,
-        order_url=url_for(ORDER_PAGES[party or "purchaser"], order_id=row.order_id),
-        iso_local=iso_local,
-        size_name=show.size_name,
-    )
+    order_url = url_for(ORDER_PAGES[party or "purchaser"], order_id=row.order_id)
+    return render_template("buying/contract.html", **contract_context(row, party, order_url))
 
 
 # ---------------------------------------------------------------- budget lines

@@ -24,6 +24,8 @@ BY_CODE: dict[str, LazyString] = {
     "signed_out": _l("You were signed out; please sign in again."),
     "forbidden": _l("Your account may not open this page."),
     "other_organisation": _l("This record belongs to another organisation; you may not see it."),
+    "other_region": _l("This record belongs to a region you do not supervise."),
+    "supervisor_only": _l("This page is for supervisors only."),
     "purchaser_only": _l("This page is for purchasers of a purchasing organisation only."),
     "supplier_only": _l("This page is for suppliers only."),
     "operator_only": _l("This page is for the mall's operators only."),

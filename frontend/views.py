@@ -47,11 +47,12 @@ from frontend import (
     prices_views,
     public_views,
     registration_views,
+    supervision_views,
     warning_views,
 )
 from frontend.i18n import action_name, label, lang, pick, subject_name
 from frontend.listing_rules import listing_rules
-from supervision.ledger.service import entries_query, verify
+from supervision.ledger.service import verify
 
 bp = Blueprint("frontend", __name__)
 
@@ -97,6 +98,9 @@ NAV: dict[str, list[str]] = {
     ],
     Role.SUPERVISOR: [
         "ledger",
+        "supervised_orders",
+        "supervised_contracts",
+        "supervised_payments",
         "warnings",
         "auctions",
         "volume",
@@ -110,7 +114,10 @@ NAV: dict[str, list[str]] = {
     Role.ORG_ADMIN: ["organisations"],
 }
 LINKS = {
-    "ledger": "frontend.home",
+    "ledger": "supervision_ui.ledger",
+    "supervised_orders": "supervision_ui.orders",
+    "supervised_contracts": "supervision_ui.contracts",
+    "supervised_payments": "supervision_ui.payments",
     "organisations": "frontend.home",
     "catalog": "catalog_ui.search",
     "listings": "catalog_ui.supplier_console",
@@ -183,9 +190,6 @@ def home() -> Any:
         "region": org.region,
     }
     if actor.has(Role.SUPERVISOR):
-        context["ledger_entries"] = session.scalars(
-            entries_query(session, actor, {}).limit(15)
-        ).all()
         (
             context["ledger_check"],
             context["ledger_checked_at"],
@@ -391,3 +395,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(ledger_views.bp)
     app.register_blueprint(warning_views.bp)
     app.register_blueprint(credit_views.bp)
+    app.register_blueprint(supervision_views.bp)

@@ -88,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall.payments import api as payments_api
     from mall.payments import sandbox as payments_sandbox
     from mall.ratings import api as ratings_api
+    from mall.supervised import api as supervised_api
     from supervision.credit import api as credit_api
     from supervision.ledger import api as ledger_api
     from supervision.ledger import public_api as ledger_public_api
@@ -119,6 +120,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (budgets_api.blp, orders_api.blp, orders_api.supplier_blp, contracts_api.blp):
         api.register_blueprint(blueprint)
     api.register_blueprint(payments_api.blp)
+    api.register_blueprint(supervised_api.blp)
     api.register_blueprint(auction_api.blp)
     api.register_blueprint(pools_api.blp)
     if not app.config["PAYMENT_GATEWAY_URL"]:

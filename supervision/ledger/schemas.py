@@ -29,11 +29,21 @@ class LedgerQuerySchema(PageArgs):
     subject_id = fields.String(validate=validate.Length(max=64))
     actor = fields.String(validate=validate.Length(max=64), metadata={"description": "username"})
     actor_org_id = IntField(text=True)
+    actor_org = fields.String(
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "the actor's organisation: its unified credit code, or part of its name"
+        },
+    )
     action = fields.String(
         validate=validate.Length(max=64), metadata={"description": "exact, or a prefix ending in *"}
     )
     since = fields.AwareDateTime(metadata={"description": "from this time (inclusive)"})
     until = fields.AwareDateTime(metadata={"description": "to this time (exclusive)"})
+    from_date = fields.Date(
+        metadata={"description": "from this day (Asia/Shanghai, inclusive), e.g. 2026-05-01"}
+    )
+    to_date = fields.Date(metadata={"description": "to this day (Asia/Shanghai, inclusive)"})
 
 
 class VerifySchema(Schema):

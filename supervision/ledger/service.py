@@ -7,15 +7,16 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import canonical, clock
 from core.accounts.auth import Actor
-from core.accounts.models import Region
+from core.accounts.models import Organisation, Region
 from core.accounts.roles import Role
 from core.db import after_commit
 from core.errors import Forbidden
@@ -269,6 +270,8 @@ def entries_query(session: Session, actor: Actor, filters: dict[str, Any]):  # t
         query = query.where(LedgerEntry.actor_username == filters["actor"])
     if filters.get("actor_org_id"):
         query = query.where(LedgerEntry.actor_org_id == filters["actor_org_id"])
+    if filters.get("actor_org"):
+        query = query.where(LedgerEntry.actor_org_id.in_(organisations_named(filters["actor_org"])))
     if filters.get("action"):
         action = filters["action"]
         if action.endswith("*"):
@@ -279,7 +282,26 @@ def entries_query(session: Session, actor: Actor, filters: dict[str, Any]):  # t
         query = query.where(LedgerEntry.at >= filters["since"])
     if filters.get("until"):
         query = query.where(LedgerEntry.at < filters["until"])
+    if filters.get("from_date"):
+        query = query.where(LedgerEntry.at >= clock.day_start(filters["from_date"]))
+    if filters.get("to_date"):
+        query = query.where(
+            LedgerEntry.at < clock.day_start(filters["to_date"] + timedelta(days=1))
+        )
     return query
+
+
+def organisations_named(text: str):  # type: ignore[no-untyped-def]
+    """The ids of the organisations whose unified credit code is ``text`` or whose Chinese or
+    English name contains it (case ignored): the ledger's "actor organisation" filter."""
+    text = text.strip()
+    return select(Organisation.id).where(
+        or_(
+            Organisation.credit_code == text.upper(),
+            Organisation.name_zh.icontains(text, autoescape=True),
+            Organisation.name_en.icontains(text, autoescape=True),
+        )
+    )
 
 
 def payload_of(entry: LedgerEntry) -> Any:

@@ -216,3 +216,63 @@ def test_non_supervisors_cannot_read_the_ledger(login):
         assert response.status_code == 403, username
     assert login("supervisor").get("/api/ledger/verify").get_json()["ok"] is True
     assert login("purchaser").get("/api/ledger/verify").status_code == 403
+
+
+@pytest.fixture
+def two_days(session):
+    """Two entries either side of midnight in Asia/Shanghai (16:00 UTC): 23:30 on 1 March and
+    00:30 on 2 March, local time."""
+    try:
+        for at, action in (
+            ("2026-03-01T15:30:00", "midnight.late_evening"),
+            ("2026-03-01T16:30:00", "midnight.after_midnight"),
+        ):
+            clock.freeze(datetime.fromisoformat(at).replace(tzinfo=UTC))
+            record(session, SYSTEM, action, ("test", 1), {})
+        session.flush()
+    finally:
+        clock.unfreeze()
+
+
+def test_local_date_filters_cut_at_shanghai_midnight(login, two_days):
+    """SUP-6: ``from_date``/``to_date`` are days in Asia/Shanghai, both included: an entry at
+    16:30 UTC on 1 March belongs to 2 March."""
+    api = login("supervisor")
+
+    def actions(**dates):
+        query = {"action": "midnight.*", "per_page": 100, **dates}
+        return [
+            e["action"]
+            for e in api.get("/api/ledger/entries", query_string=query).get_json()["items"]
+        ]
+
+    assert actions(to_date="2026-03-01") == ["midnight.late_evening"]
+    assert actions(from_date="2026-03-02") == ["midnight.after_midnight"]
+    assert actions(from_date="2026-03-01", to_date="2026-03-02") == [
+        "midnight.after_midnight",
+        "midnight.late_evening",
+    ]
+    assert actions(from_date="2026-03-03") == []
+    bad = api.get("/api/ledger/entries", query_string={"from_date": "2026-02-30"})
+    assert bad.status_code == 422
+
+
+def test_actor_organisation_filter_by_name_or_credit_code(login):
+    """SUP-6: the actor's organisation, by part of its Chinese or English name (case ignored) or
+    its unified credit code; a name that matches no organisation finds nothing."""
+    api = login("supervisor")
+    login("supervisor.hohhot")
+
+    def actors(org: str) -> set[str]:
+        query = {"actor_org": org, "action": "auth.signin", "per_page": 100}
+        return {
+            e["actor_username"]
+            for e in api.get("/api/ledger/entries", query_string=query).get_json()["items"]
+        }
+
+    assert actors("呼和浩特市财政局") == {"supervisor.hohhot"}
+    assert actors("hohhot finance") == {"supervisor.hohhot"}
+    assert actors("11150000mb0000001x") == {"supervisor"}
+    assert actors("财政") == {"supervisor", "supervisor.hohhot"}
+    assert actors("呼和浩特市财政局X") == set()
+    assert actors("%") == set()
