@@ -34,7 +34,8 @@ MAX_PAGE = 500
 FILTERS = ("level", "rule", "status", "region_id", "mine", "overdue", "from", "to")
 #: what a link from evidence opens, by subject type
 SUBJECT_PAGES = {
-    "order": "/orders/{}",
+    "order": "/supervision/orders/{}",
+    "contract": "/supervision/contracts/{}",
     "auction": "/auctions/{}",
     "pool": "/pools/{}",
     "dispute": "/disputes/{}",
@@ -110,7 +111,7 @@ def desk() -> Any:
         queries.filtered(session, actor, filters),
         {"page": _page(), "per_page": PER_PAGE},
     )
-    rows = [queries.listed(w, lang()) for w in page["items"]]
+    rows = [queries.listed(w, lang(), session) for w in page["items"]]
     pages = max(1, ceil(page["total"] / PER_PAGE))
     kept = {k: request.args[k] for k in FILTERS if request.args.get(k)}
     region = session.get(Region, actor.region_id)

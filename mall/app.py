@@ -98,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from supervision.warnings import api as warnings_api
     from supervision.warnings.cases import register_effect as register_warning_effect
     from supervision.warnings.cli import warnings_cli
+    from supervision.warnings.queries import register_namer as register_warning_namer
 
     db.init_app(app)
     auth.init_app(app)
@@ -152,6 +153,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_calloff_method("secondary_competition", auction_calloffs.place)
     # A warning closed with a suspension suspends through the catalog's enrolment (SUP-2, SUP-4).
     register_warning_effect("suspension_days", _suspend_for_warning)
+    # Warnings name what their facts refer to: categories, listings, orders, agreements.
+    for fact, namer in _WARNING_NAMERS.items():
+        register_warning_namer(fact, namer)
     demo.register(10, "accounts", accounts_demo.load)
     demo.register(20, "catalog", catalog_demo.load)
     demo.register(30, "buying", mall_demo.load)
@@ -185,3 +189,29 @@ def _suspend_for_warning(
 
     ends_at = clock.now() + timedelta(days=days)
     return impose_suspension(session, actor, org_id, reason, ends_at, warning_id=warning_id)
+
+
+def _named(model_path: str, zh: str | None, en: str | None, attr: str | None = None) -> Any:
+    """A warning namer: the row of ``model_path`` (module:Class) with id ``value``, by its
+    Chinese and English names (or by ``attr``)."""
+
+    def namer(session: Any, value: Any, lang: str) -> str | None:
+        from importlib import import_module
+
+        module, name = model_path.split(":")
+        row = session.get(getattr(import_module(module), name), int(value))
+        if row is None:
+            return None
+        if attr is not None:
+            return str(getattr(row, attr))
+        return (getattr(row, en) or getattr(row, zh)) if lang == "en" else getattr(row, zh)
+
+    return namer
+
+
+_WARNING_NAMERS = {
+    "category_id": _named("catalog.categories.models:Category", "name_zh", "name_en"),
+    "listing_id": _named("catalog.listings.models:Listing", "title_zh", "title_en"),
+    "order_id": _named("mall.orders.models:Order", None, None, "number"),
+    "agreement_id": _named("mall.agreements.models:Agreement", None, None, "number"),
+}

@@ -68,7 +68,7 @@ def list_warnings(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Warnings of your region and below, filtered, newest first."""
     actor = require_actor()
     page = paginate(db.session, queries.filtered(db.session, actor, args), args)
-    page["items"] = [queries.listed(w, _lang()) for w in page["items"]]
+    page["items"] = [queries.listed(w, _lang(), db.session) for w in page["items"]]
     return page
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -139,10 +142,50 @@ def _region_dict(region: Region) -> dict[str, Any]:
     return {"region_id": region.id, "name_zh": region.name_zh, "name_en": region.name_en}
 
 
-def text(warning: RiskWarning, lang: str) -> dict[str, str]:
-    """The warning's rule name and sentence in ``lang``."""
+#: fact name → (session, value, lang) → what a reader calls it. The organisations' names are
+#: supervision's own (core); the packages above register the rest at assembly (``mall.app``):
+#: categories, listings, orders, agreements — the sentence then names them, not their ids.
+Namer = Callable[[Session, Any, str], "str | None"]
+NAMERS: dict[str, Namer] = {}
+_MONEY = re.compile(r"^\d+\.\d{2}$")
+
+
+def register_namer(fact: str, namer: Namer) -> None:
+    NAMERS[fact] = namer
+
+
+def _org_name(session: Session, value: Any, lang: str) -> str | None:
+    org = session.get(Organisation, int(value)) if str(value).isdigit() else None
+    if org is None:
+        return None
+    return org.name_en if lang == "en" and org.name_en else org.name_zh
+
+
+for _fact in ("supplier_id", "purchaser_id", "org_id", "winner_id"):
+    NAMERS[_fact] = _org_name
+
+
+def shown_facts(session: Session | None, facts: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The facts as a sentence shows them: ids named where a namer knows them, amounts with
+    thousands separators."""
+    out = dict(facts)
+    for name, value in facts.items():
+        if isinstance(value, str) and _MONEY.match(value):
+            out[name] = f"{Decimal(value):,.2f}"
+        elif session is not None and name in NAMERS and value is not None:
+            try:
+                named = NAMERS[name](session, value, lang)
+            except (ValueError, TypeError):
+                named = None
+            if named:
+                out[name] = named
+    return out
+
+
+def text(warning: RiskWarning, lang: str, session: Session | None = None) -> dict[str, str]:
+    """The warning's rule name and sentence in ``lang`` (``session`` names what it refers to)."""
     rule = by_code(warning.rule)
-    facts = json.loads(warning.facts)
+    facts = shown_facts(session, json.loads(warning.facts), lang)
     # A rule with several signals has a sentence for each (``summaries``, keyed by ``signal``).
     summary = getattr(rule, "summaries", {}).get(facts.get("signal"), rule.summary)
     try:
@@ -152,7 +195,7 @@ def text(warning: RiskWarning, lang: str) -> dict[str, str]:
     return {"rule_name": translate(rule.name, lang), "summary": sentence}
 
 
-def listed(warning: RiskWarning, lang: str) -> dict[str, Any]:
+def listed(warning: RiskWarning, lang: str, session: Session | None = None) -> dict[str, Any]:
     """A warning as a row of the list."""
     return {
         "id": warning.id,
@@ -171,7 +214,7 @@ def listed(warning: RiskWarning, lang: str) -> dict[str, Any]:
         "overdue": warning.status != "closed"
         and warning.due_at is not None
         and warning.due_at < clock.now(),
-        **text(warning, lang),
+        **text(warning, lang, session),
     }
 
 
@@ -180,7 +223,7 @@ def detail(
 ) -> dict[str, Any]:
     """One warning: its row, facts, rule, evidence (the ledger entries, in full for supervisors)
     and the steps of its case."""
-    out = listed(warning, lang)
+    out = listed(warning, lang, session)
     rule = by_code(warning.rule)
     out["facts"] = json.loads(warning.facts)
     out["rule_basis"] = translate(rule.basis, lang)
@@ -298,7 +341,7 @@ def export_csv(session: Session, actor: Actor, args: dict[str, Any], lang: str) 
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for warning in session.scalars(filtered(session, actor, args)):
-        row = listed(warning, lang)
+        row = listed(warning, lang, session)
         region = regions.get(warning.region_id)
         row["region"] = (region.name_zh if lang == "zh" else region.name_en) if region else ""
         for name in ("raised_at", "due_at"):
