@@ -170,4 +170,8 @@ def test_a_split_purchase_from_warning_to_penalty(
     expect(english.locator("[data-testid=warning-row]").first).to_contain_text("Split purchase")
     assert_accessible(english, "7-desk-en")
     english.screenshot(path=str(shots / "7-desk-en.png"), full_page=True)
+    english.goto("/warnings/rules")
+    expect(english.locator("[data-testid=rule]")).to_have_count(12)
+    assert_fits(english, 1280)
+    assert_accessible(english, "8-rules-en")
     assert js_errors == []
