@@ -169,19 +169,20 @@ def _buy(
 def sign_contract(
     session: Session, rng: random.Random, order: Order, buyer: Actor, supplier: Actor
 ) -> None:
-    """Both parties sign the order's contract, the supplier within the hour of its confirmation
-    and the purchaser a few hours after (each party that has not signed yet)."""
+    """Both parties sign the order's contract (each that has not yet): the purchaser within hours
+    of its confirmation, the supplier after it — so no notice asks the purchaser to sign."""
     contract = order.contract  # type: ignore[attr-defined]
     if contract is None or order.confirmed_at is None:
         return
     signed = {row.party for row in contract.signatures}
     at = order.confirmed_at
     for party, actor, after in (
-        ("supplier", supplier, timedelta(minutes=rng.randint(10, 50))),
-        ("purchaser", buyer, timedelta(hours=rng.randint(1, 4))),
+        ("purchaser", buyer, timedelta(minutes=rng.randint(30, 240))),
+        ("supplier", supplier, timedelta(minutes=rng.randint(10, 90))),
     ):
+        at += after
         if party not in signed:
-            with backdated(at + after):
+            with backdated(at):
                 contracts.sign(session, actor, contract.id)
 
 
