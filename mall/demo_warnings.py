@@ -6,8 +6,8 @@ auctions and agreements, through the services and each step at the time it happe
   units do, 5 to 25 days after acceptance, through the payment gateway's answers — except one
   order accepted some six weeks ago (``OVERDUE_BY`` days past its payment term);
 - 包头市中心医院 (``purchaser.hospital``) buys servers for its server room from one supplier in
-  three checkouts over two weeks, a month ago: each well below the public-tender threshold, together
-  above it (化整为零);
+  three checkouts over two weeks, three to five weeks ago: each well below the public-tender
+  threshold, together above it (化整为零);
 - a supplier raises a projector's price by 15 % through the listing service, and three days later
   呼和浩特市第一中学 (``purchaser``) orders over 50,000 CNY of them at the new price.
 
