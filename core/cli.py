@@ -66,6 +66,9 @@ def load() -> None:
         for _, _name, loader in demo.loaders():
             for line in loader(session):
                 click.echo(line)
+    for _, _name, finisher in demo.finishers():
+        for line in finisher(db.unit_of_work):
+            click.echo(line)
 
 
 @users_cli.command("token")

@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall import demo as mall_demo
     from mall import demo_agreements as mall_demo_agreements
     from mall import demo_orders as mall_demo_orders
+    from mall import demo_warnings as mall_demo_warnings
     from mall.agreements import api as agreements_api  # noqa: F401 (its routes)
     from mall.agreements import (
         calloff_api,  # noqa: F401 (its routes)
@@ -162,6 +163,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     demo.register(40, "orders", mall_demo_orders.load)
     demo.register(50, "auctions", auction_demo.load)
     demo.register(60, "agreements", mall_demo_agreements.load)
+    # Payments and the cases of the warning desk, then the warning engine once (SUP-2).
+    demo.register(70, "warnings", mall_demo_warnings.load)
+    demo.register_finish(10, "warnings", mall_demo_warnings.raise_warnings)
     for group in (
         db_cli,
         demo_cli,

@@ -48,6 +48,7 @@ def test_demo_orders_at_the_price_of_the_day(app, session, login, monkeypatch):
         .join(Order, Order.id == OrderItem.order_id)
         .join(Listing, Listing.id == OrderItem.listing_id)
         .where(Listing.standard_product_id.is_not(None))
+        .where(Order.note.is_(None))  # the warning desk's purchases are tested on their own
         .order_by(Order.id)
     ).all()
     assert demo_orders.ORDERS * 2 // 3 <= len(rows) <= demo_orders.ORDERS
@@ -64,7 +65,8 @@ def test_demo_orders_at_the_price_of_the_day(app, session, login, monkeypatch):
     ).all()
     history = _in_force(session, [x.id for x in siblings])
     for item, order, listing in rows:
-        assert order.status == "accepted" and order.source == "mall"
+        # accepted, and most paid since (mall.demo_warnings)
+        assert order.status in ("accepted", "paid") and order.source == "mall"
         assert order.confirmed_at < order.shipped_at < order.delivered_at < order.accepted_at < now
         times, prices = history[listing.id]
         assert item.unit_price == prices[bisect_right(times, order.placed_at) - 1]
