@@ -452,7 +452,19 @@ def _penalty_problems(effects: dict[str, int], warning: RiskWarning) -> dict[str
             problems[name] = [f"{low}..{high}"]
         elif name not in _EFFECTS:
             problems[name] = ["not available"]
+    if "suspension_days" in effects and warning.party_org_id is not None:
+        party = _session_of(warning).get(Organisation, warning.party_org_id)
+        if party is None or party.kind != "supplier":
+            problems["suspension_days"] = ["only a supplier can be suspended"]
     return problems
+
+
+def _session_of(warning: RiskWarning) -> Session:
+    from sqlalchemy.orm import object_session
+
+    session = object_session(warning)
+    assert session is not None
+    return session
 
 
 def _reason(warning: RiskWarning, text: str) -> str:

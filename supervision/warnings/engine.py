@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.accounts.auth import SYSTEM
-from core.accounts.models import Region
+from core.accounts.models import Organisation, Region
 from core.db import after_commit
 from supervision import readers
 from supervision.ledger import record
@@ -151,7 +151,7 @@ def raise_findings(session: Session, rule: Rule, findings: Iterable[Finding]) ->
         )
         if exists is not None:
             continue
-        region = session.get(Region, finding.region_id) if finding.region_id else None
+        region = _region_of(session, finding)
         subject_type, subject_id = finding.subject
         warning = RiskWarning(
             rule=rule.code,
@@ -202,6 +202,20 @@ def raise_findings(session: Session, rule: Rule, findings: Iterable[Finding]) ->
         made.append(warning)
         _announce_after_commit(session, warning)
     return made
+
+
+def _region_of(session: Session, finding: Finding) -> Region | None:
+    """The finding's region, else its party's, else the top region: a warning is always on some
+    supervisor's desk."""
+    region = session.get(Region, finding.region_id) if finding.region_id else None
+    if region is None and finding.party_org_id is not None:
+        party = session.get(Organisation, finding.party_org_id)
+        region = party.region if party is not None else None
+    if region is None:
+        region = session.scalars(
+            select(Region).where(Region.parent_id.is_(None)).order_by(Region.id)
+        ).first()
+    return region
 
 
 def _announce_after_commit(session: Session, warning: RiskWarning) -> None:

@@ -265,3 +265,38 @@ def test_supervisors_read_the_rules(login):
         next(r for r in zh.get_json()["items"] if r["code"] == "single_bidder")["name"]
         == "单一竞价人"
     )
+
+
+def test_only_a_supplier_can_be_suspended(session, app, login, cat, clock_at_morning):
+    """SUP-2: a suspension on a purchaser's warning is refused (422), nothing changes."""
+    school = session.scalar(select(User).where(User.username == "purchaser")).organisation
+    warning_id = raise_on(session, school.id, school.region_id, key="school")
+    refused = login("supervisor.hohhot").post(
+        f"/api/warnings/{warning_id}/close",
+        json={"finding": "penalised", "text": "x", "penalty": {"suspension_days": 5}},
+    )
+    assert refused.status_code == 422
+    assert "suspension_days" in refused.get_json()["details"]
+    session.expire_all()
+    assert session.get(RiskWarning, warning_id).status == "open"
+
+
+def test_a_finding_without_a_region_lands_on_its_partys_region(session, app_ctx, cat):
+    """SUP-6: a warning is always on some supervisor's desk."""
+    entry = session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq.desc())).first()
+    with db.unit_of_work() as s:
+        (warning,) = engine.raise_findings(
+            s,
+            by_code("single_bidder"),
+            [
+                Finding(
+                    key="no-region",
+                    subject=("organisation", cat.supplier_it),
+                    region_id=None,
+                    party_org_id=cat.supplier_it,
+                    facts={"number": "X", "price": "1.00", "bidders": 1},
+                    evidence=[Evidence(seq=entry.seq)],
+                )
+            ],
+        )
+        assert warning.region_id == cat.regions["150105"]
