@@ -23,12 +23,14 @@ from core.messages import translate
 from frontend.catalog_views import signed_in
 from frontend.i18n import lang
 from supervision.warnings import cases, engine, queries
-from supervision.warnings.models import FINDINGS, LEVELS, STATUSES
+from supervision.warnings.models import FINDINGS, LEVELS, STATUSES, RiskWarning
 from supervision.warnings.rules import RULES
 
 bp = Blueprint("warnings_ui", __name__)
 
 PER_PAGE = 20
+#: open cases shown by deadline at the top of the desk
+DUE_SHOWN = 8
 MAX_PAGE = 500
 #: the filters the desk keeps in its address
 FILTERS = ("level", "rule", "status", "region_id", "mine", "overdue", "from", "to")
@@ -123,6 +125,14 @@ def desk() -> Any:
         )
     )
     peak = max([1] + [w["red"] + w["orange"] + w["yellow"] for w in summary["trend"]])
+    due_first = (
+        queries.filtered(session, actor, {**filters, "status": "active"})
+        .where(RiskWarning.due_at.is_not(None))
+        .order_by(None)
+        .order_by(RiskWarning.due_at, RiskWarning.id)
+        .limit(DUE_SHOWN)
+    )
+    open_cases = [queries.listed(w, lang(), session) for w in session.scalars(due_first)]
     return render_template(
         "warnings/desk.html",
         summary=summary,
@@ -139,6 +149,7 @@ def desk() -> Any:
         levels=LEVELS,
         statuses=STATUSES,
         peak=peak,
+        open_cases=open_cases,
     )
 
 

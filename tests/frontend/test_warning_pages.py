@@ -29,6 +29,10 @@ def test_the_desk_shows_counts_trend_and_the_list(session, app, login, cat):  # 
     assert zh("Warning desk") in html and zh("Weekly trend") in html
     assert f'data-id="{hohhot_case}"' in html and f'data-id="{baotou_case}"' not in html
     assert 'data-testid="count-yellow" data-count="1"' in html
+    assert (
+        zh("Open cases by deadline") in html
+        and f'data-testid="open-case" data-id="{hohhot_case}"' in html
+    )
     everything = _page(login("supervisor"), "/warnings?level=yellow")
     assert f'data-id="{hohhot_case}"' in everything and f'data-id="{baotou_case}"' in everything
     english = _page(login("supervisor"), "/warnings", lang="en")
