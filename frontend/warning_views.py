@@ -22,7 +22,7 @@ from core.errors import DomainError
 from core.messages import translate
 from frontend.catalog_views import signed_in
 from frontend.i18n import lang
-from supervision.warnings import cases, engine, queries
+from supervision.warnings import access, engine, queries
 from supervision.warnings.models import FINDINGS, LEVELS, STATUSES, RiskWarning
 from supervision.warnings.rules import RULES
 
@@ -157,7 +157,7 @@ def desk() -> Any:
 def rules_page() -> Any:
     """Every rule: name, level, basis, what it looks for, parameters and their values."""
     actor = signed_in()
-    cases.require_supervisor(actor)
+    access.require_supervisor(actor)
     items = []
     for rule in RULES:
         item = engine.rule_text(rule)
@@ -178,7 +178,7 @@ def page(warning_id: int) -> Any:
     actor = signed_in()
     session = db.session
     if actor.has(Role.SUPERVISOR):
-        warning = cases.get_for_supervisor(session, actor, warning_id)
+        warning = access.get_for_supervisor(session, actor, warning_id)
         detail = queries.detail(session, warning, lang())
         return render_template(
             "warnings/warning.html",
@@ -189,7 +189,7 @@ def page(warning_id: int) -> Any:
             subject_link=_subject_link,
         )
     try:
-        warning = cases.get_for_party(session, actor, warning_id)
+        warning = access.get_for_party(session, actor, warning_id)
     except DomainError:
         abort(404)
     detail = queries.detail(session, warning, lang(), for_party=True)

@@ -97,8 +97,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from supervision.prices import api as price_statistics_api
     from supervision.prices.cli import prices_cli
     from supervision.warnings import api as warnings_api
-    from supervision.warnings.cases import register_effect as register_warning_effect
     from supervision.warnings.cli import warnings_cli
+    from supervision.warnings.penalties import register_effect as register_warning_effect
     from supervision.warnings.queries import register_namer as register_warning_namer
 
     db.init_app(app)

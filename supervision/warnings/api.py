@@ -13,7 +13,7 @@ from core.accounts.auth import require_actor
 from core.api import ErrorSchema, page_of, paginate
 from core.db import db
 from core.messages import requested_lang, translate
-from supervision.warnings import cases, engine, queries
+from supervision.warnings import access, cases, engine, queries
 from supervision.warnings.rules import RULES
 from supervision.warnings.schemas import (
     CloseBody,
@@ -100,7 +100,7 @@ def export(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @_refusals()
 def rules():  # type: ignore[no-untyped-def]
     """Every rule's name, basis, level and parameters (with the values in force)."""
-    cases.require_supervisor(require_actor())
+    access.require_supervisor(require_actor())
     lang = _lang()
     items = []
     for rule in RULES:
@@ -121,7 +121,7 @@ def rules():  # type: ignore[no-untyped-def]
 @_refusals(_NOT_FOUND)
 def get_warning(warning_id: int):  # type: ignore[no-untyped-def]
     """One warning: facts, rule basis, the evidence's ledger entries and the case's steps."""
-    warning = cases.get_for_supervisor(db.session, require_actor(), warning_id)
+    warning = access.get_for_supervisor(db.session, require_actor(), warning_id)
     return queries.detail(db.session, warning, _lang())
 
 
@@ -199,7 +199,7 @@ def party_requests():  # type: ignore[no-untyped-def]
 @blp.alt_response(404, schema=ErrorSchema, description=_NOT_FOUND[1])
 def party_request(warning_id: int):  # type: ignore[no-untyped-def]
     """One explanation asked of your organisation (without the supervisors' notes)."""
-    warning = cases.get_for_party(db.session, require_actor(), warning_id)
+    warning = access.get_for_party(db.session, require_actor(), warning_id)
     return queries.detail(db.session, warning, _lang(), for_party=True)
 
 

@@ -3,13 +3,13 @@ investigating (notes; an explanation asked of the party, due in working days, an
 party's own page) → closed with a finding (no violation, rectified, penalised — a penalty's
 effects executed through the credit and enrolment services). A case not moved by its deadline is
 escalated to the region above. Every step is on the ledger, in the step's transaction; a closed
-warning is read-only until it is reopened, itself a ledgered step.
+warning is read-only until it is reopened, itself a ledgered step. Who may act: ``access``; what a
+penalty carries out: ``penalties``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +20,12 @@ from core import clock, workdays
 from core.accounts.auth import SYSTEM, Actor
 from core.accounts.models import Organisation, Region, User, UserRole
 from core.accounts.roles import Role
-from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.messages import N_, translate
 from core.notifications.service import Message, notify
 from supervision.ledger import record
+from supervision.warnings import penalties
+from supervision.warnings.access import get_for_party, get_for_supervisor
 from supervision.warnings.models import FINDINGS, RiskWarning, WarningStep
 
 #: working days a supervisor has to move a case before it goes to the region above
@@ -143,96 +145,6 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-# ---------------------------------------------------------------- penalties' effects
-
-#: effect name → executor(session, actor, org_id, value, reason, warning_id); the credit penalty is
-#: supervision's own, the others are registered by the packages that own them (``mall.app``), as
-#: supervision imports nothing above it
-Effect = Callable[[Session, Actor, int, int, str, int], Any]
-_EFFECTS: dict[str, Effect] = {}
-#: effect name → (minimum, maximum) of its value (points or days)
-EFFECT_RANGES = {
-    "credit_points": (1, 100),
-    "suspension_days": (1, 365),
-    "restriction_days": (1, 1095),
-}
-
-
-def register_effect(name: str, executor: Effect) -> None:
-    """Let a closing penalty execute ``name`` (``suspension_days``, ``restriction_days``)."""
-    if name not in EFFECT_RANGES:
-        raise KeyError(name)
-    _EFFECTS[name] = executor
-
-
-def _credit_points(
-    session: Session, actor: Actor, org_id: int, points: int, reason: str, warning_id: int
-) -> Any:
-    from supervision.credit.service import record_penalty
-
-    return record_penalty(session, actor, org_id, points, reason, warning_id=warning_id)
-
-
-def _restriction(
-    session: Session, actor: Actor, org_id: int, days: int, reason: str, warning_id: int
-) -> Any:
-    from supervision.credit import restrictions
-
-    return restrictions.impose(
-        session, actor, org_id, days, reason, source="warning", warning_id=warning_id
-    )
-
-
-_EFFECTS["credit_points"] = _credit_points
-_EFFECTS["restriction_days"] = _restriction
-
-
-# ---------------------------------------------------------------- who may see and act
-
-
-def require_supervisor(actor: Actor) -> None:
-    if not actor.has(Role.SUPERVISOR) or not actor.region_path:
-        raise Forbidden("Only supervisors handle warnings.", code="supervisor_only")
-
-
-def visible(actor: Actor) -> Any:
-    """The condition on ``RiskWarning`` for what a supervisor sees: its region and below."""
-    require_supervisor(actor)
-    return RiskWarning.region_path.startswith(actor.region_path or "/")
-
-
-def get_for_supervisor(
-    session: Session, actor: Actor, warning_id: int, lock: bool = False
-) -> RiskWarning:
-    require_supervisor(actor)
-    query = select(RiskWarning).where(RiskWarning.id == warning_id)
-    if lock:
-        query = query.with_for_update()
-    warning = session.scalars(query).first()
-    if warning is None or not actor.sees_region(warning.region_path):
-        raise NotFound("No such warning.", code="no_such_warning")
-    return warning
-
-
-def get_for_party(
-    session: Session, actor: Actor, warning_id: int, lock: bool = False
-) -> RiskWarning:
-    """A warning about the actor's organisation on which an explanation was asked of it."""
-    query = select(RiskWarning).where(RiskWarning.id == warning_id)
-    if lock:
-        query = query.with_for_update()
-    warning = session.scalars(query).first()
-    asked = warning is not None and any(s.kind == "explanation_requested" for s in warning.steps)
-    if (
-        warning is None
-        or actor.organisation_id is None
-        or warning.party_org_id != actor.organisation_id
-        or not asked
-    ):
-        raise NotFound("No such warning.", code="no_such_warning")
-    return warning
-
-
 def _open(warning: RiskWarning, doing: str) -> None:
     if warning.status == "closed":
         raise Conflict(
@@ -350,7 +262,7 @@ def close(
         )
     effects = {name: value for name, value in (penalty or {}).items() if value}
     if finding == "penalised":
-        problems = _penalty_problems(effects, warning)
+        problems = penalties.problems(effects, warning)
         if problems:
             raise ValidationFailed("The penalty is not valid.", details=problems)
     elif effects:
@@ -366,8 +278,7 @@ def close(
     warning.explanation_due_at = None
     step(session, actor, warning, "closed", body, {"finding": finding, "penalty": effects})
     reason = _reason(warning, body or "")
-    for name, value in effects.items():
-        _EFFECTS[name](session, actor, warning.party_org_id, value, reason, warning.id)  # type: ignore[arg-type]
+    penalties.execute(session, actor, warning, effects, reason)
     if warning.party_org_id is not None and any(
         s.kind == "explanation_requested" for s in warning.steps
     ):
@@ -435,36 +346,6 @@ def escalate_overdue(session: Session, actor: Actor = SYSTEM) -> list[RiskWarnin
         assign(session, warning, actor)
         moved.append(warning)
     return moved
-
-
-def _penalty_problems(effects: dict[str, int], warning: RiskWarning) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
-    if not effects:
-        problems["penalty"] = ["a penalised finding needs at least one effect"]
-    if warning.party_org_id is None:
-        problems["penalty"] = ["this warning names no party to penalise"]
-    for name, value in effects.items():
-        if name not in EFFECT_RANGES:
-            problems[name] = ["unknown effect"]
-            continue
-        low, high = EFFECT_RANGES[name]
-        if not isinstance(value, int) or not low <= value <= high:
-            problems[name] = [f"{low}..{high}"]
-        elif name not in _EFFECTS:
-            problems[name] = ["not available"]
-    if "suspension_days" in effects and warning.party_org_id is not None:
-        party = _session_of(warning).get(Organisation, warning.party_org_id)
-        if party is None or party.kind != "supplier":
-            problems["suspension_days"] = ["only a supplier can be suspended"]
-    return problems
-
-
-def _session_of(warning: RiskWarning) -> Session:
-    from sqlalchemy.orm import object_session
-
-    session = object_session(warning)
-    assert session is not None
-    return session
 
 
 def _reason(warning: RiskWarning, text: str) -> str:

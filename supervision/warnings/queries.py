@@ -22,7 +22,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import Organisation, Region, User
 from core.messages import translate
 from supervision.ledger.models import LedgerEntry
-from supervision.warnings import cases
+from supervision.warnings import access, cases
 from supervision.warnings.models import LEVELS, STATUSES, RiskWarning
 from supervision.warnings.rules import RULES, by_code
 
@@ -32,7 +32,7 @@ TREND_WEEKS = 12
 
 def filtered(session: Session, actor: Actor, args: dict[str, Any]) -> Any:
     """The warnings a supervisor sees (its region and below), filtered, newest first."""
-    query = select(RiskWarning).where(cases.visible(actor))
+    query = select(RiskWarning).where(access.visible(actor))
     if args.get("region_id"):
         region = session.get(Region, args["region_id"])
         if region is None or not actor.sees_region(region.path):

@@ -8,8 +8,8 @@ from datetime import date
 from marshmallow import Schema, fields, validate
 
 from core.api import MAX_ID, IntField, PageArgs
-from supervision.warnings.cases import EFFECT_RANGES
 from supervision.warnings.models import FINDINGS, LEVELS, STATUSES
+from supervision.warnings.penalties import EFFECT_RANGES
 from supervision.warnings.rules import RULES
 
 _id = validate.Range(min=1, max=MAX_ID)
