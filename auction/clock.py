@@ -15,6 +15,7 @@ from typing import Any
 from auction import closing
 from core.db import db
 from mall.jobs import run_once
+from supervision.disclosure import service as disclosure
 from supervision.ledger import checkpoints
 from supervision.warnings import engine as warnings_engine
 
@@ -67,6 +68,13 @@ def run(app: Any, interval: float, stop: threading.Event | None = None) -> None:
                 log.exception("warning rules failed")
         if checkpoint_every > 0 and time.monotonic() >= next_checkpoint:
             next_checkpoint = time.monotonic() + checkpoint_every
+            try:
+                with app.app_context():
+                    # Disclosure (SUP-5) publishes the new entries' releases as the checkpoint
+                    # that proves them is signed.
+                    disclosure.update_all(db.unit_of_work)
+            except Exception:
+                log.exception("disclosure failed")
             try:
                 with app.app_context():
                     checkpoints.make_now(db.unit_of_work, app.config)

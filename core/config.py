@@ -94,6 +94,19 @@ def _rate_limit(env: dict[str, str], name: str, default: str) -> str:
     return raw
 
 
+def _ocds_prefix(value: str | None) -> str:
+    """The ocid prefix the Open Contracting Partnership registers for a publisher: ``ocds-`` and
+    six letters or digits. The default is the documented placeholder."""
+    import re
+
+    value = (value or "").strip() or "ocds-xxxxxx"
+    if not re.fullmatch(r"ocds-[a-z0-9]{6}", value):
+        raise ConfigError(
+            f"OCDS_PREFIX={value!r} is not an ocid prefix; it is 'ocds-' and six letters or digits"
+        )
+    return value
+
+
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     raw = (env.get(name) or "").strip().lower()
     if not raw:
@@ -144,6 +157,8 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "LEDGER_ORIGIN": env.get("LEDGER_ORIGIN") or "zhengcai-mall.example/ledger",
         "LEDGER_CHECKPOINT_SECONDS": _int(env, "LEDGER_CHECKPOINT_SECONDS", 5, minimum=0),
         "WARNINGS_SECONDS": _int(env, "WARNINGS_SECONDS", 1, minimum=0),
+        # Disclosure (SUP-5): the ocid prefix registered with the Open Contracting Partnership.
+        "OCDS_PREFIX": _ocds_prefix(env.get("OCDS_PREFIX")),
         "WARNINGS_HANDLING_DAYS": _int(env, "WARNINGS_HANDLING_DAYS", 10, minimum=1),
         "WARNINGS_EXPLANATION_DAYS": _int(env, "WARNINGS_EXPLANATION_DAYS", 5, minimum=1),
         "LEDGER_SIGNING_KEY": _ledger_key(env.get("LEDGER_SIGNING_KEY")),

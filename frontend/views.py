@@ -43,6 +43,7 @@ from frontend import (
     halls_views,
     i18n,
     ledger_views,
+    notice_views,
     pool_views,
     prices_views,
     public_views,
@@ -393,6 +394,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(ledger_views.bp)
+    app.register_blueprint(notice_views.bp)
     app.register_blueprint(warning_views.bp)
     app.register_blueprint(credit_views.bp)
     app.register_blueprint(supervision_views.bp)

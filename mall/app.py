@@ -91,6 +91,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mall.ratings import api as ratings_api
     from mall.supervised import api as supervised_api
     from supervision.credit import api as credit_api
+    from supervision.disclosure import api as ocds_api
+    from supervision.disclosure.cli import ocds_cli
     from supervision.ledger import api as ledger_api
     from supervision.ledger import public_api as ledger_public_api
     from supervision.ledger.cli import ledger_cli
@@ -109,6 +111,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(accounts_api.blp)
     api.register_blueprint(ledger_api.blp)
     api.register_blueprint(ledger_public_api.blp)
+    api.register_blueprint(ocds_api.blp)
     for module in (categories_api, enrolment_api, designations_api, listings_api):
         api.register_blueprint(module.blp)
     api.register_blueprint(enrolment_api.registration_blp)
@@ -177,6 +180,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auction_cli,
         prices_cli,
         warnings_cli,
+        ocds_cli,
     ):
         app.cli.add_command(group)
     return app

@@ -26,6 +26,7 @@ import mall.payments.models
 import mall.payments.sandbox_models
 import mall.ratings.models  # noqa: F401
 import supervision.credit.restrictions
+import supervision.disclosure.models
 import supervision.ledger.models
 import supervision.prices.models
 import supervision.readers

@@ -248,11 +248,24 @@ def publish(session: Session, actor: Actor, solicitation_id: int) -> Solicitatio
     solicitation.status = "published"
     solicitation.published_at = solicitation.updated_at = clock.now()
     session.flush()
-    record_step(
-        session, actor, "agreement.solicitation_published", solicitation, number=solicitation.number
-    )
+    # The published terms with each item's name: disclosure's tender notice is read from this
+    # entry (SUP-5).
+    published = terms(solicitation)
+    for row, item in zip(published["items"], solicitation.items, strict=True):
+        row["name_zh"] = _item_name(session, item)
+    record_step(session, actor, "agreement.solicitation_published", solicitation, **published)
     tell_suppliers(session, solicitation)
     return solicitation
+
+
+def _item_name(session: Session, item: SolicitationItem) -> str | None:
+    """The item's standard product's name, else its category's."""
+    named = (
+        session.get(StandardProduct, item.standard_product_id)
+        if item.standard_product_id is not None
+        else None
+    ) or session.get(Category, item.category_id)
+    return named.name_zh if named is not None else None
 
 
 def tell_suppliers(session: Session, solicitation: Solicitation) -> int:

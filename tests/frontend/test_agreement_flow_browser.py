@@ -662,6 +662,65 @@ def test_a_framework_agreement_from_solicitation_to_public_results(
     ledger_proof(open_as, live_server, shots)
 
 
+def test_a_result_notice_leads_to_its_proof_checked_in_the_browser(
+    open_as, live_server: str, shots: Path
+) -> None:
+    """SUP-5, SUP-1: someone not signed in, on a phone, follows the footer to the result notices
+    (成交公告: the server derives them from the demo's ledger within seconds of starting), opens
+    one — the buyer, the supplier and the amount, no phone — and follows its proof link to the
+    public ledger page, where the notice's ledger entry's inclusion proof in the latest signed
+    checkpoint is checked by the mall and again by the browser itself. Both pages pass axe-core
+    and fit the screen; the notice in English too."""
+    anyone = open_as(None, width=PHONE)
+    anyone.goto("/signin")
+    with anyone.expect_navigation():
+        anyone.click("[data-testid=public-notices]")
+    assert path_of(anyone) == "/public/notices"
+    deadline = time.monotonic() + 30
+    while not anyone.locator("[data-testid=notice-row]").count():
+        assert time.monotonic() < deadline, "no result notice was published"
+        time.sleep(1)
+        anyone.reload()
+    expect(anyone.locator("h1")).to_have_text(zh("Result notices"))
+    assert_fits(anyone, PHONE)
+    assert_accessible(anyone, "public-notices")
+    anyone.screenshot(path=str(shots / "public-notices-phone.png"), full_page=True)
+    with anyone.expect_navigation():
+        anyone.locator("[data-testid=notice-link]").first.click()
+    expect(anyone.locator("[data-testid=notice-amount]")).to_contain_text("¥")
+    expect(anyone.locator("[data-testid=notice-supplier]")).not_to_be_empty()
+    expect(anyone.locator("body")).not_to_contain_text("0471-")
+    assert_fits(anyone, PHONE)
+    assert_accessible(anyone, "public-notice")
+    anyone.screenshot(path=str(shots / "public-notice-phone.png"), full_page=True)
+    notice_url = anyone.url
+    href = anyone.locator("[data-testid=notice-proof]").get_attribute("href") or ""
+    entry = href.rsplit("=", 1)[-1]
+    assert href.startswith("/public/ledger?entry=") and entry.isdigit()
+    deadline = time.monotonic() + 20
+    while True:
+        with anyone.expect_navigation():
+            anyone.click("[data-testid=notice-proof]")
+        if anyone.locator("[data-testid=proof]").count():
+            break
+        assert time.monotonic() < deadline, "no checkpoint covers the notice's entry"
+        time.sleep(1)
+        anyone.goto(notice_url)
+    assert path_of(anyone) == f"/public/ledger?entry={entry}"
+    expect(anyone.locator("[data-testid=entry-input]")).to_have_value(entry)
+    expect(anyone.locator("[data-testid=server-check]")).to_contain_text("✓")
+    check = anyone.locator("[data-testid=browser-check]")
+    expect(check).to_have_attribute("data-state", "verified")
+    assert_fits(anyone, PHONE)
+    assert_accessible(anyone, "public-ledger from a notice")
+    anyone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    anyone.goto(notice_url)
+    expect(anyone.locator("[data-testid=notice-proof]")).to_contain_text(
+        f"Check the inclusion proof of ledger entry {entry}"
+    )
+    assert_accessible(anyone, "public-notice-en")
+
+
 #: Joining the demo's open framework agreement, on a phone (MALL-8; X-2, X-3): a supplier enrolled
 #: in copy paper (made for the test) opens the demo's open agreement, follows 申请加入, finds the
 #: joining prices filled in, has a price above the joining price refused beside its field, lowers
