@@ -45,6 +45,7 @@ from frontend import (
     ledger_views,
     notice_views,
     pool_views,
+    price_statistics_views,
     prices_views,
     public_views,
     registration_views,
@@ -383,6 +384,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(catalog_views.bp)
     app.register_blueprint(halls_views.bp)
     app.register_blueprint(prices_views.bp)
+    app.register_blueprint(price_statistics_views.bp)
     app.register_blueprint(buying_views.bp)
     app.register_blueprint(auction_views.bp)
     app.register_blueprint(dispute_views.bp)

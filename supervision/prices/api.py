@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from core.accounts.auth import require_actor
 from core.api import ErrorSchema, page_of, paginate
 from core.db import db
-from supervision.prices import queries
+from supervision.prices import exports, queries
 from supervision.prices.schemas import (
     AnomalyArgs,
+    AnomalyFilterArgs,
     AnomalySchema,
     StatisticsArgs,
     StatisticsSchema,
@@ -59,3 +61,38 @@ def anomalies(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Transactions priced above Q3 + 1.5·IQR of their window, with the evidence, newest first."""
     actor = require_actor()
     return paginate(db.session, queries.anomalies_query(db.session, actor, args), args)
+
+
+#: what each export format is sent as
+FORMATS = {
+    "csv": ("text/csv", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+}
+
+
+def _download(table: exports.Table, fmt: str) -> Response:
+    mimetype, write = FORMATS[fmt]
+    return Response(
+        write(table),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{table.name}.{fmt}"'},
+    )
+
+
+@blp.route("/statistics.<any(csv, xlsx):fmt>")
+@blp.arguments(StatisticsArgs, location="query")
+@blp.response(200, content_type="text/csv", description="CSV (UTF-8 with BOM) or XLSX")
+@_refusals
+def statistics_export(args: dict[str, Any], fmt: str):  # type: ignore[no-untyped-def]
+    """The statistics rows as a download: day, n, Q1, median, Q3 (amounts with two places)."""
+    return _download(exports.statistics_table(db.session, require_actor(), args), fmt)
+
+
+@blp.route("/anomalies.<any(csv, xlsx):fmt>")
+@blp.arguments(AnomalyFilterArgs, location="query")
+@blp.response(200, content_type="text/csv", description="CSV (UTF-8 with BOM) or XLSX")
+@_refusals
+def anomalies_export(args: dict[str, Any], fmt: str):  # type: ignore[no-untyped-def]
+    """The filtered anomalies with their evidence, newest first (at most 10,000), times in
+    Asia/Shanghai."""
+    return _download(exports.anomalies_table(db.session, require_actor(), args), fmt)

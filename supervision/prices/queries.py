@@ -3,6 +3,7 @@ their own region and below (the top region sees the whole area)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from core.accounts.auth import Actor
 from core.accounts.models import Region
 from core.accounts.roles import Role
 from core.errors import Forbidden, ValidationFailed
+from supervision.ledger.models import LedgerEntry
 from supervision.prices.models import PriceAnomaly, PriceStatistic
 
 READERS = (Role.PRICE_MONITOR, Role.SUPERVISOR, Role.OPERATOR)
@@ -99,3 +101,37 @@ def anomalies_query(session: Session, actor: Actor, args: dict[str, Any]) -> Sel
     if args.get("to"):
         query = query.where(PriceAnomaly.day <= args["to"])
     return query
+
+
+def readable_regions(session: Session, actor: Actor) -> list[Region]:
+    """The regions the actor reads: its own and those below, in tree order."""
+    path = require_reader(actor)
+    return list(
+        session.scalars(select(Region).where(Region.path.startswith(path)).order_by(Region.path))
+    )
+
+
+#: the most anomalies an export holds (newest first)
+EXPORT_LIMIT = 10_000
+
+
+def anomalies(session: Session, actor: Actor, args: dict[str, Any]) -> list[PriceAnomaly]:
+    """The filtered anomalies, newest first, for an export (at most ``EXPORT_LIMIT``)."""
+    return list(session.scalars(anomalies_query(session, actor, args).limit(EXPORT_LIMIT)))
+
+
+def transactions(session: Session, anomalies_: list[PriceAnomaly]) -> dict[int, dict[str, Any]]:
+    """What the ledger says of each anomaly's transaction, by its entry's sequence: the order's
+    number, the source (``order``, ``auction``, ``agreement``) and the auction's or call-off's id."""
+    seqs = {a.seq for a in anomalies_}
+    if not seqs:
+        return {}
+    found = {}
+    for entry in session.scalars(select(LedgerEntry).where(LedgerEntry.seq.in_(seqs))):
+        payload = json.loads(entry.payload)
+        found[entry.seq] = {
+            "at": entry.at,
+            "number": payload.get("number"),
+            "source_id": payload.get("source_id"),
+        }
+    return found

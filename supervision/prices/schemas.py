@@ -31,6 +31,10 @@ class StatisticsArgs(KeyArgs):
     """Exactly one of ``standard_product_id`` and ``category_id``."""
 
 
+class AnomalyFilterArgs(KeyArgs):
+    """The anomalies' filters, without paging (the exports)."""
+
+
 class AnomalyArgs(KeyArgs, PageArgs):
     pass
 
