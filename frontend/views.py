@@ -52,108 +52,15 @@ from frontend import (
     supervision_views,
     warning_views,
 )
-from frontend.i18n import action_name, label, lang, pick, subject_name
+from frontend.i18n import action_name, lang, pick, subject_name
 from frontend.listing_rules import listing_rules
+from frontend.nav import nav_for
 from supervision.ledger.service import verify
 
 bp = Blueprint("frontend", __name__)
 
 NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
 VENDORED = ("socket.io-client/dist/", "chart.js/dist/", "swagger-ui-dist/")
-
-# What each role's navigation offers: (text key, endpoint or None while the capability is not built).
-NAV: dict[str, list[str]] = {
-    Role.PURCHASER: [
-        "catalog",
-        "halls",
-        "cart",
-        "orders",
-        "auctions",
-        "volume",
-        "agreements",
-        "budget",
-        "disputes",
-        "explanations",
-        "credit",
-        "notices",
-    ],
-    Role.SUPPLIER: [
-        "listings",
-        "enrolment",
-        "auctions",
-        "volume",
-        "agreements",
-        "orders",
-        "disputes",
-        "explanations",
-        "credit",
-        "notices",
-    ],
-    Role.OPERATOR: [
-        "review",
-        "enrolment",
-        "halls",
-        "volume",
-        "agreements",
-        "prices",
-        "organisations",
-    ],
-    Role.SUPERVISOR: [
-        "ledger",
-        "supervised_orders",
-        "supervised_contracts",
-        "supervised_payments",
-        "warnings",
-        "auctions",
-        "volume",
-        "agreements",
-        "prices",
-        "disputes",
-    ],
-    Role.PRICE_MONITOR: ["prices", "catalog"],
-    Role.DISPUTE_HANDLER: ["disputes", "notices"],
-    Role.BANKER: ["financing"],
-    Role.ORG_ADMIN: ["organisations"],
-}
-LINKS = {
-    "ledger": "supervision_ui.ledger",
-    "supervised_orders": "supervision_ui.orders",
-    "supervised_contracts": "supervision_ui.contracts",
-    "supervised_payments": "supervision_ui.payments",
-    "organisations": "frontend.home",
-    "catalog": "catalog_ui.search",
-    "listings": "catalog_ui.supplier_console",
-    "enrolment": "catalog_ui.enrolment_page",
-    "review": "catalog_ui.review_queues",
-    "halls": "halls_ui.index",
-    "prices": "prices_ui.index",
-    "cart": "buying_ui.cart_page",
-    "orders": "buying_ui.orders",
-    "budget": "buying_ui.budgets_page",
-    "auctions": "auction_ui.index",
-    "disputes": "dispute_ui.index",
-    "notices": "dispute_ui.inbox",
-    "volume": "pool_ui.index",
-    "agreements": "agreement_ui.index",
-    "warnings": "warnings_ui.desk",
-    "explanations": "warnings_ui.desk",
-    "credit": "credit_ui.mine",
-}
-
-
-def nav_for(roles: frozenset[str]) -> list[dict[str, Any]]:
-    seen: list[str] = []
-    for role in Role:
-        if role in roles:
-            seen += [key for key in NAV[role] if key not in seen]
-    return [
-        {
-            "key": key,
-            "text": label(key),
-            "href": url_for(LINKS[key]) + f"#{key}" if key in LINKS else None,
-        }
-        for key in seen
-    ]
 
 
 @bp.app_context_processor
@@ -381,22 +288,25 @@ def vendor(filename: str) -> Any:
 def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.register_blueprint(bp)
-    app.register_blueprint(catalog_views.bp)
-    app.register_blueprint(halls_views.bp)
-    app.register_blueprint(prices_views.bp)
-    app.register_blueprint(price_statistics_views.bp)
-    app.register_blueprint(buying_views.bp)
-    app.register_blueprint(auction_views.bp)
-    app.register_blueprint(dispute_views.bp)
-    app.register_blueprint(pool_views.bp)
-    app.register_blueprint(agreement_views.bp)
-    app.register_blueprint(agreement_join_views.bp)
-    app.register_blueprint(calloff_views.bp)
-    app.register_blueprint(agreement_change_views.bp)
-    app.register_blueprint(registration_views.bp)
-    app.register_blueprint(public_views.bp)
-    app.register_blueprint(ledger_views.bp)
-    app.register_blueprint(notice_views.bp)
-    app.register_blueprint(warning_views.bp)
-    app.register_blueprint(credit_views.bp)
-    app.register_blueprint(supervision_views.bp)
+    for module in (
+        catalog_views,
+        halls_views,
+        prices_views,
+        price_statistics_views,
+        buying_views,
+        auction_views,
+        dispute_views,
+        pool_views,
+        agreement_views,
+        agreement_join_views,
+        calloff_views,
+        agreement_change_views,
+        registration_views,
+        public_views,
+        ledger_views,
+        notice_views,
+        warning_views,
+        credit_views,
+        supervision_views,
+    ):
+        app.register_blueprint(module.bp)
