@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from core import clock
 from core.notifications.models import Notification
-from mall.agreements import changes as changes_module
+from mall.agreements import change_common
 from mall.agreements.change_models import AgreementChange, AgreementPriceChange
 from mall.agreements.models import Agreement, AgreementEntrant, EntrantPrice
 from supervision.ledger.models import LedgerEntry
@@ -432,7 +432,7 @@ def test_a_change_and_its_ledger_entry_are_one_transaction(fa, session, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("ledger unavailable")
 
-    monkeypatch.setattr(changes_module, "record", broken)
+    monkeypatch.setattr(change_common, "record", broken)
     before = counts(session)
     answer = _vary(fa, [{"item_id": fa.items[0]["id"], "factor": "0.95"}])
     assert answer.status_code == 500
