@@ -156,7 +156,12 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         # (base64 of a 32-byte seed; unset: generated once as instance/ledger_signing_key).
         "LEDGER_ORIGIN": env.get("LEDGER_ORIGIN") or "zhengcai-mall.example/ledger",
         "LEDGER_CHECKPOINT_SECONDS": _int(env, "LEDGER_CHECKPOINT_SECONDS", 5, minimum=0),
+        # The warning rules read new ledger entries every WARNINGS_SECONDS (the server's clock);
+        # the screens, which read a window of the ledger, run with the periodic jobs at most
+        # every WARNINGS_SCREEN_MINUTES; a case not moved in WARNINGS_HANDLING_DAYS working days
+        # goes to the region above; a party has WARNINGS_EXPLANATION_DAYS to explain by default.
         "WARNINGS_SECONDS": _int(env, "WARNINGS_SECONDS", 1, minimum=0),
+        "WARNINGS_SCREEN_MINUTES": _int(env, "WARNINGS_SCREEN_MINUTES", 60, minimum=1),
         # Disclosure (SUP-5): the ocid prefix registered with the Open Contracting Partnership.
         "OCDS_PREFIX": _ocds_prefix(env.get("OCDS_PREFIX")),
         "WARNINGS_HANDLING_DAYS": _int(env, "WARNINGS_HANDLING_DAYS", 10, minimum=1),

@@ -3,6 +3,8 @@ server's clock runs them every ``MALL_TICK_SECONDS``."""
 
 from __future__ import annotations
 
+from flask import current_app
+
 from core.accounts.auth import SYSTEM
 from core.db import db
 
@@ -41,7 +43,8 @@ def run_once() -> dict[str, int]:
     # Warnings: the rules read what is new (the clock does this every second too), the screens
     # look over their windows, and cases past their deadline go to the region above (SUP-2).
     warning_entries = warnings_engine.update_all(db.unit_of_work)
-    screened = warnings_engine.screen_all(db.unit_of_work)
+    every = 60.0 * float(current_app.config.get("WARNINGS_SCREEN_MINUTES", 60))
+    screened = warnings_engine.screen_all(db.unit_of_work, every=every)
     with db.unit_of_work() as session:
         escalated = len(warning_cases.escalate_overdue(session))
     return {

@@ -35,7 +35,8 @@ from supervision.warnings.rules.base import Context, Finding, Rule
 log = logging.getLogger(__name__)
 
 READER = "warnings"
-#: the screens take this cursor's lock, so two processes never screen at once
+#: the screens take this cursor's lock, so two processes never screen at once; its ``seq`` counts
+#: the periodic screenings and its ``updated_at`` is the last one's time
 SCREEN_LOCK = "warnings.screens"
 
 _signals = Namespace()
@@ -77,9 +78,18 @@ def update_all(unit_of_work: Callable[[], AbstractContextManager[Session]]) -> i
     )
 
 
-def screen_all(unit_of_work: Callable[[], AbstractContextManager[Session]]) -> int:
+def screen_all(
+    unit_of_work: Callable[[], AbstractContextManager[Session]], every: float | None = None
+) -> int:
     """Run every screening rule once (one transaction each); returns how many warnings were
-    raised."""
+    raised. With ``every`` (seconds), only when the last screening is at least that old (the
+    periodic jobs pass ``WARNINGS_SCREEN_MINUTES``: a screen reads a window of the ledger)."""
+    if every is not None:
+        with unit_of_work() as session:
+            lock = readers.lock_cursor(session, SCREEN_LOCK)
+            if lock.seq and (clock.now() - lock.updated_at).total_seconds() < every:
+                return 0
+            lock.seq, lock.updated_at = lock.seq + 1, clock.now()
     raised = 0
     for rule in RULES:
         if not rule.screens:

@@ -4,12 +4,13 @@ ledgered step; each row keeps the ledger sequence of the entry that made it."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock
-from core.db import Base, UTCDateTime
+from core.db import Base, Money, UTCDateTime
 
 LEVELS = ("red", "orange", "yellow")
 #: open (raised, with a supervisor) → investigating → awaiting (an explanation was asked for) →
@@ -95,3 +96,26 @@ class WarningStep(Base):
     #: the step's particulars (finding, penalty, deadline, assignee), JSON
     data: Mapped[str] = mapped_column(Text, default="{}")
     seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class WarningFact(Base):
+    """A rule's running record of what it has read, to sum over a window without reading the
+    ledger again (``rules.base.Context.remember`` / ``facts``): e.g. a purchaser's direct orders in
+    one category. ``(rule, seq, item)`` is unique, so a replay remembers nothing twice."""
+
+    __tablename__ = "warning_facts"
+    __table_args__ = (
+        UniqueConstraint("rule", "seq", "item"),
+        Index("ix_warning_facts_rule_key_at", "rule", "key", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(120))
+    #: the ledger entry it came from, and its place in it
+    seq: Mapped[int] = mapped_column(BigInteger)
+    item: Mapped[int] = mapped_column(default=0)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    #: what else the rule keeps (a kind, a subject id)
+    note: Mapped[str | None] = mapped_column(String(40))

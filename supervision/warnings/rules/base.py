@@ -115,6 +115,56 @@ class Context:
             query = query.where(LedgerEntry.actor_org_id == actor_org_id)
         return list(self.session.scalars(query.order_by(LedgerEntry.seq)))
 
+    def remember(
+        self,
+        rule: str,
+        key: str,
+        entry: LedgerEntry,
+        amount: Decimal,
+        item: int = 0,
+        note: str | None = None,
+    ) -> None:
+        """Keep a fact read from ``entry`` for later sums (once: a replay adds nothing)."""
+        from supervision.warnings.models import WarningFact
+
+        known = self.session.scalar(
+            select(WarningFact.id).where(
+                WarningFact.rule == rule, WarningFact.seq == entry.seq, WarningFact.item == item
+            )
+        )
+        if known is None:
+            self.session.add(
+                WarningFact(
+                    rule=rule,
+                    key=key,
+                    seq=entry.seq,
+                    item=item,
+                    at=entry.at,
+                    amount=amount,
+                    note=note,
+                )
+            )
+            self.session.flush()
+
+    def facts(
+        self, rule: str, key: str, *, since: datetime, before_seq: int
+    ) -> list[tuple[int, datetime, Decimal, str | None]]:
+        """The facts kept under ``key`` from ``since``, read before ``before_seq``: (seq, at,
+        amount, note) in ledger order."""
+        from supervision.warnings.models import WarningFact
+
+        rows = self.session.execute(
+            select(WarningFact.seq, WarningFact.at, WarningFact.amount, WarningFact.note)
+            .where(
+                WarningFact.rule == rule,
+                WarningFact.key == key,
+                WarningFact.at >= since,
+                WarningFact.seq < before_seq,
+            )
+            .order_by(WarningFact.seq, WarningFact.item)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
     def org(self, org_id: int | None) -> Organisation | None:
         return None if org_id is None else self.session.get(Organisation, org_id)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from core import clock
 from core.messages import N_
@@ -106,19 +106,19 @@ class SplitPurchase(Rule):
             ("year", year_start(entry.at)),
         ]
         earliest = min(start for _, start in windows)
+        # The purchaser's earlier direct orders in this category, as this rule remembered them
+        # (not the whole year's orders read again from the ledger for each new one).
+        key = f"{purchaser_id}:{category_id}"
         earlier = [
-            (other, share)
-            for other in ctx.entries(
-                self.actions, before_seq=entry.seq, since=earliest, actor_org_id=purchaser_id
+            (Seen(seq, at, subject), share)
+            for seq, at, share, subject in ctx.facts(
+                self.code, key, since=earliest, before_seq=entry.seq
             )
-            for other_payload in [ctx.payload(other)]
-            if not other_payload.get("source")
-            and other_payload.get("purchaser_id") == purchaser_id
-            and (share := _by_category(other_payload).get(category_id)) is not None
         ]
+        ctx.remember(self.code, key, entry, amount, item=category_id, note=entry.subject_id)
         for threshold_kind, threshold in self.thresholds(ctx, kind):
             for window, start in windows:
-                orders = [(other, share[1]) for other, share in earlier if other.at >= start]
+                orders = [(other, share) for other, share in earlier if other.at >= start]
                 before = sum((share for _, share in orders), Decimal(0))
                 orders.append((entry, amount))
                 if (
@@ -153,6 +153,14 @@ class SplitPurchase(Rule):
                     trigger_seq=entry.seq,
                 )
         return None
+
+
+class Seen(NamedTuple):
+    """An earlier order as the rule remembered it."""
+
+    seq: int
+    at: datetime
+    subject_id: str | None
 
 
 def _by_category(payload: dict[str, Any]) -> dict[int, tuple[str, Decimal]]:

@@ -141,3 +141,20 @@ def test_the_steps_are_on_the_ledger(session, app_ctx, orgs, regions, frozen):
     for step in session.scalars(select(WarningStep)):
         entry = session.get(LedgerEntry, step.seq)
         assert entry.action == f"warning.{step.kind}" and entry.subject_id == str(step.warning_id)
+
+
+def test_the_periodic_screens_run_at_most_every_so_often(session, app_ctx, frozen):
+    """SUP-2: the jobs' screening (a window of the ledger each time) waits its interval; a
+    screening asked for directly always runs."""
+    from datetime import timedelta
+
+    from core import clock
+
+    with db.unit_of_work() as s:
+        before = readers.lock_cursor(s, engine.SCREEN_LOCK).seq
+    engine.screen_all(db.unit_of_work, every=3600)
+    engine.screen_all(db.unit_of_work, every=3600)
+    assert readers.position(session, engine.SCREEN_LOCK) == before + 1
+    clock.freeze(clock.now() + timedelta(hours=1, seconds=1))
+    engine.screen_all(db.unit_of_work, every=3600)
+    assert readers.position(session, engine.SCREEN_LOCK) == before + 2
