@@ -24,10 +24,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from core.accounts.models import Organisation, Region
+from core.money import cny
 from supervision.ledger.models import LedgerEntry
 
 
@@ -80,6 +81,8 @@ class Context:
     now: datetime
     params: dict[str, Any]
     _payloads: dict[int, Any] = field(default_factory=dict)
+    #: per rule, the highest ledger sequence it had remembered facts of (a replay looks up)
+    _remembered: dict[str, int] = field(default_factory=dict)
 
     def payload(self, entry: LedgerEntry) -> Any:
         found = self._payloads.get(entry.seq)
@@ -127,24 +130,26 @@ class Context:
         """Keep a fact read from ``entry`` for later sums (once: a replay adds nothing)."""
         from supervision.warnings.models import WarningFact
 
-        known = self.session.scalar(
+        upto = self._remembered.get(rule)
+        if upto is None:
+            upto = self._remembered[rule] = (
+                self.session.scalar(
+                    select(func.max(WarningFact.seq)).where(WarningFact.rule == rule)
+                )
+                or 0
+            )
+        if entry.seq <= upto and self.session.scalar(
             select(WarningFact.id).where(
                 WarningFact.rule == rule, WarningFact.seq == entry.seq, WarningFact.item == item
             )
-        )
-        if known is None:
-            self.session.add(
-                WarningFact(
-                    rule=rule,
-                    key=key,
-                    seq=entry.seq,
-                    item=item,
-                    at=entry.at,
-                    amount=amount,
-                    note=note,
-                )
+        ):
+            return
+        self.session.add(
+            WarningFact(
+                rule=rule, key=key, seq=entry.seq, item=item, at=entry.at, amount=amount, note=note
             )
-            self.session.flush()
+        )
+        self.session.flush()
 
     def facts(
         self, rule: str, key: str, *, since: datetime, before_seq: int
@@ -164,6 +169,36 @@ class Context:
             .order_by(WarningFact.seq, WarningFact.item)
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def fact_totals(
+        self, rule: str, key: str, *, since: dict[str, datetime], before_seq: int
+    ) -> dict[str, tuple[int, Decimal, Decimal]]:
+        """For each window (name → its start), how many facts are kept under ``key`` in it before
+        ``before_seq``, their sum and the largest — one query, summed by the database."""
+        from supervision.warnings.models import WarningFact
+
+        columns = []
+        for start in since.values():
+            inside = WarningFact.at >= start
+            fen = type_coerce(WarningFact.amount, BigInteger)  # summed as stored: whole fen
+            columns += [
+                func.sum(case((inside, 1), else_=0)),
+                type_coerce(func.sum(case((inside, fen), else_=0)), BigInteger),
+                type_coerce(func.max(case((inside, fen), else_=None)), BigInteger),
+            ]
+        row = self.session.execute(
+            select(*columns).where(
+                WarningFact.rule == rule,
+                WarningFact.key == key,
+                WarningFact.at >= min(since.values()),
+                WarningFact.seq < before_seq,
+            )
+        ).one()
+        out = {}
+        for n, name in enumerate(since):
+            count, total, largest = row[3 * n : 3 * n + 3]
+            out[name] = (int(count or 0), _fen_to_cny(total), _fen_to_cny(largest))
+        return out
 
     def org(self, org_id: int | None) -> Organisation | None:
         return None if org_id is None else self.session.get(Organisation, org_id)
@@ -222,3 +257,8 @@ def _convert(default: Any, raw: Any) -> Any:
     if isinstance(default, Decimal):
         return Decimal(str(raw))
     return str(raw)
+
+
+def _fen_to_cny(value: Any) -> Decimal:
+    """A sum of ``Money`` columns as the database returns it (whole fen) in CNY."""
+    return cny(Decimal(int(value or 0)) / 100)

@@ -105,28 +105,28 @@ class SplitPurchase(Rule):
             ("days", entry.at - days(ctx.params["window_days"])),
             ("year", year_start(entry.at)),
         ]
-        earliest = min(start for _, start in windows)
-        # The purchaser's earlier direct orders in this category, as this rule remembered them
-        # (not the whole year's orders read again from the ledger for each new one).
+        # The purchaser's earlier direct orders in this category, as this rule remembered them:
+        # summed in the database per window (not the year's orders read again for each new one);
+        # the orders themselves are read only for a warning's evidence.
         key = f"{purchaser_id}:{category_id}"
-        earlier = [
-            (Seen(seq, at, subject), share)
-            for seq, at, share, subject in ctx.facts(
-                self.code, key, since=earliest, before_seq=entry.seq
-            )
-        ]
+        totals = ctx.fact_totals(self.code, key, since=dict(windows), before_seq=entry.seq)
         ctx.remember(self.code, key, entry, amount, item=category_id, note=entry.subject_id)
         for threshold_kind, threshold in self.thresholds(ctx, kind):
             for window, start in windows:
-                orders = [(other, share) for other, share in earlier if other.at >= start]
-                before = sum((share for _, share in orders), Decimal(0))
-                orders.append((entry, amount))
+                count, before, largest = totals[window]
                 if (
-                    len(orders) < ctx.params["min_orders"]
+                    count + 1 < ctx.params["min_orders"]
                     or not before < threshold <= before + amount
-                    or any(share >= threshold for _, share in orders)
+                    or max(largest, amount) >= threshold
                 ):
                     continue
+                orders = [
+                    (Seen(seq, at, subject), share)
+                    for seq, at, share, subject in ctx.facts(
+                        self.code, key, since=start, before_seq=entry.seq
+                    )
+                ]
+                orders.append((entry, amount))
                 first = orders[0][0]
                 return Finding(
                     key=f"{purchaser_id}:{category_id}:{window}:{threshold_kind}:{first.seq}",
