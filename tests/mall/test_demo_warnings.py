@@ -61,13 +61,16 @@ def test_demo_leaves_a_few_warnings_of_each_level(app, session, monkeypatch):
     (split,) = [w for w in warnings if w.rule == "split_purchase"]
     assert split.level == "red" and split.party_org_id == hospital.id
     facts = json.loads(split.facts)
-    orders = [session.get(Order, int(i)) for i in facts["order_ids"]]
+    counted = [session.get(Order, int(i)) for i in facts["order_ids"]]
+    assert {o.purchaser_id for o in counted} == {hospital.id}
+    # (The fiscal year may hold an earlier server order of the hospital among the demo's random
+    # orders: the rule counts it too.)
+    orders = [o for o in counted if o.note in SPLIT_NOTES]
     assert [o.note for o in orders] == list(SPLIT_NOTES)
-    assert {o.purchaser_id for o in orders} == {hospital.id}
     assert len({o.supplier_id for o in orders}) == 1
     assert all(o.total < settings.sme_reserved_below for o in orders)
     assert sum(o.total for o in orders) >= settings.sme_reserved_below
-    assert Decimal(facts["total"]) == sum(o.total for o in orders)
+    assert Decimal(facts["total"]) == sum(o.total for o in counted)
     assert now - timedelta(days=40) < orders[0].placed_at < orders[-1].placed_at
     assert orders[-1].placed_at - orders[0].placed_at <= timedelta(days=15)
     assert orders[-1].placed_at < now - timedelta(days=14)
