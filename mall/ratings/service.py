@@ -20,7 +20,7 @@ from core.messages import en_zh
 from mall.orders.access import expect, get_order, party_of
 from mall.orders.models import Order
 from mall.ratings.models import Rating
-from supervision.credit import restrictions
+from supervision.credit import service as credit
 from supervision.credit.criteria import MAX_SCORE, MIN_SCORE, codes
 from supervision.credit.service import RATING_GIVEN, SUBJECT
 from supervision.ledger import record
@@ -120,7 +120,7 @@ def rate(session: Session, actor: Actor, order_id: int, data: dict[str, Any]) ->
         region_id=order.region_id,
     )
     # 一处失信，处处受约: a score left below the line restricts the rated party (SUP-4).
-    restrictions.after_rating(session, rated)
+    credit.restrict_if_low(session, rated)
     return rating
 
 

@@ -4,11 +4,12 @@ in auctions or volume purchases, nor respond to or join framework agreements, un
 A restriction comes from a warning closed with a penalty (``supervision.warnings.cases``) or from
 the credit score: when a rating leaves an organisation's overall score below
 ``CREDIT_RESTRICT_BELOW`` (default 2.50 of 5) over at least ``CREDIT_RESTRICT_MIN_RATINGS`` ratings
-(default 3), it is restricted for ``CREDIT_RESTRICT_DAYS`` days (default 90) — once; a later rating
-that leaves it low while that restriction runs adds none. Each restriction is on the ledger
-(``credit.restricted``) and on the organisation's credit record with its reason and end. The
-catalog's eligibility rule (``catalog.enrolment.eligibility.ineligible``) refuses a restricted
-supplier with ``credit_restricted``.
+(default 3), it is restricted (``service.restrict_if_low``) for ``CREDIT_RESTRICT_DAYS`` days
+(default 90) — once; a later rating that leaves it low while that restriction runs adds none.
+Each restriction is on the ledger (``credit.restricted``) and on the organisation's credit record
+with its reason and end. The catalog's eligibility rule
+(``catalog.enrolment.eligibility.ineligible``) refuses a restricted supplier with
+``credit_restricted``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from sqlalchemy import BigInteger, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import clock
-from core.accounts.auth import SYSTEM, Actor
+from core.accounts.auth import Actor
 from core.db import Base, UTCDateTime
-from core.messages import N_, translate
+from core.messages import N_
 from supervision.ledger import record
 
 RESTRICTED = "credit.restricted"
@@ -142,19 +143,3 @@ def history(session: Session, org_id: int) -> list[CreditRestriction]:
             .order_by(CreditRestriction.starts_at.desc(), CreditRestriction.id.desc())
         )
     )
-
-
-def after_rating(session: Session, org_id: int, actor: Actor = SYSTEM) -> CreditRestriction | None:
-    """The score rule, run after each rating about ``org_id``: restrict it when its overall
-    score fell below the line over enough ratings and no score restriction runs."""
-    from supervision.credit.service import credit_record
-
-    full = credit_record(session, org_id)
-    below, minimum = setting("CREDIT_RESTRICT_BELOW"), setting("CREDIT_RESTRICT_MIN_RATINGS")
-    if full["overall"] is None or full["count"] < minimum or full["overall"] >= below:
-        return None
-    if any(row.source == "score" and row.ends_at > clock.now() for row in history(session, org_id)):
-        return None
-    params = {"score": full["overall"], "line": below, "count": full["count"]}
-    reason = " / ".join(translate(SCORE_REASON, lang, params) for lang in ("zh", "en"))
-    return impose(session, actor, org_id, setting("CREDIT_RESTRICT_DAYS"), reason, source="score")

@@ -17,9 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.accounts.auth import Actor
+from core import clock
+from core.accounts.auth import SYSTEM, Actor
 from core.accounts.models import Organisation
 from core.errors import NotFound
+from core.messages import translate
+from supervision.credit import restrictions
 from supervision.credit.criteria import (
     CRITERIA,
     CRITERION_NAMES,
@@ -174,7 +177,6 @@ def credit_record(session: Session, org_id: int) -> dict[str, Any]:
 
 def _restrictions(session: Session, org_id: int) -> dict[str, Any]:
     from core import clock
-    from supervision.credit import restrictions
 
     now = clock.now()
     rows = restrictions.history(session, org_id)
@@ -204,3 +206,27 @@ def summary(session: Session, org_id: int) -> dict[str, Decimal | int | None]:
         "count": full["count"],
         "penalty_points": full["penalty_points"],
     }
+
+
+def restrict_if_low(
+    session: Session, org_id: int, actor: Actor = SYSTEM
+) -> restrictions.CreditRestriction | None:
+    """The score rule, run after each rating about ``org_id``: restrict it when its overall
+    score fell below the line over enough ratings and no score restriction runs."""
+    full = credit_record(session, org_id)
+    below, minimum = (
+        restrictions.setting("CREDIT_RESTRICT_BELOW"),
+        restrictions.setting("CREDIT_RESTRICT_MIN_RATINGS"),
+    )
+    if full["overall"] is None or full["count"] < minimum or full["overall"] >= below:
+        return None
+    if any(
+        row.source == "score" and row.ends_at > clock.now()
+        for row in restrictions.history(session, org_id)
+    ):
+        return None
+    params = {"score": full["overall"], "line": below, "count": full["count"]}
+    reason = " / ".join(translate(restrictions.SCORE_REASON, lang, params) for lang in ("zh", "en"))
+    return restrictions.impose(
+        session, actor, org_id, restrictions.setting("CREDIT_RESTRICT_DAYS"), reason, source="score"
+    )
