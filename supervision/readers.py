@@ -26,6 +26,8 @@ from supervision.ledger.models import LedgerEntry, LedgerHead
 
 #: Entries read per batch (one transaction each).
 BATCH = 500
+#: A batch looks at most this many batches' worth of sequences past the cursor.
+WINDOW = 10
 
 Handler = Callable[[Session, list[LedgerEntry]], None]
 
@@ -65,23 +67,29 @@ def advance(
 ) -> int:
     """Read one batch after the cursor (only ``actions``, when given), pass it to ``handle`` and
     move the cursor past it, in the caller's transaction. Returns how many entries were handed
-    over; 0 when the reader is at the head."""
+    over; 0 when the reader is at the head (or the batch's span held none of ``actions``).
+
+    A batch looks at most ``WINDOW`` × ``batch`` sequences past the cursor (through the index on
+    action and sequence), so each batch costs the same however long the ledger is: a reader far
+    behind the head reads it span by span."""
     cursor = lock_cursor(session, name)
     head = session.scalar(select(LedgerHead.seq).where(LedgerHead.id == 1)) or 0
     if head <= cursor.seq:
         return 0
+    upto = min(head, cursor.seq + WINDOW * batch)
     query = (
         select(LedgerEntry)
-        .where(LedgerEntry.seq > cursor.seq, LedgerEntry.seq <= head)
+        .where(LedgerEntry.seq > cursor.seq, LedgerEntry.seq <= upto)
         .order_by(LedgerEntry.seq)
         .limit(batch)
     )
     if actions is not None:
         query = query.where(LedgerEntry.action.in_(list(actions)))
     entries = list(session.scalars(query))
-    handle(session, entries)
-    # Fewer than a batch: everything up to the head was seen (entries of other actions too).
-    cursor.seq = entries[-1].seq if len(entries) == batch else head
+    if entries:
+        handle(session, entries)
+    # Fewer than a batch: everything up to the span's end was seen (entries of other actions too).
+    cursor.seq = entries[-1].seq if len(entries) == batch else upto
     cursor.updated_at = clock.now()
     session.flush()
     return len(entries)

@@ -27,6 +27,8 @@ class LedgerEntry(Base):
     __table_args__ = (
         Index("ix_ledger_entries_subject", "subject_type", "subject_id"),
         Index("ix_ledger_entries_action_at", "action", "at"),
+        # readers (supervision.readers) take the entries of some actions in a range of sequences
+        Index("ix_ledger_entries_action_seq", "action", "seq"),
         Index("ix_ledger_entries_at", "at"),
     )
 

@@ -119,24 +119,24 @@ def replay(
         with unit_of_work() as session:
             head = session.scalar(select(LedgerHead.seq).where(LedgerHead.id == 1)) or 0
         while after < head:
+            upto = min(head, after + readers.WINDOW * batch)  # a span at a time, as readers do
             with unit_of_work() as session:
                 entries = list(
                     session.scalars(
                         select(LedgerEntry)
                         .where(
                             LedgerEntry.seq > after,
-                            LedgerEntry.seq <= head,
+                            LedgerEntry.seq <= upto,
                             LedgerEntry.action.in_(list(rule.actions)),
                         )
                         .order_by(LedgerEntry.seq)
                         .limit(batch)
                     )
                 )
-                if not entries:
-                    break
-                raised += consume(session, entries, [rule])
+                if entries:
+                    raised += consume(session, entries, [rule])
                 read += len(entries)
-                after = entries[-1].seq
+                after = entries[-1].seq if len(entries) == batch else upto
     if rule.screens:
         with unit_of_work() as session:
             readers.lock_cursor(session, SCREEN_LOCK)
