@@ -154,7 +154,7 @@ def band_chart(items: list[Any]) -> dict[str, Any] | None:
 
 
 def _export(endpoint: str, fmt: str, args: dict[str, Any]) -> str:
-    return url_for(endpoint, fmt=fmt, **{k: v for k, v in args.items() if v is not None})
+    return url_for(f"{endpoint}_{fmt}", **{k: v for k, v in args.items() if v is not None})
 
 
 @bp.route("/prices/statistics")
@@ -181,8 +181,7 @@ def statistics() -> Any:
             "to": result["to"].isoformat(),
         }
         exports = {
-            fmt: _export("price_statistics.statistics_export", fmt, api_args)
-            for fmt in ("csv", "xlsx")
+            fmt: _export("price_statistics.statistics", fmt, api_args) for fmt in ("csv", "xlsx")
         }
     return render_template(
         "prices/statistics.html",
@@ -274,8 +273,7 @@ def anomalies() -> Any:
         pages=max(1, min(ceil(page["total"] / PER_PAGE), MAX_PAGE)),
         page_link=lambda n: url_for("price_stats_ui.anomalies", page=n, **kept),
         exports={
-            fmt: _export("price_statistics.anomalies_export", fmt, api_args)
-            for fmt in ("csv", "xlsx")
+            fmt: _export("price_statistics.anomalies", fmt, api_args) for fmt in ("csv", "xlsx")
         },
         **choices,
     )

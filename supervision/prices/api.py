@@ -63,11 +63,9 @@ def anomalies(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     return paginate(db.session, queries.anomalies_query(db.session, actor, args), args)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: what each export format is sent as
-FORMATS = {
-    "csv": ("text/csv", exports.to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
-}
+FORMATS = {"csv": ("text/csv", exports.to_csv), "xlsx": (XLSX, exports.to_xlsx)}
 
 
 def _download(table: exports.Table, fmt: str) -> Response:
@@ -79,20 +77,38 @@ def _download(table: exports.Table, fmt: str) -> Response:
     )
 
 
-@blp.route("/statistics.<any(csv, xlsx):fmt>")
+@blp.route("/statistics.csv")
 @blp.arguments(StatisticsArgs, location="query")
-@blp.response(200, content_type="text/csv", description="CSV (UTF-8 with BOM) or XLSX")
+@blp.response(200, content_type="text/csv", description="CSV (UTF-8 with BOM)")
 @_refusals
-def statistics_export(args: dict[str, Any], fmt: str):  # type: ignore[no-untyped-def]
-    """The statistics rows as a download: day, n, Q1, median, Q3 (amounts with two places)."""
-    return _download(exports.statistics_table(db.session, require_actor(), args), fmt)
+def statistics_csv(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """The statistics rows as CSV: day, n, Q1, median, Q3 (amounts with two places)."""
+    return _download(exports.statistics_table(db.session, require_actor(), args), "csv")
 
 
-@blp.route("/anomalies.<any(csv, xlsx):fmt>")
+@blp.route("/statistics.xlsx")
+@blp.arguments(StatisticsArgs, location="query")
+@blp.response(200, content_type=XLSX, description="XLSX (amounts as numbers with two places)")
+@_refusals
+def statistics_xlsx(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """The statistics rows as a spreadsheet."""
+    return _download(exports.statistics_table(db.session, require_actor(), args), "xlsx")
+
+
+@blp.route("/anomalies.csv")
 @blp.arguments(AnomalyFilterArgs, location="query")
-@blp.response(200, content_type="text/csv", description="CSV (UTF-8 with BOM) or XLSX")
+@blp.response(200, content_type="text/csv", description="CSV (UTF-8 with BOM)")
 @_refusals
-def anomalies_export(args: dict[str, Any], fmt: str):  # type: ignore[no-untyped-def]
+def anomalies_csv(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     """The filtered anomalies with their evidence, newest first (at most 10,000), times in
     Asia/Shanghai."""
-    return _download(exports.anomalies_table(db.session, require_actor(), args), fmt)
+    return _download(exports.anomalies_table(db.session, require_actor(), args), "csv")
+
+
+@blp.route("/anomalies.xlsx")
+@blp.arguments(AnomalyFilterArgs, location="query")
+@blp.response(200, content_type=XLSX, description="XLSX (amounts as numbers with two places)")
+@_refusals
+def anomalies_xlsx(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """The filtered anomalies as a spreadsheet (at most 10,000)."""
+    return _download(exports.anomalies_table(db.session, require_actor(), args), "xlsx")
