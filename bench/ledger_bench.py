@@ -34,7 +34,7 @@ from alembic import command
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-ROOT = Path(__file__).resolve().parent
+from bench.results import write_section
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -228,19 +228,6 @@ def report(p: dict[str, Any], a: dict[str, Any], line: str) -> str:
     )
 
 
-def write_section(text: str) -> None:
-    path = ROOT / "RESULTS.md"
-    body = path.read_text(encoding="utf-8")
-    begin, end = "<!-- ledger_bench:begin -->", "<!-- ledger_bench:end -->"
-    block = f"{begin}\n{text}{end}"
-    if begin in body:
-        head, rest = body.split(begin, 1)
-        body = head + block + rest.split(end, 1)[1]
-    else:
-        body = body.rstrip() + "\n\n" + block + "\n"
-    path.write_text(body, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
@@ -259,7 +246,7 @@ def main() -> None:
     text = report(p, a, line)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("ledger_bench", text)
 
 
 if __name__ == "__main__":

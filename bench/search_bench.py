@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import search_corpus, search_floor
+from bench.results import write_section
 from catalog.search import analysis
 from catalog.search.embedded import EmbeddedBackend
 from catalog.search.service import to_query
@@ -209,20 +210,7 @@ def main() -> None:
     )
     print(report)
     if args.write:
-        write_section(report)
-
-
-def write_section(report: str) -> None:
-    path = ROOT / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    begin, end = "<!-- search_bench:begin -->", "<!-- search_bench:end -->"
-    block = f"{begin}\n{report}{end}"
-    if begin in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+        write_section("search_bench", report)
 
 
 if __name__ == "__main__":

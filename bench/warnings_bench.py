@@ -35,7 +35,7 @@ from typing import Any
 from alembic import command
 from sqlalchemy import func, select
 
-ROOT = Path(__file__).resolve().parent
+from bench.results import write_section
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -352,19 +352,6 @@ def report(made: int, fill_s: float, r: dict[str, Any], lagged: dict[str, Any], 
     )
 
 
-def write_section(text: str) -> None:
-    path = ROOT / "RESULTS.md"
-    body = path.read_text(encoding="utf-8")
-    begin, end = "<!-- warnings_bench:begin -->", "<!-- warnings_bench:end -->"
-    block = f"{begin}\n{text}{end}"
-    if begin in body:
-        head, rest = body.split(begin, 1)
-        body = head + block + rest.split(end, 1)[1]
-    else:
-        body = body.rstrip() + "\n\n" + block + "\n"
-    path.write_text(body, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
@@ -386,7 +373,7 @@ def main() -> None:
     text = report(made, fill_s, r, lagged, line)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("warnings_bench", text)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,11 @@ from core.errors import DomainError
 from core.messages import translate
 from frontend.catalog_views import signed_in
 from frontend.i18n import lang
+from frontend.supervision_pages import parse_filters, subject_url
 from supervision.warnings import access, engine, queries
 from supervision.warnings.models import FINDINGS, LEVELS, STATUSES, RiskWarning
 from supervision.warnings.rules import RULES
+from supervision.warnings.schemas import WarningFilterArgs
 
 bp = Blueprint("warnings_ui", __name__)
 
@@ -34,14 +36,6 @@ DUE_SHOWN = 8
 MAX_PAGE = 500
 #: the filters the desk keeps in its address
 FILTERS = ("level", "rule", "status", "region_id", "mine", "overdue", "from", "to")
-#: what a link from evidence opens, by subject type
-SUBJECT_PAGES = {
-    "order": "/supervision/orders/{}",
-    "contract": "/supervision/contracts/{}",
-    "auction": "/auctions/{}",
-    "pool": "/pools/{}",
-    "dispute": "/disputes/{}",
-}
 
 
 LEVEL_NAMES = {
@@ -84,16 +78,6 @@ def _inject() -> dict[str, Any]:
     }
 
 
-def _filters() -> dict[str, Any]:
-    """The desk's filters from the address, checked like the API checks them."""
-    from supervision.warnings.schemas import WarningFilterArgs
-
-    raw = {k: v for k, v in request.args.items() if k in FILTERS and v != ""}
-    errors = WarningFilterArgs().validate(raw)
-    clean = {k: v for k, v in raw.items() if k not in errors}
-    return WarningFilterArgs().load(clean)
-
-
 def _page() -> int:
     raw = request.args.get("page", "1")
     return min(max(int(raw), 1), MAX_PAGE) if raw.isdigit() else 1
@@ -106,7 +90,7 @@ def desk() -> Any:
     if not actor.has(Role.SUPERVISOR):
         return requests_page()
     session = db.session
-    filters = _filters()
+    filters, _refused = parse_filters(WarningFilterArgs(), request.args)
     summary = queries.summary(session, actor, filters)
     page = paginate(
         session,
@@ -158,16 +142,7 @@ def rules_page() -> Any:
     """Every rule: name, level, basis, what it looks for, parameters and their values."""
     actor = signed_in()
     access.require_supervisor(actor)
-    items = []
-    for rule in RULES:
-        item = engine.rule_text(rule)
-        values = {p["name"]: p["value"] for p in item["params"]}
-        item["name"] = translate(rule.name, lang())
-        item["basis"] = translate(rule.basis, lang())
-        item["description"] = translate(rule.description, lang(), values)
-        for param in item["params"]:
-            param["description"] = translate(param["description"], lang())
-        items.append(item)
+    items = [engine.rule_text(rule, lang()) for rule in RULES]
     return render_template("warnings/rules.html", items=items)
 
 
@@ -186,7 +161,7 @@ def page(warning_id: int) -> Any:
             party_view=False,
             api=url_for("warnings.get_warning", warning_id=warning_id),
             findings=FINDINGS,
-            subject_link=_subject_link,
+            subject_link=subject_url,
         )
     try:
         warning = access.get_for_party(session, actor, warning_id)
@@ -199,7 +174,7 @@ def page(warning_id: int) -> Any:
         party_view=True,
         api=url_for("warnings.party_request", warning_id=warning_id),
         findings=FINDINGS,
-        subject_link=_subject_link,
+        subject_link=subject_url,
     )
 
 
@@ -211,8 +186,3 @@ def requests_page() -> Any:
         for w in queries.party_requests(session, actor)
     ]
     return render_template("warnings/requests.html", rows=rows)
-
-
-def _subject_link(subject_type: str | None, subject_id: str | None) -> str | None:
-    pattern = SUBJECT_PAGES.get(subject_type or "")
-    return pattern.format(subject_id) if pattern and subject_id else None

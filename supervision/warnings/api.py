@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from core.accounts.auth import require_actor
 from core.api import ErrorSchema, page_of, paginate
 from core.db import db
-from core.messages import requested_lang, translate
+from core.messages import requested_lang
 from supervision.warnings import access, cases, engine, queries
 from supervision.warnings.rules import RULES
 from supervision.warnings.schemas import (
@@ -101,18 +101,10 @@ def export(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 def rules():  # type: ignore[no-untyped-def]
     """Every rule's name, basis, level and parameters (with the values in force)."""
     access.require_supervisor(require_actor())
-    lang = _lang()
-    items = []
-    for rule in RULES:
-        item = engine.rule_text(rule)
-        values = {p["name"]: p["value"] for p in item["params"]}
-        item["name"] = translate(rule.name, lang)
-        item["basis"] = translate(rule.basis, lang)
-        item["description"] = translate(rule.description, lang, values)
+    items = [engine.rule_text(rule, _lang()) for rule in RULES]
+    for item in items:
         for param in item["params"]:
-            param["description"] = translate(param["description"], lang)
             param["default"], param["value"] = str(param["default"]), str(param["value"])
-        items.append(item)
     return {"items": items}
 
 

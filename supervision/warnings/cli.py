@@ -6,7 +6,6 @@ import click
 from flask.cli import AppGroup
 
 from core.db import db
-from core.messages import translate
 from supervision import readers
 from supervision.warnings import engine
 from supervision.warnings.rules import RULES
@@ -46,9 +45,8 @@ def replay_command(rule: str, since: int) -> None:
 def rules_command(lang: str) -> None:
     """List the rules, their level, basis and parameters."""
     for rule in RULES:
-        click.echo(f"{rule.code} [{rule.level}] {translate(rule.name, lang)}")
-        click.echo(f"    {translate(rule.basis, lang)}")
-        for param, value in zip(rule.params, rule.resolved_params().values(), strict=True):
-            click.echo(
-                f"    {param.config_key(rule.code)} = {value}  ({translate(param.description, lang)})"
-            )
+        text = engine.rule_text(rule, lang)
+        click.echo(f"{rule.code} [{rule.level}] {text['name']}")
+        click.echo(f"    {text['basis']}")
+        for param in text["params"]:
+            click.echo(f"    {param['config_key']} = {param['value']}  ({param['description']})")

@@ -25,6 +25,7 @@ from core import clock
 from core.accounts.auth import SYSTEM
 from core.accounts.models import Organisation, Region
 from core.db import after_commit
+from core.messages import translate
 from supervision import readers
 from supervision.ledger import record
 from supervision.ledger.models import LedgerEntry, LedgerHead
@@ -233,13 +234,15 @@ def _announce_after_commit(session: Session, warning: RiskWarning) -> None:
     after_commit(session, lambda: warning_raised.send(warning_id, region_path=path))
 
 
-def rule_text(rule: Rule) -> dict[str, Any]:
-    """A rule as supervisors read it (English msgids; the API translates)."""
+def rule_text(rule: Rule, lang: str) -> dict[str, Any]:
+    """A rule as supervisors read it, in ``lang``: name, basis, what it looks for (with the
+    parameters in force), level, how it runs, each parameter with its key, default and value."""
+    values = rule.resolved_params()
     return {
         "code": rule.code,
-        "name": rule.name,
-        "basis": rule.basis,
-        "description": rule.description,
+        "name": translate(rule.name, lang),
+        "basis": translate(rule.basis, lang),
+        "description": translate(rule.description, lang, values),
         "level": rule.level,
         "streaming": bool(rule.actions),
         "screening": rule.screens,
@@ -249,9 +252,9 @@ def rule_text(rule: Rule) -> dict[str, Any]:
                 "name": param.name,
                 "config_key": param.config_key(rule.code),
                 "default": param.default,
-                "value": value,
-                "description": param.description,
+                "value": values[param.name],
+                "description": translate(param.description, lang),
             }
-            for param, value in zip(rule.params, rule.resolved_params().values(), strict=True)
+            for param in rule.params
         ],
     }
